@@ -357,7 +357,8 @@ export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize):
 
   store<f64>(tb + (<usize>L.T_TILES << 3), tiles);
   let pes: f64 = 0;
-  for (let l = 0; l < n; l++) pes += P.pg(l, P.PL_PES);
+  // MNSIM's "total crossbar number": PEs of the conv and fc layers (pooling tiles hold no weights).
+  for (let l = 0; l < n; l++) if (P.pg(l, P.PL_SLICES) > 0) pes += P.pg(l, P.PL_PES);
   store<f64>(tb + (<usize>L.T_PES << 3), pes);
   store<f64>(tb + (<usize>L.T_XBARS << 3), tiles * pt * PE.groups * PE.polarity);
   store<f64>(tb + (<usize>L.T_AREA_UM2 << 3), totArea);
