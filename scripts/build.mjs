@@ -21,7 +21,7 @@ try { esbuild = require('esbuild'); } catch {
 
 const t0 = Date.now();
 mkdirSync(join(root, 'build'), { recursive: true });
-execFileSync(process.execPath, [require.resolve('assemblyscript/bin/asc'), 'assembly/index.ts', '--target', 'release'],
+execFileSync(process.execPath, [join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js'), 'assembly/index.ts', '--target', 'release'],
   { cwd: root, stdio: 'inherit' });
 log(`wasm ${Date.now() - t0} ms`);
 

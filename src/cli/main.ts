@@ -1,0 +1,48 @@
+// The `gibbon` command line: dispatches sub-commands, turns every GibbonError into one clear line on
+// stderr and an exit status (never a stack trace for bad input).
+import { GibbonError, type ErrorCode } from '../util/errors.ts';
+import { runSimulate, SIMULATE_HELP } from './simulate.ts';
+
+const HELP = `gibbon <command> [options]
+
+Commands:
+  simulate   behavior-level PIM hardware simulation of a network (gibbon simulate --help)
+
+Run 'gibbon <command> --help' for its options.
+`;
+
+const EXIT_CODES: Record<ErrorCode, number> = {
+  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_DATASET: 5, E_MODEL: 5, E_KERNEL: 70,
+};
+
+const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'simulate': await runSimulate(rest, print); return 0;
+    case undefined: case '--help': case '-h': case 'help': print(HELP); return command === undefined ? 2 : 0;
+    default:
+      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate`);
+  }
+}
+
+function isArgError(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && typeof (e as unknown as { code?: unknown }).code === 'string' && (e as unknown as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof GibbonError) {
+      process.stderr.write(`gibbon: ${e.message}\n`);
+      process.exitCode = EXIT_CODES[e.code];
+    } else if (isArgError(e)) {
+      process.stderr.write(`gibbon: ${e.message}\n${SIMULATE_HELP}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`gibbon: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);
