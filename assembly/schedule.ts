@@ -125,15 +125,21 @@ export function scheduleLayer(l: i32, lp: usize, fixedNs: f64, pipeline: bool): 
   const si = <i32>s, ki = <i32>K;
   const rowBase = <i32>Math.max(K - pt, 1), colBase = <i32>Math.max(K - pl, 1);
   const unitKernel = ki == 1 && !isPool;
+  // conv and pooling read one producer (checked at entry); -1 is the network input, ready at 0.
+  const q = <i32>lf(lp, L.L_INPUT0);
+  const qOff = q >= 0 ? <i32>P.pg(q, P.PL_FIN_OFF) : 0, qLast = q >= 0 ? <i32>P.pg(q, P.PL_N_PIX) - 1 : 0;
+  const fin = changetype<usize>(P.finish);
   let prev: f64 = 0;
   for (let i = 0; i < outH; i++) {
     const needRow = unitKernel ? i * si * inW : (min(rowBase + si * i, inH) - 1) * inW;
+    const dStart = i == 0 ? d0 : d1, dRest = i == 0 ? d2 : d3;
+    const rowOut = fin + (<usize>(off + i * outW) << 3);
     for (let j = 0; j < outW; j++) {
       const need = unitKernel ? needRow + j * si : needRow + min(colBase + si * j, inW) - 1;
-      let b = readyAt(lp, nIn, need);
+      let b: f64 = q >= 0 ? load<f64>(fin + (<usize>(qOff + min(need, qLast)) << 3)) : 0;
       if ((i | j) != 0) { if (prev > b) b = prev; } else beginNs = b;
-      prev = b + (i == 0 ? (j == 0 ? d0 : d2) : (j == 0 ? d1 : d3));
-      unchecked(P.finish[off + i * outW + j] = prev);
+      prev = b + (j == 0 ? dStart : dRest);
+      store<f64>(rowOut + (<usize>j << 3), prev);
     }
   }
   firstDoneNs = unchecked(P.finish[off]); lastDoneNs = prev;

@@ -32,13 +32,15 @@ export interface SimulateInputs {
   archName: string;
 }
 
-export function loadArch(spec: string | undefined): { arch: ArchConfig; name: string } {
+export function loadArch(spec: string | undefined): { arch: ArchConfig; name: string; source: string } {
   const name = spec ?? 'mnsim-default';
-  if (Object.hasOwn(ARCH_PRESETS, name)) return { arch: structuredClone(ARCH_PRESETS[name as keyof typeof ARCH_PRESETS]), name };
+  if (Object.hasOwn(ARCH_PRESETS, name)) {
+    return { arch: structuredClone(ARCH_PRESETS[name as keyof typeof ARCH_PRESETS]), name, source: `arch ${name}` };
+  }
   if (!name.endsWith('.json')) {
     throw new GibbonError('E_OPTION', `--arch: got ${JSON.stringify(name)}; allowed: ${Object.keys(ARCH_PRESETS).join(', ')} or a .json file`);
   }
-  return { arch: resolveArch(readJsonFile(name, 'architecture'), basename(name)), name: basename(name) };
+  return { arch: resolveArch(readJsonFile(name, 'architecture'), basename(name)), name: basename(name), source: basename(name) };
 }
 
 export function loadNetwork(spec: string | undefined) {
@@ -65,12 +67,12 @@ export async function runSimulate(argv: string[], print: (s: string) => void): P
   const model = (values.model ?? 'gibbon') as ModelName;
   if (!MODELS.includes(model)) throw new GibbonError('E_OPTION', `--model: got ${JSON.stringify(values.model)}; allowed: ${MODELS.join(', ')}`);
   const net = loadNetwork(values.net);
-  let { arch, name: archName } = loadArch(values.arch);
+  let { arch, name: archName, source: archSource } = loadArch(values.arch);
   if (values.set?.length) arch = applySets(arch, values.set);
   checkNetworkAgainstArch(net.layers, arch, net.source);
   const sim = await loadSimulatorNode();
   const pipeline = !values['no-pipeline'];
-  const result = sim.simulate(net.layers, arch, { model, pipeline }, { network: net.source, arch: archName });
+  const result = sim.simulate(net.layers, arch, { model, pipeline }, { network: net.source, arch: archSource });
   const pub = toPublicJson(result, net.name, archName);
   print(values.json ? JSON.stringify(pub, null, 2) : formatSimulation(pub));
 }

@@ -144,6 +144,8 @@ export interface DecodeContext {
   /** Names the inputs in error messages, e.g. `network vgg8` and `arch mnsim-default`. */
   networkSource?: string;
   archSource?: string;
+  /** The chip's tile grid, for the too-many-tiles message. */
+  chip?: { tileRows: number; tileCols: number };
 }
 
 /** Throws the GibbonError for a non-zero status in the result header at `at`. */
@@ -163,7 +165,10 @@ export function statusError(status: number, layer: number, field: number, value:
     case 1: return new GibbonError('E_ARCH', `${arch}: ${afield}: got ${v}; allowed: see docs/model.md (the kernel rejected this value)`);
     case 2: return new GibbonError('E_NETWORK', `${net}: ${lname}.${lfield}: got ${v}; allowed: a positive integer consistent with the layer's shape`);
     case 3: return new GibbonError('E_NETWORK', `${net}: ${lname}.kernel: got ${v}; allowed: a kernel whose K*K rows fit in one crossbar (kernel larger than the crossbar)`);
-    case 4: return new GibbonError('E_ARCH', `${arch}: chip.tileRows x chip.tileCols: the mapping needs ${v} tiles; allowed: at most the chip's tile count (more tiles needed than the chip has)`);
+    case 4: {
+      const grid = ctx.chip ? `${ctx.chip.tileRows * ctx.chip.tileCols} (${ctx.chip.tileRows} x ${ctx.chip.tileCols})` : 'fewer';
+      return new GibbonError('E_ARCH', `${arch}: chip.tileRows x chip.tileCols: ${net} needs ${v} tiles but the chip has ${grid}; allowed: a tile grid of at least ${v} tiles (raise chip.tileRows/chip.tileCols), or a mapping that needs fewer (larger crossbars, more PEs per tile)`);
+    }
     case 5: return new GibbonError('E_ARCH', `${arch}: chip.bufferBitwidth: no SRAM buffer of ${v} KB with that bus width in the tables; allowed: a bus of at most 256 bits for buffers of 2 KB or less`);
     case 6: return new GibbonError('E_NETWORK', `${net}: ${lname}: its input shape differs from the output of its producer (shape mismatch between layers)`);
     case 7: return new GibbonError('E_NETWORK', `${net}: ${lname}.${lfield}: got ${v}; allowed: an earlier layer (or the network input)`);
@@ -171,10 +176,24 @@ export function statusError(status: number, layer: number, field: number, value:
   }
 }
 
-/** Decodes the result record at `at` (already checked by throwIfFailed). */
-export function decodeResult(r: ArrayLike<number>, at: number, ctx: DecodeContext): SimResult {
-  const t = at + L.RESULT_HEADER_LEN;
-  const layers: LayerResult[] = ctx.layers.map((ly, i) => {
+/**
+ * Defines `key` on `obj` as an enumerable getter that computes the value on first access and then
+ * becomes a plain data property: a search reading only the totals never pays for per-layer objects,
+ * while JSON.stringify and deep equality still see every field.
+ */
+function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
+  Object.defineProperty(obj, key, {
+    enumerable: true, configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+}
+
+function decodeLayers(r: ArrayLike<number>, t: number, ctx: DecodeContext): LayerResult[] {
+  return ctx.layers.map((ly, i) => {
     const o = t + L.TOTALS_LEN + i * L.LAYER_OUT_LEN;
     return {
       index: i, name: ly.name, type: ly.type,
@@ -191,7 +210,12 @@ export function decodeResult(r: ArrayLike<number>, at: number, ctx: DecodeContex
       energyNjByComponent: breakdown(r, o + L.O_ENERGY_COMP),
     };
   });
-  return {
+}
+
+/** Decodes the result record at `at` (already checked by throwIfFailed): totals now, the rest on access. */
+export function decodeResult(r: ArrayLike<number>, at: number, ctx: DecodeContext): SimResult {
+  const t = at + L.RESULT_HEADER_LEN;
+  const result = {
     model: ctx.model,
     pipeline: ctx.pipeline,
     totals: {
@@ -200,9 +224,10 @@ export function decodeResult(r: ArrayLike<number>, at: number, ctx: DecodeContex
       ops: r[t + L.T_OPS], utilizationFrac: r[t + L.T_UTILIZATION], peInBufKB: r[t + L.T_PE_INBUF_KB],
       tileOutBufKB: r[t + L.T_TILE_OUTBUF_KB], globalBufKB: r[t + L.T_GLOBAL_BUF_KB], globalAdders: r[t + L.T_GLOBAL_ADDERS],
     },
-    layers,
-    areaUm2ByComponent: breakdown(r, t + L.T_AREA_COMP),
-    powerWByComponent: breakdown(r, t + L.T_POWER_COMP),
-    energyNjByComponent: breakdown(r, t + L.T_ENERGY_COMP),
-  };
+  } as SimResult;
+  lazy(result, 'layers', () => decodeLayers(r, t, ctx));
+  lazy(result, 'areaUm2ByComponent', () => breakdown(r, t + L.T_AREA_COMP));
+  lazy(result, 'powerWByComponent', () => breakdown(r, t + L.T_POWER_COMP));
+  lazy(result, 'energyNjByComponent', () => breakdown(r, t + L.T_ENERGY_COMP));
+  return result;
 }

@@ -54,7 +54,7 @@ export function decodeJob(job: SimJob, results: Float64Array, at: number): SimRe
   const model: ModelName = job.options?.model ?? 'gibbon';
   const ctx: DecodeContext = {
     layers: job.layers, model, pipeline: job.options?.pipeline !== false,
-    networkSource: job.networkSource, archSource: job.archSource,
+    networkSource: job.networkSource, archSource: job.archSource, chip: job.arch.chip,
   };
   throwIfFailed(results, at, ctx);
   return decodeResult(results, at, ctx);
