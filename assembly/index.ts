@@ -44,3 +44,4 @@ export function gibbon_simulate_batch(jobsPtr: usize, nJobs: i32): i32 {
   }
   return failed;
 }
+export { gibbon_rng_hash5, gibbon_rng_normal } from './rng';
