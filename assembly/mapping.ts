@@ -6,6 +6,50 @@ import { E_KERNEL_TOO_LARGE } from './errors';
 import * as P from './plan';
 import * as PE from './pe';
 
+// ===== Row tiles of a conv (shared with the functional simulator, assembly/funcsim*.ts) =====
+/** Whole input channels per crossbar (the K x K kernel unrolled along the rows). */
+export let packChannelsPerXbar: f64 = 0;
+/** Conv groups sharing one crossbar as diagonal blocks (1 = each group on its own crossbars). */
+export let packGroupsPerXbar: f64 = 1;
+/** Crossbars along the rows (MNSIM's my) and along the columns for one weight slice. */
+export let packRowTiles: f64 = 0;
+export let packColTiles: f64 = 0;
+export let packRowsUsed: f64 = 0;
+export let packColsUsed: f64 = 0;
+
+/**
+ * Places a conv (K x K, cin -> cout, g groups) on R x C crossbars. Dense (or MNSIM's way for any g):
+ * ceil(cin / ch) row tiles. Grouped (the gibbon model): if one group fits a crossbar, b groups share
+ * it as diagonal blocks; otherwise each group is mapped alone like a dense gin -> gout conv.
+ */
+export function packGroups(R: f64, C: f64, k: f64, cin: f64, cout: f64, g: f64, grouped: bool): void {
+  const k2 = k * k;
+  const ch = Math.floor(R / k2);
+  packChannelsPerXbar = ch;
+  packGroupsPerXbar = 1;
+  if (grouped) {
+    const gin = cin / g, gout = cout / g;
+    if (gin <= ch && gout <= C) {
+      const b = Math.min(Math.min(Math.floor(ch / gin), Math.floor(C / gout)), g);
+      packGroupsPerXbar = b;
+      packRowTiles = Math.ceil(g / b);
+      packColTiles = 1;
+      packRowsUsed = b * gin * k2;
+      packColsUsed = b * gout;
+    } else {
+      packRowTiles = g * Math.ceil(gin / ch);
+      packColTiles = Math.ceil(gout / C);
+      packRowsUsed = Math.min(ch, gin) * k2;
+      packColsUsed = Math.min(gout, C);
+    }
+    return;
+  }
+  packRowTiles = Math.ceil(cin / ch);
+  packColTiles = Math.ceil(cout / C);
+  packRowsUsed = Math.min(ch, cin) * k2;
+  packColsUsed = Math.min(cout, C);
+}
+
 /** Maps layer `l` (record at `lp`) into the plan. Returns false on an error (already recorded). */
 export function mapLayer(l: i32, lp: usize): bool {
   const type = <i32>load<f64>(lp + (<usize>L.L_TYPE << 3));
@@ -29,29 +73,12 @@ export function mapLayer(l: i32, lp: usize): bool {
       const k2 = k * k;
       if (k2 > R) return setError(E_KERNEL_TOO_LARGE, l, L.L_KERNEL, k);
       const g = load<f64>(lp + (<usize>L.L_CONV_GROUPS << 3));
-      const chPerXbar = Math.floor(R / k2); // whole input channels per crossbar (kernel unrolled on rows)
       const gin = cin / g, gout = cout / g;
-      if (g > 1 && (PE.switches & L.SW_GROUPED_CONV) != 0) {
-        if (gin <= chPerXbar && gout <= C) {
-          // b groups share one crossbar as diagonal blocks; the off-diagonal cells hold no weight.
-          const b = Math.min(Math.min(Math.floor(chPerXbar / gin), Math.floor(C / gout)), g);
-          my = Math.ceil(g / b);
-          mx = sliceGroups;
-          rowsUsed = b * gin * k2;
-          colsUsed = b * gout;
-        } else {
-          // A group larger than a crossbar is mapped alone, like a dense conv of gin -> gout.
-          my = g * Math.ceil(gin / chPerXbar);
-          mx = sliceGroups * Math.ceil(gout / C);
-          rowsUsed = Math.min(chPerXbar, gin) * k2;
-          colsUsed = Math.min(gout, C);
-        }
-      } else { // dense (MNSIM maps a grouped conv as dense too)
-        my = Math.ceil(cin / chPerXbar);
-        mx = sliceGroups * Math.ceil(cout / C);
-        rowsUsed = Math.min(chPerXbar, cin) * k2;
-        colsUsed = Math.min(cout, C);
-      }
+      packGroups(R, C, k, cin, cout, g, g > 1 && (PE.switches & L.SW_GROUPED_CONV) != 0);
+      my = packRowTiles;
+      mx = sliceGroups * packColTiles;
+      rowsUsed = packRowsUsed;
+      colsUsed = packColsUsed;
       const outPix = load<f64>(lp + (<usize>L.L_OUT_H << 3)) * load<f64>(lp + (<usize>L.L_OUT_W << 3));
       usedCells = k2 * gin * cout * slices * PE.polarity;
       ops = 2 * outPix * k2 * gin * cout;
