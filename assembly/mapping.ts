@@ -17,35 +17,49 @@ export let packColTiles: f64 = 0;
 export let packRowsUsed: f64 = 0;
 export let packColsUsed: f64 = 0;
 
+/** 1 when the last packGroups() call fell back to the dense placement of a grouped conv. */
+export let packDense: bool = true;
+
 /**
- * Places a conv (K x K, cin -> cout, g groups) on R x C crossbars. Dense (or MNSIM's way for any g):
+ * Places a conv (K x K, cin -> cout, g groups) on R x C crossbars. Dense (MNSIM's way for any g):
  * ceil(cin / ch) row tiles. Grouped (the gibbon model): if one group fits a crossbar, b groups share
- * it as diagonal blocks; otherwise each group is mapped alone like a dense gin -> gout conv.
+ * it as diagonal blocks; otherwise each group is mapped alone like a dense gin -> gout conv. Dense is
+ * a valid placement of a grouped conv too (zeros off the blocks), so the cheaper one is taken.
  */
 export function packGroups(R: f64, C: f64, k: f64, cin: f64, cout: f64, g: f64, grouped: bool): void {
   const k2 = k * k;
   const ch = Math.floor(R / k2);
   packChannelsPerXbar = ch;
-  packGroupsPerXbar = 1;
+  const denseRows = Math.ceil(cin / ch), denseCols = Math.ceil(cout / C);
   if (grouped) {
     const gin = cin / g, gout = cout / g;
+    let b: f64 = 1, rowTiles: f64, colTiles: f64, rowsUsed: f64, colsUsed: f64;
     if (gin <= ch && gout <= C) {
-      const b = Math.min(Math.min(Math.floor(ch / gin), Math.floor(C / gout)), g);
-      packGroupsPerXbar = b;
-      packRowTiles = Math.ceil(g / b);
-      packColTiles = 1;
-      packRowsUsed = b * gin * k2;
-      packColsUsed = b * gout;
+      b = Math.min(Math.min(Math.floor(ch / gin), Math.floor(C / gout)), g);
+      rowTiles = Math.ceil(g / b);
+      colTiles = 1;
+      rowsUsed = b * gin * k2;
+      colsUsed = b * gout;
     } else {
-      packRowTiles = g * Math.ceil(gin / ch);
-      packColTiles = Math.ceil(gout / C);
-      packRowsUsed = Math.min(ch, gin) * k2;
-      packColsUsed = Math.min(gout, C);
+      rowTiles = g * Math.ceil(gin / ch);
+      colTiles = Math.ceil(gout / C);
+      rowsUsed = Math.min(ch, gin) * k2;
+      colsUsed = Math.min(gout, C);
     }
-    return;
+    if (rowTiles * colTiles <= denseRows * denseCols) {
+      packDense = false;
+      packGroupsPerXbar = b;
+      packRowTiles = rowTiles;
+      packColTiles = colTiles;
+      packRowsUsed = rowsUsed;
+      packColsUsed = colsUsed;
+      return;
+    }
   }
-  packRowTiles = Math.ceil(cin / ch);
-  packColTiles = Math.ceil(cout / C);
+  packDense = true;
+  packGroupsPerXbar = 1;
+  packRowTiles = denseRows;
+  packColTiles = denseCols;
   packRowsUsed = Math.min(ch, cin) * k2;
   packColsUsed = Math.min(cout, C);
 }

@@ -75,7 +75,8 @@ export function resolvePe(): void {
   adcNum = a(L.A_ADC_NUM);
   if ((switches & L.SW_CONVERTERS_FOLLOW_XBAR) != 0) {
     dacNum = Math.min(dacNum, subarrayRows);
-    adcNum = Math.min(adcNum, cols);
+    // With digital subtraction the positive and negative columns are converted apart.
+    adcNum = Math.min(adcNum, cols * (a(L.A_SUB_POSITION) + 1));
   }
   dacPerGroup = dacNum * subarrayNum;
   adcPerGroup = adcNum * subarrayNum;

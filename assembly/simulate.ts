@@ -73,6 +73,8 @@ function checkLayers(layersPtr: usize, n: i32): bool {
     }
     if (type == L.LT_CONV || type == L.LT_FC) {
       if (!checkField(l, lp, L.L_WEIGHT_BITS, PE.polarity == 2 ? 2 : 1, 32)) return false;
+      // A sign and at least one magnitude bit: fewer would leave no input cycle to convert.
+      if (!checkField(l, lp, L.L_INPUT_BITS, 2, 32)) return false;
     }
     if (type == L.LT_FC) {
       if (lf(lp, L.L_IN_H) != 1) return setError(E.E_LAYER_FIELD, l, L.L_IN_H, lf(lp, L.L_IN_H));

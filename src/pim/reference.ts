@@ -3,6 +3,7 @@
 // contract bit for bit (test/pim/*). Keep it literal: each step cites the section it implements.
 import { uniformAt, normalAt } from '../util/rng.ts';
 import type { PimBatchResult, PimHardware, PimLayer, PimLayerStats, PimMatrixLayer, PimModel } from './types.ts';
+import { layerGeometry, placeMatrixLayer, type LayerGeometry } from './mapping.ts';
 
 export interface ReferenceOptions {
   seed: number;
@@ -23,41 +24,6 @@ function clamp(v: number, lo: number, hi: number): number { return v < lo ? lo :
 
 /** §5: digit `j` of m >= 0 in base 2^bits. */
 function digit(m: number, j: number, bits: number): number { return Math.floor(m / 2 ** (bits * j)) % 2 ** bits; }
-
-/** §4: how a matrix layer sits on the crossbars. */
-export interface LayerGeometry {
-  groups: number; gin: number; gout: number; k: number;
-  /** Input channels per row tile. */
-  ch: number;
-  /** Row tiles per group. */
-  tilesPerGroup: number;
-  /** Groups sharing one crossbar (1 = not packed). */
-  groupsPerXbar: number;
-  /** Unrolled rows per group. */
-  rowsPerGroup: number;
-  slices: number;
-  cycles: number;
-  /** Crossbars along the rows, as the hardware model counts them (its `my`). */
-  rowTiles: number;
-}
-
-export function layerGeometry(layer: PimMatrixLayer, hw: PimHardware): LayerGeometry {
-  const k = layer.kernel, g = layer.convGroups;
-  const gin = layer.inC / g, gout = layer.outC / g;
-  const ch = Math.floor(hw.xbarRows / (k * k));
-  let groupsPerXbar = 1, rowTiles = g * Math.ceil(gin / ch);
-  if (g === 1) rowTiles = Math.ceil(gin / ch);
-  else if (gin <= ch && gout <= hw.xbarCols) {
-    groupsPerXbar = Math.min(Math.floor(ch / gin), Math.floor(hw.xbarCols / gout), g);
-    rowTiles = Math.ceil(g / groupsPerXbar);
-  }
-  const w = layer.weightBits, a = layer.input.bits;
-  return {
-    groups: g, gin, gout, k, ch, tilesPerGroup: Math.ceil(gin / ch), groupsPerXbar, rowsPerGroup: gin * k * k,
-    slices: hw.polarity === 2 ? Math.ceil((w - 1) / hw.cellBits) : Math.ceil(w / hw.cellBits),
-    cycles: Math.ceil((a - 1) / hw.dacBits), rowTiles,
-  };
-}
 
 /** One chip instance of a matrix layer: per cell (index k of §5) its conductance and ideal level. */
 interface LayerChip {
@@ -274,7 +240,9 @@ function add(layer: PimLayer & { type: 'add' }, xs: Int32Array[]): Int32Array {
 /** Runs `n` images (quantized network input, n x C x H x W) through the model on the crossbars. */
 export function referenceForward(model: PimModel, hw: PimHardware, inputs: Int32Array, n: number,
   opts: ReferenceOptions): PimBatchResult & { psumMax: Float64Array } {
-  const chips = model.layers.map((l) => (l.type === 'conv' || l.type === 'fc' ? drawChip(l, hw, opts.seed, opts.trial) : undefined));
+  // §4: grouped convs that are cheaper dense are held dense (zeros off the group blocks).
+  const placed = model.layers.map((l) => (l.type === 'conv' || l.type === 'fc' ? placeMatrixLayer(l, hw) : l));
+  const chips = placed.map((l) => (l.type === 'conv' || l.type === 'fc' ? drawChip(l, hw, opts.seed, opts.trial) : undefined));
   const stats = model.layers.map((l, i) => emptyStats(l, chips[i]?.geo));
   const psumMax = new Float64Array(model.layers.length);
   const inSize = model.input.channels * model.input.height * model.input.width;
@@ -284,7 +252,7 @@ export function referenceForward(model: PimModel, hw: PimHardware, inputs: Int32
     const x0 = inputs.subarray(img * inSize, (img + 1) * inSize);
     const outs: Int32Array[] = [];
     const src = (q: number) => (q < 0 ? x0 : outs[q]);
-    for (const layer of model.layers) {
+    for (const layer of placed) {
       if (layer.type === 'pool') { outs.push(pool(layer, src(layer.inputs[0]))); continue; }
       if (layer.type === 'add') { outs.push(add(layer, layer.inputs.map(src))); continue; }
       const acc = matrixLayer(layer, chips[layer.index]!, hw, src(layer.inputs[0]), img, opts, stats[layer.index], psumMax);
