@@ -8,12 +8,17 @@ export let errCode: i32 = E_OK;
 export let errLayer: i32 = -1;
 export let errField: i32 = -1;
 export let errValue: f64 = 0;
+export let errMin: f64 = NaN;
+export let errMax: f64 = NaN;
+export let errInteger: bool = false;
 
-export function setError(code: i32, layer: i32, field: i32, value: f64): bool {
+/** Records an error (lo/hi: the allowed range, NaN when a rule other than a range was broken). */
+export function setError(code: i32, layer: i32, field: i32, value: f64, lo: f64 = NaN, hi: f64 = NaN, integer: bool = false): bool {
   errCode = code; errLayer = layer; errField = field; errValue = value;
+  errMin = lo; errMax = hi; errInteger = integer;
   return false;
 }
-export function clearError(): void { errCode = E_OK; errLayer = -1; errField = -1; errValue = 0; }
+export function clearError(): void { errCode = E_OK; errLayer = -1; errField = -1; errValue = 0; errMin = NaN; errMax = NaN; errInteger = false; }
 
 @inline export function a(field: i32): f64 { return load<f64>(archPtr + (<usize>field << 3)); }
 
@@ -22,13 +27,13 @@ function isInt(v: f64): bool { return v == Math.floor(v); }
 function check(field: i32, lo: f64, hi: f64, integer: bool): bool {
   const v = a(field);
   // NaN fails every comparison, so it is caught here too.
-  if (!(v >= lo && v <= hi) || (integer && !isInt(v))) return setError(E_ARCH_FIELD, -1, field, v);
+  if (!(v >= lo && v <= hi) || (integer && !isInt(v))) return setError(E_ARCH_FIELD, -1, field, v, lo, hi, integer);
   return true;
 }
 function checkChoice(field: i32, maxChoice: f64): bool {
   const v = a(field);
-  if (v == -1) return true;
-  return check(field, 1, maxChoice, true);
+  if (v == -1 || (v >= 1 && v <= maxChoice && isInt(v))) return true;
+  return setError(E_ARCH_FIELD, -1, field, v); // the rule: -1 or a table entry
 }
 
 const BIG: f64 = 1e12;

@@ -128,6 +128,9 @@ export const R_ERR_LAYER = 1; // layer index of the error, -1 = architecture
 export const R_ERR_FIELD = 2; // A_* or L_* offset of the offending field, -1 = none
 export const R_ERR_VALUE = 3; // the offending value (or the count that overflowed)
 export const R_N_LAYERS = 4;
+export const R_ERR_MIN = 5; // the allowed range of the offending field (NaN = a rule, not a range)
+export const R_ERR_MAX = 6;
+export const R_ERR_INTEGER = 7; // 1 if the field must be an integer
 export const RESULT_HEADER_LEN = 8;
 
 // Components, for the per-component area/power/energy blocks

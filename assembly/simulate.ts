@@ -2,7 +2,7 @@
 // area / power / energy per layer and per component (mnsim-model.md §2–§3). Writes the result record.
 import * as L from './layout';
 import * as E from './errors';
-import { archPtr, a, checkArch, clearError, setError, errCode, errLayer, errField, errValue } from './arch';
+import { archPtr, a, checkArch, clearError, setError, errCode, errLayer, errField, errValue, errMin, errMax, errInteger } from './arch';
 import * as A from './arch';
 import { dac, adc, resolveDac, resolveAdc } from './converters';
 import { Buffer, sizeBuffer, bufferAccessNs, pow2KB } from './buffer';
@@ -29,7 +29,7 @@ const tileArea = new StaticArray<f64>(L.N_COMPONENTS);
 
 function checkField(l: i32, lp: usize, field: i32, lo: f64, hi: f64): bool {
   const v = lf(lp, field);
-  if (!(v >= lo && v <= hi) || !isInt(v)) return setError(E.E_LAYER_FIELD, l, field, v);
+  if (!(v >= lo && v <= hi) || !isInt(v)) return setError(E.E_LAYER_FIELD, l, field, v, lo, hi, true);
   return true;
 }
 
@@ -110,6 +110,9 @@ function writeHeader(out: usize, n: i32): void {
   store<f64>(out + (<usize>L.R_ERR_FIELD << 3), errField);
   store<f64>(out + (<usize>L.R_ERR_VALUE << 3), errValue);
   store<f64>(out + (<usize>L.R_N_LAYERS << 3), n);
+  store<f64>(out + (<usize>L.R_ERR_MIN << 3), errMin);
+  store<f64>(out + (<usize>L.R_ERR_MAX << 3), errMax);
+  store<f64>(out + (<usize>L.R_ERR_INTEGER << 3), errInteger ? 1 : 0);
 }
 
 export function resultLen(nLayers: i32): i32 {

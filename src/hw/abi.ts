@@ -151,19 +151,60 @@ export interface DecodeContext {
 /** Throws the GibbonError for a non-zero status in the result header at `at`. */
 export function throwIfFailed(r: ArrayLike<number>, at: number, ctx: DecodeContext): void {
   const status = r[at + L.R_STATUS];
-  if (status !== 0) throw statusError(status, r[at + L.R_ERR_LAYER], r[at + L.R_ERR_FIELD], r[at + L.R_ERR_VALUE], ctx);
+  if (status !== 0) {
+    throw statusError(status, r[at + L.R_ERR_LAYER], r[at + L.R_ERR_FIELD], r[at + L.R_ERR_VALUE], ctx,
+      { min: r[at + L.R_ERR_MIN], max: r[at + L.R_ERR_MAX], integer: r[at + L.R_ERR_INTEGER] === 1 });
+  }
 }
 
-export function statusError(status: number, layer: number, field: number, value: number, ctx: DecodeContext): GibbonError {
+export interface AllowedRange { min: number; max: number; integer: boolean }
+
+function rangeText(range: AllowedRange | undefined): string | undefined {
+  if (!range || Number.isNaN(range.min) || Number.isNaN(range.max)) return undefined;
+  return `${range.integer ? 'an integer' : 'a number'} in ${range.min}..${range.max}`;
+}
+
+/** What an architecture field allows when the kernel reports a rule rather than a range. */
+function archRule(field: number): string {
+  switch (field) {
+    case L.A_SUBARRAY_ROWS: return 'a divisor of xbar.rows';
+    case L.A_TILE_COLS: return 'chip.tileCols equal to chip.tileRows (tileConnection 2 needs a square grid)';
+    case L.A_DAC_CHOICE: return '-1 (user-defined) or an integer in 1..7';
+    case L.A_ADC_CHOICE: return '-1 (user-defined) or an integer in 1..9';
+    default: return 'a value the kernel accepts (docs/model.md, section "Ranges")';
+  }
+}
+
+/** What a layer field allows when the kernel reports a rule rather than a range. */
+function layerRule(field: number): string {
+  switch (field) {
+    case L.L_CONV_GROUPS: return 'a divisor of both inChannels and outChannels';
+    case L.L_OUT_H: case L.L_OUT_W: return 'floor((in + padding - kernel) / stride) + 1 (at least 1)';
+    case L.L_OUT_CHANNELS: return 'outChannels consistent with the layer type (pool and add keep their input channels)';
+    case L.L_N_INPUTS: return 'exactly one producer for conv, pool and fc';
+    case L.L_IN_H: case L.L_IN_W: return '1 (an fc layer reads a flattened vector)';
+    default: return 'a value consistent with the layer';
+  }
+}
+
+const KERNEL_FIELD_PATHS: Record<number, string> = { [L.A_PIPELINE]: 'options.pipeline', [L.A_MODEL_SWITCHES]: 'options.switches' };
+
+export function statusError(status: number, layer: number, field: number, value: number, ctx: DecodeContext, range?: AllowedRange): GibbonError {
   const net = ctx.networkSource ?? 'network';
   const arch = ctx.archSource ?? 'arch';
   const lname = layer >= 0 ? `layers[${layer}]` : '';
   const lfield = LAYER_FIELD_NAMES[field] ?? `field ${field}`;
-  const afield = ARCH_FIELDS.find(([f]) => f === field)?.[1] ?? `field ${field}`;
   const v = Number.isNaN(value) ? 'NaN' : String(value);
   switch (status) {
-    case 1: return new GibbonError('E_ARCH', `${arch}: ${afield}: got ${v}; allowed: see docs/model.md (the kernel rejected this value)`);
-    case 2: return new GibbonError('E_NETWORK', `${net}: ${lname}.${lfield}: got ${v}; allowed: a positive integer consistent with the layer's shape`);
+    case 1: {
+      const path = KERNEL_FIELD_PATHS[field] ?? ARCH_FIELDS.find(([f]) => f === field)?.[1] ?? `field ${field}`;
+      const source = KERNEL_FIELD_PATHS[field] ? 'simulate' : arch;
+      return new GibbonError('E_ARCH', `${source}: ${path}: got ${v}; allowed: ${rangeText(range) ?? archRule(field)}`);
+    }
+    case 2: {
+      if (field === L.L_TYPE) return new GibbonError('E_NETWORK', `${net}: ${lname}.type: got ${v}; allowed: 0 (conv), 1 (fc), 2 (pool), 3 (add)`);
+      return new GibbonError('E_NETWORK', `${net}: ${lname}.${lfield}: got ${v}; allowed: ${rangeText(range) ?? layerRule(field)}`);
+    }
     case 3: return new GibbonError('E_NETWORK', `${net}: ${lname}.kernel: got ${v}; allowed: a kernel whose K*K rows fit in one crossbar (kernel larger than the crossbar)`);
     case 4: {
       const grid = ctx.chip ? `${ctx.chip.tileRows * ctx.chip.tileCols} (${ctx.chip.tileRows} x ${ctx.chip.tileCols})` : 'fewer';
@@ -172,7 +213,10 @@ export function statusError(status: number, layer: number, field: number, value:
     case 5: return new GibbonError('E_ARCH', `${arch}: chip.bufferBitwidth: no SRAM buffer of ${v} KB with that bus width in the tables; allowed: a bus of at most 256 bits for buffers of 2 KB or less`);
     case 6: return new GibbonError('E_NETWORK', `${net}: ${lname}: its input shape differs from the output of its producer (shape mismatch between layers)`);
     case 7: return new GibbonError('E_NETWORK', `${net}: ${lname}.${lfield}: got ${v}; allowed: an earlier layer (or the network input)`);
-    default: return new GibbonError('E_KERNEL', `simulator: bad call (status ${status}, value ${v})`);
+    case 8:
+      if (value < 1) return new GibbonError('E_NETWORK', `${net}: layers: got ${v} layers; allowed: at least one layer`);
+      return new GibbonError('E_KERNEL', `simulator: bad call (status ${status}, value ${v})`);
+    default: return new GibbonError('E_KERNEL', `simulator: unknown status ${status} (value ${v}): a bug in the kernel`);
   }
 }
 

@@ -33,6 +33,21 @@ function expectError(fn: () => unknown, code: ErrorCode, message: string): void 
   assert.unreachable(`expected: ${message}`);
 }
 
+/** The message is `prefix` followed by an allowed range `an integer|a number in lo..hi`. */
+function expectRangeError(fn: () => unknown, code: ErrorCode, prefix: string): void {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, GibbonError, `not a GibbonError: ${String(e)}`);
+    const m = (e as GibbonError).message;
+    assert.ok(m.startsWith(prefix), `${m} does not start with ${prefix}`);
+    assert.match(m.slice(prefix.length), /^((an integer|a number) in [-0-9.e+]+\.\.[-0-9.e+]+|-1 \(user-defined\) or an integer in 1\.\.[79])$/);
+    assert.is((e as GibbonError).code, code);
+    return;
+  }
+  assert.unreachable(`expected: ${prefix}...`);
+}
+
 /** Every number in the result is finite and >= 0. */
 function assertFinite(value: unknown, path: string): void {
   if (typeof value === 'number') assert.ok(Number.isFinite(value) && value >= 0, `${path} = ${value}`);
@@ -133,8 +148,7 @@ test('NaN or Infinity in any numeric arch field passed straight to simulate: a G
           assert.equal(plain(sim.simulate(layers, a)), baseline, `${path} = ${shown} is not read`);
           continue;
         }
-        expectError(() => sim.simulate(layers, a), 'E_ARCH',
-          `arch: ${path}: got ${shown}; allowed: see docs/model.md (the kernel rejected this value)`);
+        expectRangeError(() => sim.simulate(layers, a), 'E_ARCH', `arch: ${path}: got ${shown}; allowed: `);
         checked++;
       }
     }
@@ -150,7 +164,7 @@ test('NaN in a user-defined converter field is rejected and named', async () => 
     for (const key of ['customAreaUm2', 'customBits', 'customPowerW', 'customSampleRateGsps'] as const) {
       const a = arch();
       Object.assign(a[side], custom, { [key]: NaN });
-      expectError(() => sim.simulate(layers, a), 'E_ARCH', `arch: ${side}.${key}: got NaN; allowed: see docs/model.md (the kernel rejected this value)`);
+      expectRangeError(() => sim.simulate(layers, a), 'E_ARCH', `arch: ${side}.${key}: got NaN; allowed: `);
     }
     const ok = arch();
     Object.assign(ok[side], custom);
@@ -159,30 +173,31 @@ test('NaN in a user-defined converter field is rejected and named', async () => 
   // choice -1 with the custom fields left at 0: the first one the kernel needs is named.
   const zero = arch();
   zero.adc.choice = -1;
-  expectError(() => sim.simulate(layers, zero), 'E_ARCH', 'arch: adc.customBits: got 0; allowed: see docs/model.md (the kernel rejected this value)');
+  expectError(() => sim.simulate(layers, zero), 'E_ARCH', 'arch: adc.customBits: got 0; allowed: an integer in 1..32');
 });
 
 test('finite but impossible arch values the facade lets through are rejected by the kernel', async () => {
   const sim = await simulator();
   const layers = net(SMALL);
-  const cases: Array<[string, (a: ArchConfig) => void, string]> = [
-    ['xbar.subarrayRows', (a) => { a.xbar.subarrayRows = 100; }, '100'], // does not divide 256
-    ['xbar.subarrayRows', (a) => { a.xbar.subarrayRows = 512; }, '512'], // more than the rows
-    ['pe.groups', (a) => { a.pe.groups = 0; }, '0'],
-    ['pe.dacNum', (a) => { a.pe.dacNum = 0; }, '0'], // MNSIM crashes on DAC_Num = 0
-    ['xbar.polarity', (a) => { (a.xbar as { polarity: number }).polarity = 3; }, '3'],
-    ['device.cellBits', (a) => { a.device.cellBits = 1.5; }, '1.5'],
-    ['dac.choice', (a) => { a.dac.choice = 8; }, '8'],
-    ['adc.choice', (a) => { a.adc.choice = 10; }, '10'],
-    ['tile.peRows', (a) => { a.tile.peRows = 0; }, '0'],
-    ['digital.frequencyMHz', (a) => { a.digital.frequencyMHz = 0; }, '0'],
-    ['chip.tileCols', (a) => { a.chip.tileCols = 32; }, '32'], // growing-square placement needs a square grid
-    ['chip.tileRows', (a) => { a.chip.tileRows = 0; a.chip.tileCols = 0; }, '0'],
+  const cases: Array<[string, (a: ArchConfig) => void, string, string]> = [
+    ['xbar.subarrayRows', (a) => { a.xbar.subarrayRows = 100; }, '100', 'a divisor of xbar.rows'], // does not divide 256
+    ['xbar.subarrayRows', (a) => { a.xbar.subarrayRows = 512; }, '512', 'an integer in 1..256'], // more than the rows
+    ['pe.groups', (a) => { a.pe.groups = 0; }, '0', 'an integer in 1..65536'],
+    ['pe.dacNum', (a) => { a.pe.dacNum = 0; }, '0', 'an integer in 1..1048576'], // MNSIM crashes on DAC_Num = 0
+    ['xbar.polarity', (a) => { (a.xbar as { polarity: number }).polarity = 3; }, '3', 'an integer in 1..2'],
+    ['device.cellBits', (a) => { a.device.cellBits = 1.5; }, '1.5', 'an integer in 1..16'],
+    ['dac.choice', (a) => { a.dac.choice = 8; }, '8', '-1 (user-defined) or an integer in 1..7'],
+    ['adc.choice', (a) => { a.adc.choice = 10; }, '10', '-1 (user-defined) or an integer in 1..9'],
+    ['tile.peRows', (a) => { a.tile.peRows = 0; }, '0', 'an integer in 1..4096'],
+    ['digital.frequencyMHz', (a) => { a.digital.frequencyMHz = 0; }, '0', 'a number in 0.000001..1000000'],
+    // growing-square placement needs a square grid
+    ['chip.tileCols', (a) => { a.chip.tileCols = 32; }, '32', 'chip.tileCols equal to chip.tileRows (tileConnection 2 needs a square grid)'],
+    ['chip.tileRows', (a) => { a.chip.tileRows = 0; a.chip.tileCols = 0; }, '0', 'an integer in 1..4096'],
   ];
-  for (const [path, set, shown] of cases) {
+  for (const [path, set, shown, allowed] of cases) {
     const a = arch();
     set(a);
-    expectError(() => sim.simulate(layers, a), 'E_ARCH', `arch: ${path}: got ${shown}; allowed: see docs/model.md (the kernel rejected this value)`);
+    expectError(() => sim.simulate(layers, a), 'E_ARCH', `arch: ${path}: got ${shown}; allowed: ${allowed}`);
   }
 });
 
@@ -190,7 +205,7 @@ test('a switch mask outside 0..127 is rejected', async () => {
   const sim = await simulator();
   for (const [switches, shown] of [[128, '128'], [-1, '-1'], [1.5, '1.5'], [NaN, 'NaN']] as const) {
     expectError(() => sim.simulate(net(SMALL), arch(), { switches }), 'E_ARCH',
-      `arch: field 65: got ${shown}; allowed: see docs/model.md (the kernel rejected this value)`);
+      `simulate: options.switches: got ${shown}; allowed: an integer in 0..127`);
   }
 });
 
@@ -221,7 +236,10 @@ test('NaN in any numeric layer field passed straight to simulate: a GibbonError 
       if (value === 0 && (field === 'padding0' || field === 'padding3')) continue; // zero padding is valid
       const shown = Number.isNaN(value) ? 'NaN' : String(value);
       const fails = () => sim.simulate(layers, arch());
-      expectError(fails, 'E_NETWORK', `network: layers[0].${name}: got ${shown}; allowed: a positive integer consistent with the layer's shape`);
+      const rule = name === 'output height' || name === 'output width' ? 'floor((in + padding - kernel) / stride) + 1 (at least 1)'
+        : name === 'convGroups' && Number.isInteger(value) && value > 0 ? 'a divisor of both inChannels and outChannels' : undefined;
+      if (rule) expectError(fails, 'E_NETWORK', `network: layers[0].${name}: got ${shown}; allowed: ${rule}`);
+      else expectRangeError(fails, 'E_NETWORK', `network: layers[0].${name}: got ${shown}; allowed: `);
     }
   }
 });
@@ -240,15 +258,15 @@ test('producer indices, shapes, types and counts of layer records', async () => 
     'network: layers[2]: its input shape differs from the output of its producer (shape mismatch between layers)');
   const type = net(SMALL);
   (type[1] as { type: string }).type = 'relu';
-  expectError(() => sim.simulate(type, arch()), 'E_NETWORK', 'network: layers[1].type: got -1; allowed: a positive integer consistent with the layer\'s shape');
+  expectError(() => sim.simulate(type, arch()), 'E_NETWORK', 'network: layers[1].type: got -1; allowed: 0 (conv), 1 (fc), 2 (pool), 3 (add)');
   // Polarity 2 keeps the sign in the crossbar pair: a weight needs at least 2 bits.
   const oneBit = net(SMALL);
   oneBit[0].weightBits = 1;
-  expectError(() => sim.simulate(oneBit, arch()), 'E_NETWORK', 'network: layers[0].weightBits: got 1; allowed: a positive integer consistent with the layer\'s shape');
+  expectError(() => sim.simulate(oneBit, arch()), 'E_NETWORK', 'network: layers[0].weightBits: got 1; allowed: an integer in 2..32');
   const polarity1 = arch();
   polarity1.xbar.polarity = 1;
   assert.is(sim.simulate(oneBit, polarity1).layers[0].weightSlices, 1);
-  expectError(() => sim.simulate([], arch()), 'E_KERNEL', 'simulator: bad call (status 8, value 0)');
+  expectError(() => sim.simulate([], arch()), 'E_NETWORK', 'network: layers: got 0 layers; allowed: at least one layer');
 });
 
 test('after any error the kernel still gives the same results (no state leaks from a failed call)', async () => {
