@@ -2,11 +2,13 @@
 // stderr and an exit status (never a stack trace for bad input).
 import { GibbonError, type ErrorCode } from '../util/errors.ts';
 import { runSimulate, SIMULATE_HELP } from './simulate.ts';
+import { runDataset, DATASET_HELP } from './dataset.ts';
 
 const HELP = `gibbon <command> [options]
 
 Commands:
   simulate   behavior-level PIM hardware simulation of a network (gibbon simulate --help)
+  dataset    load a dataset and show its train / validation / test splits (gibbon dataset --help)
 
 Run 'gibbon <command> --help' for its options.
 `;
@@ -21,9 +23,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'simulate': await runSimulate(rest, print); return 0;
+    case 'dataset': await runDataset(rest, print); return 0;
     case undefined: case '--help': case '-h': case 'help': print(HELP); return command === undefined ? 2 : 0;
     default:
-      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate`);
+      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset`);
   }
 }
 
@@ -38,7 +41,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`gibbon: ${e.message}\n`);
       process.exitCode = EXIT_CODES[e.code];
     } else if (isArgError(e)) {
-      process.stderr.write(`gibbon: ${e.message}\n${SIMULATE_HELP}`);
+      const help = process.argv[2] === 'dataset' ? DATASET_HELP : SIMULATE_HELP;
+      process.stderr.write(`gibbon: ${e.message}\n${help}`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`gibbon: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

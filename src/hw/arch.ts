@@ -38,7 +38,7 @@ export const MNSIM_DEFAULT_ARCH: ArchConfig = deepFreeze<ArchConfig>({
   },
   xbar: { rows: 256, cols: 256, subarrayRows: 256, polarity: 2, cellType: '1T1R', transistorTechNm: 130, areaCalculation: 0 },
   dac: { choice: 1, customAreaUm2: 0, customBits: 0, customPowerW: 0, customSampleRateGsps: 0 },
-  adc: { choice: 6, customAreaUm2: 0, customBits: 0, customPowerW: 0, customSampleRateGsps: 0, logicOp: -1 },
+  adc: { choice: 6, customAreaUm2: 0, customBits: 0, customPowerW: 0, customSampleRateGsps: 0, logicOp: -1, rangeMode: 'fixed' },
   pe: { pimType: 'analog', subPosition: 0, groups: 1, dacNum: 128, adcNum: 128, inBufSizeKB: 0, inBufAreaUm2: 0 },
   digital: {
     frequencyMHz: 500,
@@ -60,6 +60,8 @@ export const MNSIM_DEFAULT_ARCH: ArchConfig = deepFreeze<ArchConfig>({
   },
   chip: { tileRows: 64, tileCols: 64, tileConnection: 2, bufferTechNm: 90, bufferBitwidth: 64 },
   sim: { level: 0 },
+  // Functional simulator only (docs/functional.md §5): ideal devices unless asked for.
+  nonideal: { safHrsPct: 0, safLrsPct: 0, variationSigmaPctOfR: 0, hrsLrsRatio: null, readNoiseSigma: 0 },
 });
 
 /**
@@ -67,7 +69,8 @@ export const MNSIM_DEFAULT_ARCH: ArchConfig = deepFreeze<ArchConfig>({
  * 130 nm 1T1R NVM cells (1.44 µm², 3.16 ns read, 1 MΩ / 10 kΩ, 0 / 0.15 V), 45/65 nm digital logic at
  * 500 MHz, a 90 nm SRAM buffer, tile links of 20 / 1024 Gbit/s. Fixed here: 128x128 crossbars
  * (subarrayRows 128), 8-bit ADC (choice 2, ISAAC), 1-bit DAC (choice 1), 1 bit per cell, polarity 2,
- * 128 DACs and 128 ADCs per group, 1 group per PE, 2x2 PEs per tile, 64x64 tiles.
+ * 128 DACs and 128 ADCs per group, 1 group per PE, 2x2 PEs per tile, 64x64 tiles. The functional
+ * simulator calibrates the ADC range per layer (adc.rangeMode 'calibrated', docs/functional.md §5).
  */
 export const GIBBON_BASE_ARCH: ArchConfig = deepFreeze<ArchConfig>(
   structuredClone({
@@ -75,7 +78,7 @@ export const GIBBON_BASE_ARCH: ArchConfig = deepFreeze<ArchConfig>(
     device: { ...MNSIM_DEFAULT_ARCH.device, cellBits: 1 },
     xbar: { ...MNSIM_DEFAULT_ARCH.xbar, rows: 128, cols: 128, subarrayRows: 128 },
     dac: { ...MNSIM_DEFAULT_ARCH.dac, choice: 1 },
-    adc: { ...MNSIM_DEFAULT_ARCH.adc, choice: 2 },
+    adc: { ...MNSIM_DEFAULT_ARCH.adc, choice: 2, rangeMode: 'calibrated' },
     pe: { ...MNSIM_DEFAULT_ARCH.pe, groups: 1, dacNum: 128, adcNum: 128 },
     tile: { ...MNSIM_DEFAULT_ARCH.tile, peRows: 2, peCols: 2 },
     chip: { ...MNSIM_DEFAULT_ARCH.chip, tileRows: 64, tileCols: 64 },
@@ -113,7 +116,15 @@ interface ListRule {
   maxLength: number;
   item: NumberRule;
 }
-type Rule = NumberRule | EnumRule | ListRule;
+/** A number, or one of a few named values (`null`, `"device"`). */
+interface NumberOrRule {
+  kind: 'numberOr';
+  number: NumberRule;
+  values: readonly (string | null)[];
+  /** Describes the named values, before `or <the number rule>`. */
+  text: string;
+}
+type Rule = NumberRule | EnumRule | ListRule | NumberOrRule;
 interface SectionSchema {
   readonly [key: string]: Rule | SectionSchema;
 }
@@ -123,13 +134,14 @@ type SchemaFor<T> = {
   readonly [K in keyof T]-?: T[K] extends readonly unknown[] ? ListRule : T[K] extends object ? SchemaFor<T[K]> : Rule;
 };
 type CanonicalConverter = Omit<ConverterConfig, 'bits'>;
-type CanonicalArch = Omit<ArchConfig, 'dac' | 'adc'> & { dac: CanonicalConverter; adc: CanonicalConverter & { logicOp: number } };
+type CanonicalArch = Omit<ArchConfig, 'dac' | 'adc'> & { dac: CanonicalConverter; adc: CanonicalConverter & Pick<ArchConfig['adc'], 'logicOp' | 'rangeMode'> };
 
 const int = (min: number, max: number, unit = ''): NumberRule => ({ kind: 'number', integer: true, min, max, minExclusive: false, unit });
 const num = (min: number, max: number, unit = ''): NumberRule => ({ kind: 'number', integer: false, min, max, minExclusive: false, unit });
 const positive = (max: number, unit = ''): NumberRule => ({ kind: 'number', integer: false, min: 0, max, minExclusive: true, unit });
 const oneOf = (values: readonly (string | number)[], text = ''): EnumRule => ({ kind: 'enum', values, text });
 const list = (minLength: number, maxLength: number, item: NumberRule): ListRule => ({ kind: 'list', minLength, maxLength, item });
+const numberOr = (values: readonly (string | null)[], text: string, number: NumberRule): NumberOrRule => ({ kind: 'numberOr', number, values, text });
 
 const TECH_NM = positive(1000, 'nm');
 const XBAR_SIDE = int(8, 4096);
@@ -147,6 +159,7 @@ const DIGITAL_MODULE = {
 const BUFFER_KB = num(0, 65536, 'KB, 0 = sized from the mapping');
 const BUFFER_AREA = num(0, 1e9, 'µm², 0 = from the SRAM table');
 const BANDWIDTH = positive(1e6, 'Gbit/s');
+const PERCENT = num(0, 100, '%');
 
 const SCHEMA_TYPED: SchemaFor<CanonicalArch> = {
   device: {
@@ -173,6 +186,7 @@ const SCHEMA_TYPED: SchemaFor<CanonicalArch> = {
     choice: oneOf([-1, 1, 2, 3, 4, 5, 6, 7, 8, 9], '-1 (user-defined) or an integer in 1..9'),
     ...CUSTOM_CONVERTER,
     logicOp: oneOf([-1, 0, 1, 2], '-1 (none), 0 (AND), 1 (OR) or 2 (XOR)'),
+    rangeMode: oneOf(['fixed', 'calibrated']),
   },
   pe: {
     pimType: oneOf(['analog', 'digital']),
@@ -209,6 +223,14 @@ const SCHEMA_TYPED: SchemaFor<CanonicalArch> = {
     bufferBitwidth: int(1, 4096),
   },
   sim: { level: oneOf([0, 1], '0 (behavior) or 1 (estimation)') },
+  nonideal: {
+    safHrsPct: PERCENT,
+    safLrsPct: PERCENT,
+    variationSigmaPctOfR: PERCENT,
+    hrsLrsRatio: numberOr([null, 'device'], 'null (ideal), "device" (device.resistancesOhm first / last)',
+      { kind: 'number', integer: false, min: 1, max: Infinity, minExclusive: true, unit: '' }),
+    readNoiseSigma: num(0, Infinity, 'partial-sum units'),
+  },
 };
 const SCHEMA: SectionSchema = SCHEMA_TYPED;
 
@@ -231,9 +253,12 @@ function describe(rule: Rule): string {
     const count = rule.minLength === rule.maxLength ? `${rule.minLength}` : `${rule.minLength} to ${rule.maxLength}`;
     return `a list of ${count} numbers, each ${describe(rule.item)}`;
   }
+  if (rule.kind === 'numberOr') return `${rule.text} or ${describe(rule.number)}`;
   const unit = rule.unit ? ` (${rule.unit})` : '';
-  if (rule.minExclusive) return `a number > ${rule.min} and <= ${rule.max}${unit}`;
-  return `${rule.integer ? 'an integer' : 'a number'} in ${rule.min}..${rule.max}${unit}`;
+  const kind = rule.integer ? 'an integer' : 'a number';
+  if (rule.max === Infinity) return `${kind} ${rule.minExclusive ? '>' : '>='} ${rule.min}${unit}`;
+  if (rule.minExclusive) return `${kind} > ${rule.min} and <= ${rule.max}${unit}`;
+  return `${kind} in ${rule.min}..${rule.max}${unit}`;
 }
 
 function numberOk(rule: NumberRule, value: unknown): value is number {
@@ -247,6 +272,8 @@ function checkRule(rule: Rule, value: unknown, source: string, path: string): vo
     if (!numberOk(rule, value)) throw fieldError('E_ARCH', source, path, value, describe(rule));
   } else if (rule.kind === 'enum') {
     if (!rule.values.includes(value as string | number)) throw fieldError('E_ARCH', source, path, value, describe(rule));
+  } else if (rule.kind === 'numberOr') {
+    if (!rule.values.includes(value as string | null) && !numberOk(rule.number, value)) throw fieldError('E_ARCH', source, path, value, describe(rule));
   } else {
     if (!Array.isArray(value) || value.length < rule.minLength || value.length > rule.maxLength) {
       throw fieldError('E_ARCH', source, path, value, describe(rule));
@@ -367,6 +394,14 @@ function validateCrossFields(arch: ArchConfig, state: MergeState): void {
       }
     }
   }
+  const { safHrsPct, safLrsPct } = arch.nonideal;
+  if (safHrsPct + safLrsPct > 100) {
+    // Blame the one the input set (both: the LRS share, the later field).
+    const [path, value, other] = touched.has('nonideal.safLrsPct') || !touched.has('nonideal.safHrsPct')
+      ? ['nonideal.safLrsPct', safLrsPct, safHrsPct] : ['nonideal.safHrsPct', safHrsPct, safLrsPct];
+    throw fieldError('E_ARCH', source, path, value,
+      `a number in 0..${100 - other} (%), so that nonideal.safHrsPct + nonideal.safLrsPct <= 100`);
+  }
   const { tileRows, tileCols, tileConnection } = arch.chip;
   if (tileConnection === 2 && tileRows !== tileCols) {
     throw fieldError('E_ARCH', source, 'chip.tileCols', tileCols,
@@ -448,6 +483,10 @@ function parseSetValue(raw: string, rule: Rule): unknown {
     return raw.split(',').map((part) => parseSetNumber(part.trim()));
   }
   if (rule.kind === 'enum' && typeof rule.values[0] === 'string') return raw;
+  if (rule.kind === 'numberOr') {
+    if (raw === 'null') return null;
+    return rule.values.includes(raw) ? raw : parseSetNumber(raw);
+  }
   return parseSetNumber(raw);
 }
 
@@ -472,4 +511,22 @@ export function applySets(arch: ArchConfig, sets: readonly string[], source = '-
     node[parts[parts.length - 1]] = parseSetValue(set.slice(eq + 1).trim(), rule);
   }
   return mergeTopLevel(structuredClone(arch), override, { source, touched: new Set(), rowsPath: 'xbar.rows' });
+}
+
+// ===== The functional simulator's view =====
+
+export type PimDeviceOptionsOfArch = Pick<ArchConfig['adc'], 'rangeMode'> & Omit<ArchConfig['nonideal'], 'hrsLrsRatio'> & { hrsLrsRatio: number };
+
+/**
+ * The device options of the functional simulator (PimDeviceOptions of src/pim/types.ts, docs/functional.md
+ * §5), with `nonideal.hrsLrsRatio` resolved to a number: null -> Infinity (ideal), 'device' ->
+ * device.resistancesOhm first / last. The type is spelled out structurally so that src/hw imports
+ * nothing outside src/hw and src/util (the Deno test's module rule); test/hw/arch.test.ts checks it
+ * is assignable to PimDeviceOptions.
+ */
+export function pimDeviceOptions(arch: ArchConfig): PimDeviceOptionsOfArch {
+  const { safHrsPct, safLrsPct, variationSigmaPctOfR, hrsLrsRatio, readNoiseSigma } = arch.nonideal;
+  const ohm = arch.device.resistancesOhm;
+  const ratio = hrsLrsRatio === null ? Infinity : hrsLrsRatio === 'device' ? ohm[0] / ohm[ohm.length - 1] : hrsLrsRatio;
+  return { rangeMode: arch.adc.rangeMode, safHrsPct, safLrsPct, variationSigmaPctOfR, hrsLrsRatio: ratio, readNoiseSigma };
 }

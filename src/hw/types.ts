@@ -46,7 +46,11 @@ export interface ArchConfig {
     areaCalculation: 0 | 1;
   };
   dac: ConverterConfig;
-  adc: ConverterConfig & { logicOp: number };
+  adc: ConverterConfig & {
+    logicOp: number;
+    /** ADC full-scale range of the functional simulator (docs/functional.md §5): worst case, or calibrated per layer. */
+    rangeMode: 'fixed' | 'calibrated';
+  };
   pe: {
     pimType: 'analog' | 'digital';
     subPosition: 0 | 1;
@@ -83,6 +87,19 @@ export interface ArchConfig {
     bufferBitwidth: number;
   };
   sim: { level: 0 | 1 };
+  /** Device non-idealities of the functional simulator (docs/functional.md §5); all off = ideal. */
+  nonideal: {
+    /** Share of cells stuck at HRS (level 0), in percent. */
+    safHrsPct: number;
+    /** Share of cells stuck at LRS (the top level), in percent. */
+    safLrsPct: number;
+    /** Std σ of the resistance variation R(1 + σz), in percent of R. */
+    variationSigmaPctOfR: number;
+    /** R_HRS / R_LRS: null = ideal (no leak), 'device' = resistancesOhm first / last, or a number > 1. */
+    hrsLrsRatio: number | 'device' | null;
+    /** Std of additive read noise per conversion, in partial-sum units. */
+    readNoiseSigma: number;
+  };
 }
 
 export type LayerType = 'conv' | 'fc' | 'pool' | 'add';

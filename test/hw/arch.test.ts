@@ -8,8 +8,11 @@ import {
   MNSIM_DEFAULT_ARCH,
   SETTABLE_PATHS,
   applySets,
+  pimDeviceOptions,
   resolveArch,
 } from '../../src/hw/arch.ts';
+import type { ArchConfig } from '../../src/hw/types.ts';
+import type { PimDeviceOptions } from '../../src/pim/types.ts';
 import { GibbonError, fieldError, formatValue, type ErrorCode } from '../../src/util/errors.ts';
 
 function throwsGibbon(fn: () => unknown, code: ErrorCode, message: string): void {
@@ -80,14 +83,19 @@ test('MNSIM default preset carries SimConfig.ini defaults (mnsim-model.md §1)',
   );
   assert.equal(a.chip, { tileRows: 64, tileCols: 64, tileConnection: 2, bufferTechNm: 90, bufferBitwidth: 64 });
   assert.is(a.sim.level, 0);
+  // Functional simulator only: the worst-case ADC range and ideal devices.
+  assert.is(a.adc.rangeMode, 'fixed');
+  assert.equal(a.nonideal, { safHrsPct: 0, safLrsPct: 0, variationSigmaPctOfR: 0, hrsLrsRatio: null, readNoiseSigma: 0 });
 });
 
-test('gibbon-base differs from the MNSIM default only in crossbar size and ADC choice', () => {
+test('gibbon-base differs from the MNSIM default only in crossbar size, ADC choice and ADC range mode', () => {
   const differing = leafPaths(MNSIM_DEFAULT_ARCH).filter(
     (path) => JSON.stringify(leafValue(MNSIM_DEFAULT_ARCH, path)) !== JSON.stringify(leafValue(GIBBON_BASE_ARCH, path)),
   );
-  assert.equal(differing.sort(), ['adc.choice', 'xbar.cols', 'xbar.rows', 'xbar.subarrayRows']);
+  assert.equal(differing.sort(), ['adc.choice', 'adc.rangeMode', 'xbar.cols', 'xbar.rows', 'xbar.subarrayRows']);
   assert.equal([GIBBON_BASE_ARCH.xbar.rows, GIBBON_BASE_ARCH.xbar.subarrayRows, GIBBON_BASE_ARCH.adc.choice], [128, 128, 2]);
+  assert.is(GIBBON_BASE_ARCH.adc.rangeMode, 'calibrated');
+  assert.equal(GIBBON_BASE_ARCH.nonideal, MNSIM_DEFAULT_ARCH.nonideal);
   assert.equal(leafPaths(GIBBON_BASE_ARCH).sort(), leafPaths(MNSIM_DEFAULT_ARCH).sort());
 });
 
@@ -134,14 +142,16 @@ test('file shorthands: xbar.size, adc.bits, dac.bits', () => {
 
 test('a user-defined converter (choice -1) with its custom fields', () => {
   const custom = { choice: -1, customAreaUm2: 900, customBits: 7, customPowerW: 2e-3, customSampleRateGsps: 1.2 };
-  assert.equal(resolveArch({ adc: custom }, 'a.json').adc, { ...custom, logicOp: -1 });
+  assert.equal(resolveArch({ adc: custom }, 'a.json').adc, { ...custom, logicOp: -1, rangeMode: 'fixed' });
 });
 
 test('unknown keys list the valid keys at that level', () => {
   throwsGibbon(() => resolveArch({ xbar: { rowz: 256 } }, 'arch.json'), 'E_ARCH',
     'arch.json: xbar.rowz: got an unknown key; allowed: the keys of xbar: size, rows, cols, subarrayRows, polarity, cellType, transistorTechNm, areaCalculation');
   throwsGibbon(() => resolveArch({ crossbar: {} }, 'arch.json'), 'E_ARCH',
-    'arch.json: crossbar: got an unknown key; allowed: the top-level keys: base, device, xbar, dac, adc, pe, digital, tile, chip, sim');
+    'arch.json: crossbar: got an unknown key; allowed: the top-level keys: base, device, xbar, dac, adc, pe, digital, tile, chip, sim, nonideal');
+  throwsGibbon(() => resolveArch({ nonideal: { safPct: 1 } }, 'arch.json'), 'E_ARCH',
+    'arch.json: nonideal.safPct: got an unknown key; allowed: the keys of nonideal: safHrsPct, safLrsPct, variationSigmaPctOfR, hrsLrsRatio, readNoiseSigma');
   throwsGibbon(() => resolveArch({ digital: { adder: { tech: 45 } } }, 'arch.json'), 'E_ARCH',
     'arch.json: digital.adder.tech: got an unknown key; allowed: the keys of digital.adder: techNm, areaUm2, powerW');
   throwsGibbon(() => resolveArch({ xbar: { constructor: 1 } }, 'arch.json'), 'E_ARCH',
@@ -165,7 +175,7 @@ test('NaN, Infinity, strings and negative sizes are rejected with their value', 
   throwsGibbon(() => resolveArch({ xbar: 256 }, 'arch.json'), 'E_ARCH',
     'arch.json: xbar: got 256; allowed: an object with keys size, rows, cols, subarrayRows, polarity, cellType, transistorTechNm, areaCalculation');
   throwsGibbon(() => resolveArch('mnsim', 'arch.json'), 'E_ARCH',
-    'arch.json: (root): got "mnsim"; allowed: an object with keys base, device, xbar, dac, adc, pe, digital, tile, chip, sim');
+    'arch.json: (root): got "mnsim"; allowed: an object with keys base, device, xbar, dac, adc, pe, digital, tile, chip, sim, nonideal');
   throwsGibbon(() => resolveArch({ base: 'isaac' }, 'arch.json'), 'E_ARCH', 'arch.json: base: got "isaac"; allowed: one of "mnsim-default", "gibbon-base"');
 });
 
@@ -210,9 +220,12 @@ test('SETTABLE_PATHS: the shorthands and every leaf of ArchConfig', () => {
   const required = ['xbar.size', 'xbar.subarrayRows', 'xbar.polarity', 'dac.choice', 'adc.choice', 'dac.bits', 'adc.bits',
     'device.cellBits', 'pe.groups', 'pe.dacNum', 'pe.adcNum', 'tile.peRows', 'tile.peCols', 'chip.tileRows', 'chip.tileCols', 'sim.level'];
   for (const path of [...required, ...leafPaths(MNSIM_DEFAULT_ARCH)]) assert.ok(SETTABLE_PATHS.includes(path), path);
-  // 64 = 61 leaves of ArchConfig + 3 shorthands.
-  assert.is(leafPaths(MNSIM_DEFAULT_ARCH).length, 61);
-  assert.is(SETTABLE_PATHS.length, 64);
+  // 70 = 67 leaves of ArchConfig (61 of the hardware model, adc.rangeMode, 5 of nonideal) + 3 shorthands.
+  assert.is(leafPaths(MNSIM_DEFAULT_ARCH).length, 67);
+  assert.is(SETTABLE_PATHS.length, 70);
+  for (const path of ['adc.rangeMode', 'nonideal.safHrsPct', 'nonideal.safLrsPct', 'nonideal.variationSigmaPctOfR', 'nonideal.hrsLrsRatio', 'nonideal.readNoiseSigma']) {
+    assert.ok(SETTABLE_PATHS.includes(path), path);
+  }
 });
 
 test('--set xbar.size=64 sets rows, cols and subarrayRows; the input is not mutated', () => {
@@ -266,6 +279,75 @@ test('--set errors: unknown path lists the valid paths; bad values give the fiel
     '--set: xbar.size: got nothing; allowed: xbar.size=<value>, an integer in 8..4096');
   throwsGibbon(() => applySets(MNSIM_DEFAULT_ARCH, ['chip.tileRows=32'], 'job.json'), 'E_ARCH',
     'job.json: chip.tileCols: got 64; allowed: 32, equal to chip.tileRows, because chip.tileConnection 2 (growing square) needs a square grid; or set chip.tileConnection to 0, 1 or 3');
+});
+
+// ===== Functional simulator fields: adc.rangeMode and nonideal =====
+
+test('adc.rangeMode and nonideal in a file, over either preset', () => {
+  assert.is(resolveArch({ adc: { rangeMode: 'calibrated' } }, 'a.json').adc.rangeMode, 'calibrated');
+  assert.is(resolveArch({ base: 'gibbon-base', adc: { rangeMode: 'fixed' } }, 'a.json').adc.rangeMode, 'fixed');
+  const nonideal = { safHrsPct: 0.5, safLrsPct: 0.25, variationSigmaPctOfR: 5, hrsLrsRatio: 'device', readNoiseSigma: 0.3 };
+  assert.equal(resolveArch({ base: 'gibbon-base', nonideal }, 'a.json').nonideal, nonideal);
+  assert.equal(resolveArch({ nonideal: { hrsLrsRatio: 50 } }, 'a.json').nonideal, { ...MNSIM_DEFAULT_ARCH.nonideal, hrsLrsRatio: 50 });
+  assert.is(resolveArch({ nonideal: { hrsLrsRatio: null } }, 'a.json').nonideal.hrsLrsRatio, null);
+  // The edges of every range.
+  const edges = resolveArch({ nonideal: { safHrsPct: 100, variationSigmaPctOfR: 100, hrsLrsRatio: 1.0001, readNoiseSigma: 1e6 } }, 'a.json');
+  assert.equal(edges.nonideal, { safHrsPct: 100, safLrsPct: 0, variationSigmaPctOfR: 100, hrsLrsRatio: 1.0001, readNoiseSigma: 1e6 });
+});
+
+test('adc.rangeMode and nonideal: exact errors', () => {
+  throwsGibbon(() => resolveArch({ adc: { rangeMode: 'auto' } }, 'arch.json'), 'E_ARCH',
+    'arch.json: adc.rangeMode: got "auto"; allowed: one of "fixed", "calibrated"');
+  throwsGibbon(() => resolveArch({ nonideal: { safHrsPct: -1 } }, 'arch.json'), 'E_ARCH',
+    'arch.json: nonideal.safHrsPct: got -1; allowed: a number in 0..100 (%)');
+  throwsGibbon(() => resolveArch({ nonideal: { safLrsPct: 101 } }, 'arch.json'), 'E_ARCH',
+    'arch.json: nonideal.safLrsPct: got 101; allowed: a number in 0..100 (%)');
+  throwsGibbon(() => resolveArch({ nonideal: { variationSigmaPctOfR: 150 } }, 'arch.json'), 'E_ARCH',
+    'arch.json: nonideal.variationSigmaPctOfR: got 150; allowed: a number in 0..100 (%)');
+  throwsGibbon(() => resolveArch({ nonideal: { readNoiseSigma: -0.1 } }, 'arch.json'), 'E_ARCH',
+    'arch.json: nonideal.readNoiseSigma: got -0.1; allowed: a number >= 0 (partial-sum units)');
+  throwsGibbon(() => resolveArch({ nonideal: { readNoiseSigma: Infinity } }, 'arch.json'), 'E_ARCH',
+    'arch.json: nonideal.readNoiseSigma: got Infinity; allowed: a number >= 0 (partial-sum units)');
+  const ratioAllowed = 'allowed: null (ideal), "device" (device.resistancesOhm first / last) or a number > 1';
+  throwsGibbon(() => resolveArch({ nonideal: { hrsLrsRatio: 1 } }, 'arch.json'), 'E_ARCH', `arch.json: nonideal.hrsLrsRatio: got 1; ${ratioAllowed}`);
+  throwsGibbon(() => resolveArch({ nonideal: { hrsLrsRatio: 'Device' } }, 'arch.json'), 'E_ARCH', `arch.json: nonideal.hrsLrsRatio: got "Device"; ${ratioAllowed}`);
+  throwsGibbon(() => resolveArch({ nonideal: { hrsLrsRatio: Infinity } }, 'arch.json'), 'E_ARCH', `arch.json: nonideal.hrsLrsRatio: got Infinity; ${ratioAllowed}`);
+  throwsGibbon(() => resolveArch({ nonideal: 0 }, 'arch.json'), 'E_ARCH',
+    'arch.json: nonideal: got 0; allowed: an object with keys safHrsPct, safLrsPct, variationSigmaPctOfR, hrsLrsRatio, readNoiseSigma');
+  // Stuck-at shares must not overlap: the field the input set is blamed.
+  throwsGibbon(() => resolveArch({ nonideal: { safHrsPct: 60, safLrsPct: 50 } }, 'arch.json'), 'E_ARCH',
+    'arch.json: nonideal.safLrsPct: got 50; allowed: a number in 0..40 (%), so that nonideal.safHrsPct + nonideal.safLrsPct <= 100');
+  const lrs = applySets(MNSIM_DEFAULT_ARCH, ['nonideal.safLrsPct=30']);
+  throwsGibbon(() => applySets(lrs, ['nonideal.safHrsPct=80']), 'E_ARCH',
+    '--set: nonideal.safHrsPct: got 80; allowed: a number in 0..70 (%), so that nonideal.safHrsPct + nonideal.safLrsPct <= 100');
+});
+
+test('--set reaches every nonideal field and adc.rangeMode; hrsLrsRatio takes null, device or a number', () => {
+  const arch = applySets(GIBBON_BASE_ARCH, [
+    'adc.rangeMode=fixed', 'nonideal.safHrsPct=0.1', 'nonideal.safLrsPct=0.05', 'nonideal.variationSigmaPctOfR=10',
+    'nonideal.hrsLrsRatio=device', 'nonideal.readNoiseSigma=0.5',
+  ]);
+  assert.is(arch.adc.rangeMode, 'fixed');
+  assert.equal(arch.nonideal, { safHrsPct: 0.1, safLrsPct: 0.05, variationSigmaPctOfR: 10, hrsLrsRatio: 'device', readNoiseSigma: 0.5 });
+  assert.is(applySets(arch, ['nonideal.hrsLrsRatio=1e3']).nonideal.hrsLrsRatio, 1000);
+  assert.is(applySets(arch, ['nonideal.hrsLrsRatio=null']).nonideal.hrsLrsRatio, null);
+  throwsGibbon(() => applySets(arch, ['nonideal.hrsLrsRatio=ideal']), 'E_ARCH',
+    '--set: nonideal.hrsLrsRatio: got "ideal"; allowed: null (ideal), "device" (device.resistancesOhm first / last) or a number > 1');
+  throwsGibbon(() => applySets(arch, ['adc.rangeMode=Calibrated']), 'E_ARCH',
+    '--set: adc.rangeMode: got "Calibrated"; allowed: one of "fixed", "calibrated"');
+  throwsGibbon(() => applySets(arch, ['nonideal.safHrsPct=x']), 'E_ARCH', '--set: nonideal.safHrsPct: got "x"; allowed: a number in 0..100 (%)');
+});
+
+test('pimDeviceOptions: hrsLrsRatio resolved to a number (Infinity when ideal), the rest copied', () => {
+  const resolve: (a: ArchConfig) => PimDeviceOptions = pimDeviceOptions; // the structural type is PimDeviceOptions
+  assert.equal(resolve(MNSIM_DEFAULT_ARCH), {
+    rangeMode: 'fixed', safHrsPct: 0, safLrsPct: 0, variationSigmaPctOfR: 0, hrsLrsRatio: Infinity, readNoiseSigma: 0,
+  });
+  assert.is(resolve(GIBBON_BASE_ARCH).rangeMode, 'calibrated');
+  const device = applySets(GIBBON_BASE_ARCH, ['nonideal.hrsLrsRatio=device', 'device.resistancesOhm=2e6,5e5,1e4', 'nonideal.safLrsPct=2']);
+  assert.is(resolve(device).hrsLrsRatio, 200);
+  assert.is(resolve(device).safLrsPct, 2);
+  assert.is(resolve(applySets(GIBBON_BASE_ARCH, ['nonideal.hrsLrsRatio=20'])).hrsLrsRatio, 20);
 });
 
 test('applySets re-validates the whole architecture it is given', () => {
