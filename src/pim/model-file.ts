@@ -34,7 +34,7 @@ const gridMax = (bits: number): number => 2 ** (bits - 1) - 1;
 type LayerType = PimLayer['type'];
 const LAYER_TYPES: readonly LayerType[] = ['conv', 'fc', 'pool', 'add'];
 const LAST_TYPES = 'one of "conv", "fc" (the last layer yields the logits)';
-const TOP_KEYS = ['format', 'version', 'name', 'input', 'layers'] as const;
+const TOP_KEYS = ['format', 'version', 'name', 'input', 'layers', 'meta'] as const;
 const INPUT_KEYS = ['channels', 'height', 'width', 'bits', 'scale', 'signed'] as const;
 const MATRIX_TAIL = ['weightBits', 'weights', 'weightsBase64', 'weightScale', 'bias', 'outputScale', 'outputBits', 'relu', 'psumRange'];
 /** Keys of each layer type, in the order error messages list them. */
@@ -436,7 +436,12 @@ export function parsePimModel(json: unknown, source: string): PimModel {
     layers.push(parseLayer({ source, raw, index, path, isLast: index === rawLayers.length - 1, input, layers }));
   });
   const last = layers[layers.length - 1];
-  return { name, input, layers, classes: last.outC * last.outH * last.outW };
+  const model: PimModel = { name, input, layers, classes: last.outC * last.outH * last.outW };
+  if (json.meta !== undefined) {
+    if (!isObject(json.meta)) throw fieldError('E_MODEL', source, 'meta', json.meta, 'an object (free-form metadata: provenance, accuracies)');
+    model.meta = json.meta;
+  }
+  return model;
 }
 
 // ===== Writing =====
@@ -489,5 +494,6 @@ export function serializePimModel(model: PimModel): Record<string, unknown> {
     format: PIM_MODEL_FORMAT, version: PIM_MODEL_VERSION, name: model.name,
     input: { channels, height, width, bits, scale, signed },
     layers: model.layers.map(layerJson),
+    ...(model.meta ? { meta: model.meta } : {}),
   };
 }

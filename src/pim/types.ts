@@ -26,7 +26,7 @@ interface PimLayerBase {
   outC: number;
   outH: number;
   outW: number;
-  /** The grid of this layer's output tensor. */
+  /** The grid of this layer's output tensor (a placeholder on the last layer, whose output is logits). */
   out: TensorGrid;
 }
 
@@ -76,6 +76,8 @@ export interface PimModel {
   input: PimInputSpec;
   layers: PimLayer[];
   classes: number;
+  /** Free-form metadata carried by the model file (provenance, accuracies); never read by the simulators. */
+  meta?: Record<string, unknown>;
 }
 
 /** Device non-idealities and ADC range (the architecture's `nonideal` section and `adc.rangeMode`). */

@@ -175,8 +175,9 @@ test('randomPimModel: grouped convs, avg pools and a residual add', () => {
 // ===== Errors =====
 
 test('errors: the file, its top-level fields and the input spec', () => {
-  throwsModel([], 'm.json: (root): got []; allowed: a gibbon-pim-model object with keys format, version, name, input, layers');
-  throwsModel(tinyWith((m) => { m.meta = 1; }), 'm.json: meta: got an unknown key; allowed: the top-level keys: format, version, name, input, layers');
+  throwsModel([], 'm.json: (root): got []; allowed: a gibbon-pim-model object with keys format, version, name, input, layers, meta');
+  throwsModel(tinyWith((m) => { m.extra = 1; }), 'm.json: extra: got an unknown key; allowed: the top-level keys: format, version, name, input, layers, meta');
+  throwsModel(tinyWith((m) => { m.meta = 1; }), 'm.json: meta: got 1; allowed: an object (free-form metadata: provenance, accuracies)');
   throwsModel(tinyWith((m) => { m.format = 'gibbon-network'; }), 'm.json: format: got "gibbon-network"; allowed: "gibbon-pim-model"');
   throwsModel(tinyWith((m) => { delete m.format; }), 'm.json: format: got nothing; allowed: "gibbon-pim-model"');
   throwsModel(tinyWith((m) => { m.version = 2; }), 'm.json: version: got 2; allowed: 1');
