@@ -1,8 +1,8 @@
 // The exported ABI (docs/abi.md). Everything crosses as f64 records in linear memory: the host
 // allocates with gibbon_alloc, writes records at the returned byte addresses (re-creating its views
 // after any call that may grow memory), calls an entry point and reads the result record back.
-import { ABI_VERSION, ARCH_LEN, LAYER_LEN, BATCH_JOB_LEN, J_ARCH_PTR, J_LAYERS_PTR, J_N_LAYERS, J_OUT_PTR } from './layout';
-import { simulateOne, resultLen } from './simulate';
+import { ABI_VERSION, ARCH_LEN, LAYER_LEN, BATCH_JOB_LEN, J_ARCH_PTR, J_LAYERS_PTR, J_N_LAYERS, J_OUT_PTR, SUMMARY_LEN } from './layout';
+import { simulateOne, resultLen, MAX_LAYERS } from './simulate';
 import { E_BAD_CALL } from './errors';
 
 export function gibbon_abi_version(): i32 { return ABI_VERSION; }
@@ -44,4 +44,37 @@ export function gibbon_simulate_batch(jobsPtr: usize, nJobs: i32): i32 {
   }
   return failed;
 }
+/**
+ * Like gibbon_simulate_batch, but writes only each job's summary (header + totals, SUMMARY_LEN f64)
+ * to `outPtr + j * SUMMARY_LEN * 8`; the jobs' J_OUT_PTR is not used. The full records go to an internal
+ * scratch buffer: a search that reads only totals moves 12x less data per job.
+ */
+export function gibbon_simulate_batch_totals(jobsPtr: usize, nJobs: i32, outPtr: usize): i32 {
+  let failed = 0;
+  for (let j = 0; j < nJobs; j++) {
+    const jp = jobsPtr + (<usize>(j * BATCH_JOB_LEN) << 3);
+    const archP = <usize>load<f64>(jp + (<usize>J_ARCH_PTR << 3));
+    const layersP = <usize>load<f64>(jp + (<usize>J_LAYERS_PTR << 3));
+    const n = <i32>load<f64>(jp + (<usize>J_N_LAYERS << 3));
+    const dst = outPtr + (<usize>(j * SUMMARY_LEN) << 3);
+    const scratch = summaryScratch(n);
+    if (archP == 0 || layersP == 0 || scratch == 0) { failed++; store<f64>(dst, E_BAD_CALL); continue; }
+    if (simulateOne(archP, layersP, n, scratch) != 0) failed++;
+    memory.copy(dst, scratch, <usize>SUMMARY_LEN << 3);
+  }
+  return failed;
+}
+
+let scratchPtr: usize = 0;
+let scratchSlots: i32 = 0;
+function summaryScratch(n: i32): usize {
+  const need = n >= 1 && n <= MAX_LAYERS ? resultLen(n) : SUMMARY_LEN;
+  if (need > scratchSlots) {
+    if (scratchPtr != 0) heap.free(scratchPtr);
+    scratchSlots = max(need, 4096);
+    scratchPtr = heap.alloc(<usize>scratchSlots << 3);
+  }
+  return scratchPtr;
+}
+
 export { gibbon_rng_hash5, gibbon_rng_normal } from './rng';

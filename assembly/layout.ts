@@ -3,7 +3,7 @@
 // into the kernel and imported by the TypeScript host: one source of truth for both sides.
 // Documented for embedders in docs/abi.md. Bump ABI_VERSION on any change.
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 // ===== Architecture record (ARCH_LEN f64) =====
 // Device
@@ -165,6 +165,9 @@ export const T_AREA_COMP = 16; // N_COMPONENTS values
 export const T_POWER_COMP = T_AREA_COMP + N_COMPONENTS;
 export const T_ENERGY_COMP = T_POWER_COMP + N_COMPONENTS;
 export const TOTALS_LEN = T_ENERGY_COMP + N_COMPONENTS;
+
+// A summary (gibbon_simulate_batch_totals): the header and the totals of one job, back to back.
+export const SUMMARY_LEN = RESULT_HEADER_LEN + TOTALS_LEN;
 
 // Per layer (RESULT_HEADER_LEN + TOTALS_LEN + i * LAYER_OUT_LEN)
 export const O_TILES = 0;

@@ -115,6 +115,8 @@ function writeHeader(out: usize, n: i32): void {
   store<f64>(out + (<usize>L.R_ERR_INTEGER << 3), errInteger ? 1 : 0);
 }
 
+export const MAX_LAYERS: i32 = 1 << 16;
+
 export function resultLen(nLayers: i32): i32 {
   return L.RESULT_HEADER_LEN + L.TOTALS_LEN + nLayers * L.LAYER_OUT_LEN;
 }
@@ -123,8 +125,9 @@ export function resultLen(nLayers: i32): i32 {
 export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize): i32 {
   clearError();
   A.archPtr = archP;
+  // The count first: the result record's size depends on it.
+  if (n < 1 || n > MAX_LAYERS) { setError(E.E_BAD_CALL, -1, -1, n); writeHeader(out, 0); return errCode; }
   memory.fill(out, 0, <usize>resultLen(n) << 3);
-  if (n < 1 || n > (1 << 20)) { setError(E.E_BAD_CALL, -1, -1, n); writeHeader(out, n); return errCode; }
   if (!checkArch()) { writeHeader(out, n); return errCode; }
   const digitalPim = a(L.A_PIM_TYPE) == 1;
   // Digital PIM forces the 1-bit DAC and the sense amplifier unless the user defined converters.

@@ -12,7 +12,7 @@ import { ARCH_PRESETS, applySets } from '../src/hw/arch.ts';
 import { resolveNetwork } from '../src/hw/network.ts';
 import { ZOO } from '../src/hw/zoo.ts';
 import { hash5 } from '../src/util/rng.ts';
-import type { ArchConfig, ResolvedLayer, SimResult } from '../src/hw/types.ts';
+import type { ArchConfig, ResolvedLayer, SimResult, SimSummary } from '../src/hw/types.ts';
 import * as L from '../assembly/layout.ts';
 
 const WARMUP_RUNS = 2;
@@ -109,6 +109,12 @@ function readTotals(results: SimResult[]): number {
 }
 
 /** Touches every per-layer and per-component field: the full decode. */
+function readSummaries(results: SimSummary[]): number {
+  let s = 0;
+  for (const r of results) s += r.totals.energyNj + r.totals.latencyNs + r.totals.areaUm2;
+  return s;
+}
+
 function readEverything(results: SimResult[]): number {
   let s = 0;
   for (const r of results) {
@@ -151,7 +157,10 @@ const n = archs.length;
 
 const cases: Array<{ name: string; net: Net; stats: Stats }> = [];
 const record = (name: string, net: Net, s: Stats): Stats => { cases.push({ name, net, stats: s }); return s; };
-interface Main { inThread: Stats; full: Stats; w1: Stats; w2: Stats; scaling: number; kernelScaling: number }
+interface Main {
+  inThread: Stats; inThreadTotals: Stats; full: Stats;
+  w1: Stats; w2: Stats; scaling: number; w1Totals: Stats; w2Totals: Stats; scalingTotals: number; kernelScaling: number;
+}
 const main = {} as Record<Net, Main>;
 
 const inThread = new InThreadPool(sim);
@@ -171,6 +180,8 @@ function packedTasks(jobs: SimJob[]): PackedBatch[] {
 for (const net of NETS) {
   const jobs = jobsOf(net);
   const it = record(`${net} simulateBatch in-thread`, net, await time(n, async () => readTotals(await inThread.simulateBatch(jobs))));
+  const itTotals = record(`${net} simulateBatch in-thread, detail totals`, net,
+    await time(n, async () => readSummaries(await inThread.simulateBatch(jobs, { detail: 'totals' }))));
   const full = record(`${net} simulateBatch in-thread + every layer read`, net, await time(n, async () => readEverything(await inThread.simulateBatch(jobs))));
   const pools = await timeInterleaved(n, [
     async () => { readTotals(await w1.simulateBatch(jobs)); },
@@ -178,6 +189,12 @@ for (const net of NETS) {
   ]);
   record(`${net} simulateBatch 1 worker`, net, pools.stats[0]);
   record(`${net} simulateBatch 2 workers`, net, pools.stats[1]);
+  const poolsTotals = await timeInterleaved(n, [
+    async () => { readSummaries(await w1.simulateBatch(jobs, { detail: 'totals' })); },
+    async () => { readSummaries(await w2.simulateBatch(jobs, { detail: 'totals' })); },
+  ]);
+  record(`${net} simulateBatch 1 worker, detail totals`, net, poolsTotals.stats[0]);
+  record(`${net} simulateBatch 2 workers, detail totals`, net, poolsTotals.stats[1]);
   // The workers' side alone (tasks packed beforehand, raw slots not decoded): the scaling ceiling.
   const runAhead = async (pool: EvalPool): Promise<number> => {
     const tasks = packedTasks(jobs);
@@ -188,7 +205,10 @@ for (const net of NETS) {
   const kernelOnly = await timeInterleaved(n, [() => runAhead(w1), () => runAhead(w2)]);
   record(`${net} runPacked only (packed ahead), 1 worker`, net, kernelOnly.stats[0]);
   record(`${net} runPacked only (packed ahead), 2 workers`, net, kernelOnly.stats[1]);
-  main[net] = { inThread: it, full, w1: pools.stats[0], w2: pools.stats[1], scaling: pools.ratio, kernelScaling: kernelOnly.ratio };
+  main[net] = {
+    inThread: it, inThreadTotals: itTotals, full, w1: pools.stats[0], w2: pools.stats[1], scaling: pools.ratio,
+    w1Totals: poolsTotals.stats[0], w2Totals: poolsTotals.stats[1], scalingTotals: poolsTotals.ratio, kernelScaling: kernelOnly.ratio,
+  };
 
   // Where the in-thread time goes.
   const shared = packShared(jobs);
@@ -219,7 +239,9 @@ for (const net of NETS) {
   const m = main[net];
   console.log(`${net}: in-thread ${fmt(m.inThread.medianUs, 2)} µs/eval (${fmt((MNSIM_PYTHON_S[net] * 1e6) / m.inThread.medianUs, 0)}x MNSIM-2.0's ` +
     `${MNSIM_PYTHON_S[net]} s); 1 worker ${fmt(1e6 / m.w1.medianUs, 0)} evals/s, 2 workers ${fmt(1e6 / m.w2.medianUs, 0)} evals/s, ` +
-    `scaling ${fmt(m.scaling, 2)}x (workers' side alone ${fmt(m.kernelScaling, 2)}x)`);
+    `scaling ${fmt(m.scaling, 2)}x (workers' side alone ${fmt(m.kernelScaling, 2)}x); detail totals: in-thread ` +
+    `${fmt(m.inThreadTotals.medianUs, 2)} µs/eval, 1 worker ${fmt(1e6 / m.w1Totals.medianUs, 0)} evals/s, 2 workers ` +
+    `${fmt(1e6 / m.w2Totals.medianUs, 0)} evals/s, scaling ${fmt(m.scalingTotals, 2)}x`);
 }
 console.log('');
 for (const { name, stats } of cases) console.log(JSON.stringify({ name, n, medianUs: +fmt(stats.medianUs, 3), p95Us: +fmt(stats.p95Us, 3) }));
@@ -228,13 +250,19 @@ console.log(JSON.stringify({
   n,
   vgg8_us: round(main.vgg8.inThread.medianUs, 3),
   resnet18_us: round(main.resnet18.inThread.medianUs, 3),
-  evals_per_s_1w: round(1e6 / main.vgg8.w1.medianUs, 0),
-  evals_per_s_2w: round(1e6 / main.vgg8.w2.medianUs, 0),
-  scaling_2w: round(main.vgg8.scaling, 3),
+  // Pools on the search's path (detail 'totals'); the full-record path follows with the _full suffix.
+  evals_per_s_1w: round(1e6 / main.vgg8.w1Totals.medianUs, 0),
+  evals_per_s_2w: round(1e6 / main.vgg8.w2Totals.medianUs, 0),
+  scaling_2w: round(main.vgg8.scalingTotals, 3),
+  vgg8_totals_us: round(main.vgg8.inThreadTotals.medianUs, 3),
+  evals_per_s_1w_full: round(1e6 / main.vgg8.w1.medianUs, 0),
+  evals_per_s_2w_full: round(1e6 / main.vgg8.w2.medianUs, 0),
+  scaling_2w_full: round(main.vgg8.scaling, 3),
   kernel_scaling_2w: round(main.vgg8.kernelScaling, 3),
-  resnet18_evals_per_s_1w: round(1e6 / main.resnet18.w1.medianUs, 0),
-  resnet18_evals_per_s_2w: round(1e6 / main.resnet18.w2.medianUs, 0),
-  resnet18_scaling_2w: round(main.resnet18.scaling, 3),
+  resnet18_evals_per_s_1w: round(1e6 / main.resnet18.w1Totals.medianUs, 0),
+  resnet18_evals_per_s_2w: round(1e6 / main.resnet18.w2Totals.medianUs, 0),
+  resnet18_scaling_2w: round(main.resnet18.scalingTotals, 3),
+  resnet18_scaling_2w_full: round(main.resnet18.scaling, 3),
   resnet18_kernel_scaling_2w: round(main.resnet18.kernelScaling, 3),
   vgg8_full_decode_us: round(main.vgg8.full.medianUs, 3),
   resnet18_full_decode_us: round(main.resnet18.full.medianUs, 3),

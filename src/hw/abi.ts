@@ -1,7 +1,7 @@
 // Host side of the ABI: packs an ArchConfig and a resolved layer list into the f64 records of
 // assembly/layout.ts, decodes result records, and turns kernel status codes into messages.
 import * as L from '../../assembly/layout.ts';
-import type { ArchConfig, ComponentBreakdown, LayerResult, ModelName, ResolvedLayer, SimResult, SimOptionsAdvanced } from './types.ts';
+import type { ArchConfig, ComponentBreakdown, LayerResult, ModelName, ResolvedLayer, SimResult, SimSummary, SimTotals, SimOptionsAdvanced } from './types.ts';
 import { GibbonError } from '../util/errors.ts';
 
 const LAYER_TYPES = ['conv', 'fc', 'pool', 'add'] as const;
@@ -91,11 +91,79 @@ export function switchesFor(options: SimOptionsAdvanced | undefined): number {
   return MODEL_SWITCHES[options?.model ?? 'gibbon'];
 }
 
-/** Writes the architecture record into `out` (ARCH_LEN f64 starting at `offset`). */
-export function packArch(arch: ArchConfig, options: SimOptionsAdvanced | undefined, out: Float64Array, offset = 0): void {
-  for (const [field, , get] of ARCH_FIELDS) out[offset + field] = get(arch);
-  out[offset + L.A_PIPELINE] = options?.pipeline === false ? 0 : 1;
-  out[offset + L.A_MODEL_SWITCHES] = switchesFor(options);
+/**
+ * Writes the architecture record into `out` (ARCH_LEN f64 starting at `offset`). Straight-line writes:
+ * this runs once per evaluated architecture in a search. ARCH_FIELDS (the same mapping, as a table)
+ * names fields in messages; test/hw/abi.test.ts checks that both agree.
+ */
+export function packArch(a: ArchConfig, options: SimOptionsAdvanced | undefined, out: Float64Array, o = 0): void {
+  const d = a.device, x = a.xbar, dac = a.dac, adc = a.adc, pe = a.pe, dg = a.digital, t = a.tile, c = a.chip;
+  out[o + L.A_DEVICE_TYPE] = d.type === 'SRAM' ? 1 : 0;
+  out[o + L.A_DEVICE_TECH_NM] = d.techNm;
+  out[o + L.A_DEVICE_AREA_UM2] = d.areaUm2;
+  out[o + L.A_READ_V_FIRST] = d.readVoltagesV[0];
+  out[o + L.A_READ_V_LAST] = d.readVoltagesV[d.readVoltagesV.length - 1];
+  out[o + L.A_READ_LATENCY_NS] = d.readLatencyNs;
+  out[o + L.A_R_HRS_OHM] = d.resistancesOhm[0];
+  out[o + L.A_R_LRS_OHM] = d.resistancesOhm[d.resistancesOhm.length - 1];
+  out[o + L.A_CELL_BITS] = d.cellBits;
+  out[o + L.A_SRAM_READ_ENERGY_J] = d.sramReadEnergyJ;
+  out[o + L.A_XBAR_ROWS] = x.rows;
+  out[o + L.A_XBAR_COLS] = x.cols;
+  out[o + L.A_SUBARRAY_ROWS] = x.subarrayRows;
+  out[o + L.A_CELL_TYPE] = x.cellType === '0T1R' ? 1 : 0;
+  out[o + L.A_TRANSISTOR_TECH_NM] = x.transistorTechNm;
+  out[o + L.A_AREA_CALCULATION] = x.areaCalculation;
+  out[o + L.A_DAC_CHOICE] = dac.choice;
+  out[o + L.A_DAC_AREA_UM2] = dac.customAreaUm2;
+  out[o + L.A_DAC_BITS] = dac.customBits;
+  out[o + L.A_DAC_POWER_W] = dac.customPowerW;
+  out[o + L.A_DAC_RATE_GSPS] = dac.customSampleRateGsps;
+  out[o + L.A_ADC_CHOICE] = adc.choice;
+  out[o + L.A_ADC_AREA_UM2] = adc.customAreaUm2;
+  out[o + L.A_ADC_BITS] = adc.customBits;
+  out[o + L.A_ADC_POWER_W] = adc.customPowerW;
+  out[o + L.A_ADC_RATE_GSPS] = adc.customSampleRateGsps;
+  out[o + L.A_LOGIC_OP] = adc.logicOp;
+  out[o + L.A_PIM_TYPE] = pe.pimType === 'digital' ? 1 : 0;
+  out[o + L.A_POLARITY] = x.polarity;
+  out[o + L.A_SUB_POSITION] = pe.subPosition;
+  out[o + L.A_PE_GROUPS] = pe.groups;
+  out[o + L.A_DAC_NUM] = pe.dacNum;
+  out[o + L.A_ADC_NUM] = pe.adcNum;
+  out[o + L.A_PE_INBUF_KB] = pe.inBufSizeKB;
+  out[o + L.A_PE_INBUF_AREA_UM2] = pe.inBufAreaUm2;
+  out[o + L.A_TILE_OUTBUF_KB] = t.outBufSizeKB;
+  out[o + L.A_TILE_OUTBUF_AREA_UM2] = t.outBufAreaUm2;
+  out[o + L.A_DIGITAL_FREQ_MHZ] = dg.frequencyMHz;
+  out[o + L.A_ADDER_TECH_NM] = dg.adder.techNm;
+  out[o + L.A_ADDER_AREA_UM2] = dg.adder.areaUm2;
+  out[o + L.A_ADDER_POWER_W] = dg.adder.powerW;
+  out[o + L.A_SHIFTREG_TECH_NM] = dg.shiftReg.techNm;
+  out[o + L.A_SHIFTREG_AREA_UM2] = dg.shiftReg.areaUm2;
+  out[o + L.A_SHIFTREG_POWER_W] = dg.shiftReg.powerW;
+  out[o + L.A_REG_TECH_NM] = dg.reg.techNm;
+  out[o + L.A_REG_AREA_UM2] = dg.reg.areaUm2;
+  out[o + L.A_REG_POWER_W] = dg.reg.powerW;
+  out[o + L.A_JM_TECH_NM] = dg.jointModule.techNm;
+  out[o + L.A_JM_AREA_UM2] = dg.jointModule.areaUm2;
+  out[o + L.A_JM_POWER_W] = dg.jointModule.powerW;
+  out[o + L.A_PE_ROWS] = t.peRows;
+  out[o + L.A_PE_COLS] = t.peCols;
+  out[o + L.A_POOL_WINDOW_X] = t.poolingWindow[0];
+  out[o + L.A_POOL_WINDOW_Y] = t.poolingWindow[1];
+  out[o + L.A_POOL_UNITS] = t.poolingUnits;
+  out[o + L.A_POOL_TECH_NM] = t.poolingTechNm;
+  out[o + L.A_INTER_TILE_BW_GBPS] = t.interTileBandwidthGbps;
+  out[o + L.A_INTRA_TILE_BW_GBPS] = t.intraTileBandwidthGbps;
+  out[o + L.A_BUFFER_TECH_NM] = c.bufferTechNm;
+  out[o + L.A_BUFFER_BITWIDTH] = c.bufferBitwidth;
+  out[o + L.A_TILE_CONNECTION] = c.tileConnection;
+  out[o + L.A_TILE_ROWS] = c.tileRows;
+  out[o + L.A_TILE_COLS] = c.tileCols;
+  out[o + L.A_SIM_LEVEL] = a.sim.level;
+  out[o + L.A_PIPELINE] = options?.pipeline === false ? 0 : 1;
+  out[o + L.A_MODEL_SWITCHES] = switchesFor(options);
 }
 
 /** Writes the layer records (LAYER_LEN f64 each starting at `offset`). */
@@ -220,22 +288,6 @@ export function statusError(status: number, layer: number, field: number, value:
   }
 }
 
-/**
- * Defines `key` on `obj` as an enumerable getter that computes the value on first access and then
- * becomes a plain data property: a search reading only the totals never pays for per-layer objects,
- * while JSON.stringify and deep equality still see every field.
- */
-function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
-  Object.defineProperty(obj, key, {
-    enumerable: true, configurable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
-  });
-}
-
 function decodeLayers(r: ArrayLike<number>, t: number, ctx: DecodeContext): LayerResult[] {
   return ctx.layers.map((ly, i) => {
     const o = t + L.TOTALS_LEN + i * L.LAYER_OUT_LEN;
@@ -256,22 +308,30 @@ function decodeLayers(r: ArrayLike<number>, t: number, ctx: DecodeContext): Laye
   });
 }
 
-/** Decodes the result record at `at` (already checked by throwIfFailed): totals now, the rest on access. */
+function decodeTotals(r: ArrayLike<number>, t: number): SimTotals {
+  return {
+    tiles: r[t + L.T_TILES], pes: r[t + L.T_PES], xbars: r[t + L.T_XBARS], areaUm2: r[t + L.T_AREA_UM2],
+    powerW: r[t + L.T_POWER_W], latencyNs: r[t + L.T_LATENCY_NS], energyNj: r[t + L.T_ENERGY_NJ],
+    ops: r[t + L.T_OPS], utilizationFrac: r[t + L.T_UTILIZATION], peInBufKB: r[t + L.T_PE_INBUF_KB],
+    tileOutBufKB: r[t + L.T_TILE_OUTBUF_KB], globalBufKB: r[t + L.T_GLOBAL_BUF_KB], globalAdders: r[t + L.T_GLOBAL_ADDERS],
+  };
+}
+
+/** Decodes the full result record at `at` (already checked by throwIfFailed) into plain objects. */
 export function decodeResult(r: ArrayLike<number>, at: number, ctx: DecodeContext): SimResult {
   const t = at + L.RESULT_HEADER_LEN;
-  const result = {
+  return {
     model: ctx.model,
     pipeline: ctx.pipeline,
-    totals: {
-      tiles: r[t + L.T_TILES], pes: r[t + L.T_PES], xbars: r[t + L.T_XBARS], areaUm2: r[t + L.T_AREA_UM2],
-      powerW: r[t + L.T_POWER_W], latencyNs: r[t + L.T_LATENCY_NS], energyNj: r[t + L.T_ENERGY_NJ],
-      ops: r[t + L.T_OPS], utilizationFrac: r[t + L.T_UTILIZATION], peInBufKB: r[t + L.T_PE_INBUF_KB],
-      tileOutBufKB: r[t + L.T_TILE_OUTBUF_KB], globalBufKB: r[t + L.T_GLOBAL_BUF_KB], globalAdders: r[t + L.T_GLOBAL_ADDERS],
-    },
-  } as SimResult;
-  lazy(result, 'layers', () => decodeLayers(r, t, ctx));
-  lazy(result, 'areaUm2ByComponent', () => breakdown(r, t + L.T_AREA_COMP));
-  lazy(result, 'powerWByComponent', () => breakdown(r, t + L.T_POWER_COMP));
-  lazy(result, 'energyNjByComponent', () => breakdown(r, t + L.T_ENERGY_COMP));
-  return result;
+    totals: decodeTotals(r, t),
+    layers: decodeLayers(r, t, ctx),
+    areaUm2ByComponent: breakdown(r, t + L.T_AREA_COMP),
+    powerWByComponent: breakdown(r, t + L.T_POWER_COMP),
+    energyNjByComponent: breakdown(r, t + L.T_ENERGY_COMP),
+  };
+}
+
+/** Decodes a summary (header + totals, also the start of a full record) at `at`. */
+export function decodeSummary(r: ArrayLike<number>, at: number, ctx: DecodeContext): SimSummary {
+  return { model: ctx.model, pipeline: ctx.pipeline, totals: decodeTotals(r, at + L.RESULT_HEADER_LEN) };
 }

@@ -1,8 +1,8 @@
 // The hardware simulator facade: instantiates the WASM kernel (web-standard, no node:* imports),
 // keeps long-lived buffers in its linear memory, packs inputs, calls the ABI and decodes results.
 import * as L from '../../assembly/layout.ts';
-import type { ArchConfig, ResolvedLayer, SimResult, SimOptionsAdvanced, ModelName } from './types.ts';
-import { packArch, packLayers, resultLength, decodeResult, throwIfFailed, type DecodeContext } from './abi.ts';
+import type { ArchConfig, ResolvedLayer, SimResult, SimSummary, SimDetail, SimOptionsAdvanced } from './types.ts';
+import { packArch, packLayers, resultLength, decodeResult, decodeSummary, throwIfFailed, type DecodeContext } from './abi.ts';
 import { GibbonError } from '../util/errors.ts';
 
 /** The raw exports of gibbon.wasm (docs/abi.md). */
@@ -14,6 +14,7 @@ export interface GibbonExports {
   gibbon_free(ptr: number): void;
   gibbon_simulate(archPtr: number, layersPtr: number, nLayers: number, outPtr: number): number;
   gibbon_simulate_batch(jobsPtr: number, nJobs: number): number;
+  gibbon_simulate_batch_totals(jobsPtr: number, nJobs: number, outPtr: number): number;
 }
 
 export interface SimJob {
@@ -32,11 +33,18 @@ export interface PackedBatch {
   data: Float64Array;
   /** Total result slots needed. */
   resultSlots: number;
+  /** Summaries only (SUMMARY_LEN slots per job: header + totals), not full result records. */
+  totalsOnly?: boolean;
 }
 
-export function packBatch(jobs: readonly SimJob[]): PackedBatch {
+/** Result slots of one job: a full record, or a summary with `totalsOnly`. */
+export function jobResultSlots(nLayers: number, totalsOnly: boolean | undefined): number {
+  return totalsOnly ? L.SUMMARY_LEN : resultLength(nLayers);
+}
+
+export function packBatch(jobs: readonly SimJob[], totalsOnly = false): PackedBatch {
   let dataSlots = 0, resultSlots = 0;
-  for (const j of jobs) { dataSlots += L.ARCH_LEN + j.layers.length * L.LAYER_LEN; resultSlots += resultLength(j.layers.length); }
+  for (const j of jobs) { dataSlots += L.ARCH_LEN + j.layers.length * L.LAYER_LEN; resultSlots += jobResultSlots(j.layers.length, totalsOnly); }
   const data = new Float64Array(dataSlots);
   const meta = new Float64Array(jobs.length * 4);
   let d = 0, r = 0;
@@ -45,19 +53,30 @@ export function packBatch(jobs: readonly SimJob[]): PackedBatch {
     packLayers(j.layers, data, d + L.ARCH_LEN);
     meta[i * 4] = d; meta[i * 4 + 1] = d + L.ARCH_LEN; meta[i * 4 + 2] = j.layers.length; meta[i * 4 + 3] = r;
     d += L.ARCH_LEN + j.layers.length * L.LAYER_LEN;
-    r += resultLength(j.layers.length);
+    r += jobResultSlots(j.layers.length, totalsOnly);
   });
-  return { jobs: meta, data, resultSlots };
+  return { jobs: meta, data, resultSlots, totalsOnly };
 }
 
-export function decodeJob(job: SimJob, results: Float64Array, at: number): SimResult {
-  const model: ModelName = job.options?.model ?? 'gibbon';
-  const ctx: DecodeContext = {
-    layers: job.layers, model, pipeline: job.options?.pipeline !== false,
+function decodeContext(job: SimJob): DecodeContext {
+  return {
+    layers: job.layers, model: job.options?.model ?? 'gibbon', pipeline: job.options?.pipeline !== false,
     networkSource: job.networkSource, archSource: job.archSource, chip: job.arch.chip,
   };
+}
+
+/** Decodes job `job`'s full result at slot `at` of `results`; throws its GibbonError if it failed. */
+export function decodeJob(job: SimJob, results: Float64Array, at: number): SimResult {
+  const ctx = decodeContext(job);
   throwIfFailed(results, at, ctx);
   return decodeResult(results, at, ctx);
+}
+
+/** Decodes job `job`'s summary (or the head of its full result) at slot `at`. */
+export function decodeJobSummary(job: SimJob, results: Float64Array, at: number): SimSummary {
+  const ctx = decodeContext(job);
+  throwIfFailed(results, at, ctx);
+  return decodeSummary(results, at, ctx);
 }
 
 export class Simulator {
@@ -98,7 +117,8 @@ export class Simulator {
       jobs[i * 4 + L.J_N_LAYERS] = batch.jobs[i * 4 + 2];
       jobs[i * 4 + L.J_OUT_PTR] = resAt + batch.jobs[i * 4 + 3] * 8;
     }
-    this.exports.gibbon_simulate_batch(base, nJobs);
+    if (batch.totalsOnly) this.exports.gibbon_simulate_batch_totals(base, nJobs, resAt);
+    else this.exports.gibbon_simulate_batch(base, nJobs);
     return new Float64Array(this.exports.memory.buffer, resAt, batch.resultSlots).slice();
   }
 
@@ -106,11 +126,21 @@ export class Simulator {
     return this.simulateBatch([{ layers, arch, options, networkSource: sources?.network, archSource: sources?.arch }])[0];
   }
 
-  /** Evaluates many (network, architecture) pairs in one WASM call. Throws on the first failed job. */
-  simulateBatch(jobs: readonly SimJob[]): SimResult[] {
-    const packed = packBatch(jobs);
+  /**
+   * Evaluates many (network, architecture) pairs in one WASM call; throws on the first failed job.
+   * `detail: 'totals'` returns summaries only (no per-layer records): what a search reads, and cheaper.
+   */
+  simulateBatch(jobs: readonly SimJob[]): SimResult[];
+  simulateBatch(jobs: readonly SimJob[], options: { detail: 'full' }): SimResult[];
+  simulateBatch(jobs: readonly SimJob[], options: { detail: 'totals' }): SimSummary[];
+  simulateBatch(jobs: readonly SimJob[], options?: { detail?: SimDetail }): SimResult[] | SimSummary[];
+  simulateBatch(jobs: readonly SimJob[], options?: { detail?: SimDetail }): SimResult[] | SimSummary[] {
+    const totalsOnly = options?.detail === 'totals';
+    const packed = packBatch(jobs, totalsOnly);
     const results = this.runPacked(packed);
-    return jobs.map((j, i) => decodeJob(j, results, packed.jobs[i * 4 + 3]));
+    return totalsOnly
+      ? jobs.map((j, i) => decodeJobSummary(j, results, packed.jobs[i * 4 + 3]))
+      : jobs.map((j, i) => decodeJob(j, results, packed.jobs[i * 4 + 3]));
   }
 }
 

@@ -235,6 +235,15 @@ export interface SimResult {
   energyNjByComponent: ComponentBreakdown;
 }
 
+/** What a totals-only batch returns (simulateBatch(jobs, { detail: 'totals' })): no per-layer records. */
+export interface SimSummary {
+  model: ModelName;
+  pipeline: boolean;
+  totals: SimTotals;
+}
+
+export type SimDetail = 'full' | 'totals';
+
 export interface SimOptions {
   model?: ModelName;
   /** Inter-layer pipeline (MNSIM default). */

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { PackedBatch, SimJob } from '../hw/simulator.ts';
-import type { SimResult } from '../hw/types.ts';
+import type { SimResult, SimDetail, SimSummary } from '../hw/types.ts';
 import {
   type EvalPool, type PoolOptions, destroyedError, inFlightFor, resolvePoolOptions, resolveWorkerCount,
   simulateInTasks, transferable,
@@ -66,9 +66,13 @@ class NodePool implements EvalPool {
     this.#jobsPerTask = jobsPerTask;
   }
 
-  async simulateBatch(jobs: SimJob[]): Promise<SimResult[]> {
+  simulateBatch(jobs: SimJob[]): Promise<SimResult[]>;
+  simulateBatch(jobs: SimJob[], options: { detail: 'full' }): Promise<SimResult[]>;
+  simulateBatch(jobs: SimJob[], options: { detail: 'totals' }): Promise<SimSummary[]>;
+  simulateBatch(jobs: SimJob[], options?: { detail?: SimDetail }): Promise<SimResult[] | SimSummary[]>;
+  async simulateBatch(jobs: SimJob[], options?: { detail?: SimDetail }): Promise<SimResult[] | SimSummary[]> {
     if (this.#destroyed) throw destroyedError(WHO);
-    return simulateInTasks((batch) => this.runPacked(batch), jobs, this.#jobsPerTask, inFlightFor(this.size));
+    return simulateInTasks((batch) => this.runPacked(batch), jobs, this.#jobsPerTask, inFlightFor(this.size), options?.detail);
   }
 
   async runPacked(batch: PackedBatch): Promise<Float64Array> {

@@ -5,9 +5,9 @@
 // kernel, and the raw result slots come back and are decoded here with decodeJob. Same kernel, same
 // record values, same decoder: results are bit-identical to Simulator.simulateBatch in this thread,
 // whatever the worker count.
-import { decodeJob, type PackedBatch, type SimJob, type Simulator } from '../hw/simulator.ts';
+import { decodeJob, decodeJobSummary, type PackedBatch, type SimJob, type Simulator } from '../hw/simulator.ts';
 import { packShared } from './pack.ts';
-import type { SimResult } from '../hw/types.ts';
+import type { SimDetail, SimResult, SimSummary } from '../hw/types.ts';
 import { GibbonError, fieldError } from '../util/errors.ts';
 
 export type { PackedBatch, SimJob } from '../hw/simulator.ts';
@@ -15,10 +15,12 @@ export type { PackedBatch, SimJob } from '../hw/simulator.ts';
 export interface EvalPool {
   /**
    * Evaluates every job; resolves in job order, or rejects with the error of the first failed job.
-   * Results decode their per-layer records on first access (src/hw/abi.ts), from their task's raw
-   * result array: a kept result keeps that array (about 6 KB per VGG8 job of the task) alive.
+   * `detail: 'totals'` returns summaries (no per-layer records): the search's path, and the cheapest.
    */
   simulateBatch(jobs: SimJob[]): Promise<SimResult[]>;
+  simulateBatch(jobs: SimJob[], options: { detail: 'full' }): Promise<SimResult[]>;
+  simulateBatch(jobs: SimJob[], options: { detail: 'totals' }): Promise<SimSummary[]>;
+  simulateBatch(jobs: SimJob[], options?: { detail?: SimDetail }): Promise<SimResult[] | SimSummary[]>;
   /**
    * Runs one packed batch and resolves with its raw result slots (docs/abi.md). Worker pools transfer
    * `batch.jobs` and `batch.data` to the worker: afterwards they are detached (length 0) in this thread.
@@ -97,7 +99,7 @@ export function transferable(batch: PackedBatch): { batch: PackedBatch; transfer
   const jobs = ownedCopy(batch.jobs), data = ownedCopy(batch.data);
   const transfer = [jobs.buffer as ArrayBuffer];
   if (data.buffer !== jobs.buffer) transfer.push(data.buffer as ArrayBuffer);
-  return { batch: { jobs, data, resultSlots: batch.resultSlots }, transfer };
+  return { batch: { jobs, data, resultSlots: batch.resultSlots, totalsOnly: batch.totalsOnly }, transfer };
 }
 
 /**
@@ -110,9 +112,12 @@ export async function simulateInTasks(
   jobs: readonly SimJob[],
   jobsPerTask: number,
   inFlight: number,
-): Promise<SimResult[]> {
-  const results = new Array<SimResult>(jobs.length);
-  if (jobs.length === 0) return results;
+  detail: SimDetail = 'full',
+): Promise<SimResult[] | SimSummary[]> {
+  const totalsOnly = detail === 'totals';
+  const decode = totalsOnly ? decodeJobSummary : decodeJob;
+  const results = new Array<SimResult | SimSummary>(jobs.length);
+  if (jobs.length === 0) return results as SimResult[];
   const bounds = taskBounds(jobs.length, jobsPerTask);
   let next = 0;
   let firstFailed = Infinity;
@@ -130,7 +135,7 @@ export async function simulateInTasks(
       const slice = jobs.slice(start, end);
       let raw: Float64Array, at: Float64Array;
       try {
-        const packed = packShared(slice);
+        const packed = packShared(slice, totalsOnly);
         at = resultOffsets(packed);
         raw = await run(packed);
       } catch (error) {
@@ -139,7 +144,7 @@ export async function simulateInTasks(
       }
       for (let i = 0; i < slice.length; i++) {
         try {
-          results[start + i] = decodeJob(slice[i], raw, at[i]);
+          results[start + i] = decode(slice[i], raw, at[i]);
         } catch (error) {
           fail(start + i, error);
           break;
@@ -151,7 +156,7 @@ export async function simulateInTasks(
   for (let k = 0; k < Math.min(inFlight, bounds.length); k++) lanes.push(lane());
   await Promise.all(lanes);
   if (firstFailed !== Infinity) throw firstError;
-  return results;
+  return results as SimResult[] | SimSummary[];
 }
 
 /** Tasks kept in flight for a pool of `size` workers. */
@@ -176,9 +181,13 @@ export class InThreadPool implements EvalPool {
     this.#jobsPerTask = resolvePoolOptions(options, 'InThreadPool').jobsPerTask;
   }
 
-  async simulateBatch(jobs: SimJob[]): Promise<SimResult[]> {
+  simulateBatch(jobs: SimJob[]): Promise<SimResult[]>;
+  simulateBatch(jobs: SimJob[], options: { detail: 'full' }): Promise<SimResult[]>;
+  simulateBatch(jobs: SimJob[], options: { detail: 'totals' }): Promise<SimSummary[]>;
+  simulateBatch(jobs: SimJob[], options?: { detail?: SimDetail }): Promise<SimResult[] | SimSummary[]>;
+  async simulateBatch(jobs: SimJob[], options?: { detail?: SimDetail }): Promise<SimResult[] | SimSummary[]> {
     if (this.#destroyed) throw destroyedError('InThreadPool');
-    return simulateInTasks((batch) => this.runPacked(batch), jobs, this.#jobsPerTask, 1);
+    return simulateInTasks((batch) => this.runPacked(batch), jobs, this.#jobsPerTask, 1, options?.detail);
   }
 
   async runPacked(batch: PackedBatch): Promise<Float64Array> {

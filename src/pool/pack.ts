@@ -6,8 +6,8 @@
 // packing costs one record write per job instead of thirteen. The kernel reads the same f64 values from
 // either layout (it never writes its inputs), so the results are bit-identical to packBatch's.
 import * as L from '../../assembly/layout.ts';
-import { packArch, packLayers, resultLength, switchesFor } from '../hw/abi.ts';
-import type { PackedBatch, SimJob } from '../hw/simulator.ts';
+import { packArch, packLayers, switchesFor } from '../hw/abi.ts';
+import { jobResultSlots, type PackedBatch, type SimJob } from '../hw/simulator.ts';
 import type { ArchConfig, ResolvedLayer } from '../hw/types.ts';
 
 /** Slots of the PackedBatch.jobs row: [archOffset, layersOffset, nLayers, resultOffset]. */
@@ -44,7 +44,7 @@ class ArchRecords {
 }
 
 /** packBatch with each distinct layer list and architecture record stored once (identity of the objects). */
-export function packShared(jobs: readonly SimJob[]): PackedBatch {
+export function packShared(jobs: readonly SimJob[], totalsOnly = false): PackedBatch {
   const layerAt = new Map<readonly ResolvedLayer[], number>();
   const archAt = new ArchRecords();
   const meta = new Float64Array(jobs.length * JOB_ROW);
@@ -77,7 +77,7 @@ export function packShared(jobs: readonly SimJob[]): PackedBatch {
     meta[row + 1] = lo;
     meta[row + 2] = job.layers.length;
     meta[row + 3] = resultSlots;
-    resultSlots += resultLength(job.layers.length);
+    resultSlots += jobResultSlots(job.layers.length, totalsOnly);
   }
   // Pass 2: write each record once.
   const data = new Float64Array(dataSlots);
@@ -85,5 +85,5 @@ export function packShared(jobs: readonly SimJob[]): PackedBatch {
   for (let i = 0; i < jobs.length; i++) {
     if (writer[i] !== 0) packArch(jobs[i].arch, jobs[i].options, data, writer[i] - 1);
   }
-  return { jobs: meta, data, resultSlots };
+  return { jobs: meta, data, resultSlots, totalsOnly };
 }

@@ -2,7 +2,7 @@
 // gibbon.wasm. The module is compiled once here and posted to every worker; packed tasks are queued and
 // handed to the next idle worker in round-robin order over postMessage, with their arrays transferred.
 import { compileModule, type PackedBatch, type SimJob, type WasmSource } from '../hw/simulator.ts';
-import type { SimResult } from '../hw/types.ts';
+import type { SimResult, SimDetail, SimSummary } from '../hw/types.ts';
 import {
   type EvalPool, type PoolOptions, MAX_WORKERS, destroyedError, inFlightFor, resolvePoolOptions,
   resolveWorkerCount, simulateInTasks, transferable,
@@ -158,9 +158,13 @@ class WebPool implements EvalPool {
     for (const s of slots) s.onIdle = () => this.#dispatch();
   }
 
-  async simulateBatch(jobs: SimJob[]): Promise<SimResult[]> {
+  simulateBatch(jobs: SimJob[]): Promise<SimResult[]>;
+  simulateBatch(jobs: SimJob[], options: { detail: 'full' }): Promise<SimResult[]>;
+  simulateBatch(jobs: SimJob[], options: { detail: 'totals' }): Promise<SimSummary[]>;
+  simulateBatch(jobs: SimJob[], options?: { detail?: SimDetail }): Promise<SimResult[] | SimSummary[]>;
+  async simulateBatch(jobs: SimJob[], options?: { detail?: SimDetail }): Promise<SimResult[] | SimSummary[]> {
     if (this.#destroyed) throw destroyedError(WHO);
-    return simulateInTasks((batch) => this.runPacked(batch), jobs, this.#jobsPerTask, inFlightFor(this.size));
+    return simulateInTasks((batch) => this.runPacked(batch), jobs, this.#jobsPerTask, inFlightFor(this.size), options?.detail);
   }
 
   runPacked(batch: PackedBatch): Promise<Float64Array> {
