@@ -78,3 +78,7 @@ function summaryScratch(n: i32): usize {
 }
 
 export { gibbon_rng_hash5, gibbon_rng_normal } from './rng';
+export {
+  gibbon_pim_abi_version, gibbon_pim_model_len, gibbon_pim_layer_len, gibbon_pim_hw_len, gibbon_pim_stats_len, gibbon_pim_error_len,
+  gibbon_pim_prepare, gibbon_pim_run, gibbon_pim_run_baseline, gibbon_pim_free, gibbon_pim_error,
+} from './funcsim';
