@@ -3,12 +3,14 @@
 import { GibbonError, type ErrorCode } from '../util/errors.ts';
 import { runSimulate, SIMULATE_HELP } from './simulate.ts';
 import { runDataset, DATASET_HELP } from './dataset.ts';
+import { runPimCommand, PIM_HELP } from './pim.ts';
 
 const HELP = `gibbon <command> [options]
 
 Commands:
   simulate   behavior-level PIM hardware simulation of a network (gibbon simulate --help)
   dataset    load a dataset and show its train / validation / test splits (gibbon dataset --help)
+  pim        accuracy of a quantized model on PIM crossbars, ADCs and faulty devices (gibbon pim --help)
 
 Run 'gibbon <command> --help' for its options.
 `;
@@ -24,9 +26,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'simulate': await runSimulate(rest, print); return 0;
     case 'dataset': await runDataset(rest, print); return 0;
+    case 'pim': await runPimCommand(rest, print); return 0;
     case undefined: case '--help': case '-h': case 'help': print(HELP); return command === undefined ? 2 : 0;
     default:
-      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset`);
+      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset, pim`);
   }
 }
 
@@ -41,7 +44,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`gibbon: ${e.message}\n`);
       process.exitCode = EXIT_CODES[e.code];
     } else if (isArgError(e)) {
-      const help = process.argv[2] === 'dataset' ? DATASET_HELP : SIMULATE_HELP;
+      const help = process.argv[2] === 'dataset' ? DATASET_HELP : process.argv[2] === 'pim' ? PIM_HELP : SIMULATE_HELP;
       process.stderr.write(`gibbon: ${e.message}\n${help}`);
       process.exitCode = 2;
     } else {

@@ -9,11 +9,13 @@ import type { PackedBatch, SimJob } from '../hw/simulator.ts';
 import type { SimResult, SimDetail, SimSummary } from '../hw/types.ts';
 import {
   type EvalPool, type PoolOptions, destroyedError, inFlightFor, resolvePoolOptions, resolveWorkerCount,
-  simulateInTasks, transferable,
+  simulateInTasks, transferable, transferablePim,
 } from '../pool/eval-pool.ts';
 import { GibbonError } from '../util/errors.ts';
 import { wasmModule } from './simulator.ts';
 import type { SimWorkerData } from './sim-worker.ts';
+import type { PimRunResult } from '../pim/kernel.ts';
+import type { PimTask } from '../pim/run.ts';
 
 export interface NodePoolOptions extends PoolOptions {
   /** Worker threads. Default: os.availableParallelism(). */
@@ -79,6 +81,12 @@ class NodePool implements EvalPool {
     if (this.#destroyed) throw destroyedError(WHO);
     const task = transferable(batch);
     return (await this.#piscina.run(task.batch, { transferList: task.transfer })) as Float64Array;
+  }
+
+  async runPim(task: PimTask): Promise<PimRunResult> {
+    if (this.#destroyed) throw destroyedError(WHO);
+    const t = transferablePim(task);
+    return (await this.#piscina.run(t.task, { name: 'runPim', transferList: t.transfer })) as PimRunResult;
   }
 
   async destroy(): Promise<void> {

@@ -5,3 +5,4 @@ import { tsImport } from 'tsx/esm/api';
 
 const mod = await tsImport('./sim-worker.ts', import.meta.url);
 export default mod.default;
+export const runPim = mod.runPim;

@@ -6,6 +6,8 @@ import { workerData } from 'node:worker_threads';
 import { move } from 'piscina';
 import { loadSimulator, type PackedBatch } from '../hw/simulator.ts';
 import { wasmModule } from './simulator.ts';
+import { InThreadPimExecutor } from '../pim/executor.ts';
+import type { PimTask } from '../pim/run.ts';
 
 /** What createNodePool passes as Piscina's workerData. */
 export interface SimWorkerData {
@@ -18,4 +20,12 @@ const sim = await loadSimulator(data?.module instanceof WebAssembly.Module ? dat
 /** One task: the raw result slots, transferred back (a fresh array from Simulator.runPacked). */
 export default function runPacked(batch: PackedBatch): unknown {
   return move(sim.runPacked(batch));
+}
+
+let pim: InThreadPimExecutor | undefined;
+
+/** A functional-simulator task (Piscina name 'runPim'): the chip is prepared once per key and reused. */
+export async function runPim(task: PimTask): Promise<unknown> {
+  pim ??= new InThreadPimExecutor(sim);
+  return pim.run(task); // small (logits of one batch): cloned back
 }

@@ -7,6 +7,9 @@
 // whatever the worker count.
 import { decodeJob, decodeJobSummary, type PackedBatch, type SimJob, type Simulator } from '../hw/simulator.ts';
 import { packShared } from './pack.ts';
+import { InThreadPimExecutor, chipKey } from '../pim/executor.ts';
+import type { PimRunResult } from '../pim/kernel.ts';
+import type { PimExecutor, PimTask } from '../pim/run.ts';
 import type { SimDetail, SimResult, SimSummary } from '../hw/types.ts';
 import { GibbonError, fieldError } from '../util/errors.ts';
 
@@ -26,6 +29,11 @@ export interface EvalPool {
    * `batch.jobs` and `batch.data` to the worker: afterwards they are detached (length 0) in this thread.
    */
   runPacked(batch: PackedBatch): Promise<Float64Array>;
+  /**
+   * Runs one functional-simulator task (a batch of images on one chip instance). Workers keep the
+   * prepared chip of a task's key, so the batches of a trial slice the weights once per worker.
+   */
+  runPim(task: PimTask): Promise<PimRunResult>;
   /** Threads that run the kernel (1 for the in-thread pool). */
   readonly size: number;
   /** Stops the workers; later calls reject. */
@@ -159,6 +167,21 @@ export async function simulateInTasks(
   return results as SimResult[] | SimSummary[];
 }
 
+/** The pool as the executor runPim() takes; each task is keyed by its chip instance. */
+export function pimExecutor(pool: EvalPool): PimExecutor {
+  return { run: (task) => pool.runPim({ ...task, key: task.key ?? chipKey(task) }) };
+}
+
+/**
+ * A task with its own copy of the inputs, and that copy's buffer to transfer. Always a copy: a caller's
+ * array (or a full-length view of it) must not be detached under it, and one batch of images is small
+ * next to the simulation it feeds.
+ */
+export function transferablePim(task: PimTask): { task: PimTask; transfer: ArrayBuffer[] } {
+  const inputs = task.inputs.slice();
+  return { task: { ...task, inputs }, transfer: [inputs.buffer as ArrayBuffer] };
+}
+
 /** Tasks kept in flight for a pool of `size` workers. */
 export function inFlightFor(size: number): number {
   return size * TASKS_IN_FLIGHT_PER_WORKER;
@@ -195,7 +218,15 @@ export class InThreadPool implements EvalPool {
     return this.#sim.runPacked(batch);
   }
 
+  #pim: InThreadPimExecutor | undefined;
+  async runPim(task: PimTask): Promise<PimRunResult> {
+    if (this.#destroyed) throw destroyedError('InThreadPool');
+    this.#pim ??= new InThreadPimExecutor(this.#sim);
+    return this.#pim.run(task);
+  }
+
   async destroy(): Promise<void> {
     this.#destroyed = true;
+    this.#pim?.dispose();
   }
 }

@@ -2,16 +2,21 @@
 // uses the same idea through piscina's own channel). Web-standard: the worker side is a plain function,
 // so the browser worker (src/web/sim-worker.ts) is three lines and tests can drive it over a MessageChannel.
 import { loadSimulator, type PackedBatch, type Simulator } from '../hw/simulator.ts';
+import { InThreadPimExecutor } from '../pim/executor.ts';
+import type { PimRunResult } from '../pim/kernel.ts';
+import type { PimTask } from '../pim/run.ts';
 
 /** Pool -> worker. `init` comes once, first; `run` carries one packed task (its arrays transferred). */
 export type ToWorker =
   | { type: 'init'; module: WebAssembly.Module | ArrayBuffer }
-  | { type: 'run'; id: number; batch: PackedBatch };
+  | { type: 'run'; id: number; batch: PackedBatch }
+  | { type: 'pim'; id: number; task: PimTask };
 
 /** Worker -> pool. `result` transfers its array. `error` with id -1 is an init failure. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'result'; id: number; results: Float64Array }
+  | { type: 'pim-result'; id: number; result: PimRunResult }
   | { type: 'error'; id: number; code: string; message: string };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;
@@ -22,6 +27,7 @@ export type Post = (message: FromWorker, transfer: Transferable[]) => void;
  */
 export function createSimWorkerHandler(post: Post): (message: ToWorker) => Promise<void> {
   let sim: Promise<Simulator> | undefined;
+  let pim: InThreadPimExecutor | undefined;
   return async (message) => {
     if (message.type === 'init') {
       sim = loadSimulator(message.module);
@@ -30,6 +36,17 @@ export function createSimWorkerHandler(post: Post): (message: ToWorker) => Promi
         post({ type: 'ready' }, []);
       } catch (error) {
         post(errorMessage(-1, error), []);
+      }
+      return;
+    }
+    if (message.type === 'pim') {
+      try {
+        if (sim === undefined) throw new Error('sim-worker: a pim message arrived before init');
+        pim ??= new InThreadPimExecutor(await sim);
+        const result = await pim.run(message.task);
+        post({ type: 'pim-result', id: message.id, result }, pimTransfers(result));
+      } catch (error) {
+        post(errorMessage(message.id, error), []);
       }
       return;
     }
@@ -42,6 +59,11 @@ export function createSimWorkerHandler(post: Post): (message: ToWorker) => Promi
       post(errorMessage(message.id, error), []);
     }
   };
+}
+
+/** The result arrays a worker hands back without copying. */
+export function pimTransfers(r: PimRunResult): ArrayBuffer[] {
+  return [r.logits.buffer, r.predictions.buffer, r.psumMax.buffer] as ArrayBuffer[];
 }
 
 function errorMessage(id: number, error: unknown): FromWorker {

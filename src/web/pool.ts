@@ -5,9 +5,10 @@ import { compileModule, type PackedBatch, type SimJob, type WasmSource } from '.
 import type { SimResult, SimDetail, SimSummary } from '../hw/types.ts';
 import {
   type EvalPool, type PoolOptions, MAX_WORKERS, destroyedError, inFlightFor, resolvePoolOptions,
-  resolveWorkerCount, simulateInTasks, transferable,
-} from '../pool/eval-pool.ts';
+  resolveWorkerCount, simulateInTasks, transferable, transferablePim } from '../pool/eval-pool.ts';
 import type { FromWorker, ToWorker } from '../pool/worker-protocol.ts';
+import type { PimRunResult } from '../pim/kernel.ts';
+import type { PimTask } from '../pim/run.ts';
 import { GibbonError, type ErrorCode } from '../util/errors.ts';
 
 /** What the pool needs of a Worker (a Web Worker, or a MessagePort in tests). */
@@ -62,11 +63,12 @@ function defaultWorkerFactory(url: string | URL | undefined): () => WorkerLike {
   };
 }
 
+/** A queued task: a packed hardware batch or a functional-simulator task, and its settlement. */
 interface Task {
   id: number;
-  batch: PackedBatch;
+  body: { type: 'run'; batch: PackedBatch } | { type: 'pim'; task: PimTask };
   transfer: ArrayBuffer[];
-  resolve(results: Float64Array): void;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -102,7 +104,9 @@ class Slot {
 
   run(task: Task): void {
     this.task = task;
-    const message: ToWorker = { type: 'run', id: task.id, batch: task.batch };
+    const message: ToWorker = task.body.type === 'run'
+      ? { type: 'run', id: task.id, batch: task.body.batch }
+      : { type: 'pim', id: task.id, task: task.body.task };
     try {
       this.worker.postMessage(message, task.transfer);
     } catch (error) {
@@ -127,6 +131,7 @@ class Slot {
     if (task === undefined || task.id !== message.id) return;
     this.task = undefined;
     if (message.type === 'result') task.resolve(message.results);
+    else if (message.type === 'pim-result') task.resolve(message.result);
     else task.reject(workerError(message.code, message.message));
     this.onIdle();
   }
@@ -171,7 +176,16 @@ class WebPool implements EvalPool {
     if (this.#destroyed) return Promise.reject(destroyedError(WHO));
     const { batch: owned, transfer } = transferable(batch);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, batch: owned, transfer, resolve, reject });
+      this.#queue.push({ id: this.#nextId++, body: { type: 'run', batch: owned }, transfer, resolve: resolve as (r: unknown) => void, reject });
+      this.#dispatch();
+    });
+  }
+
+  runPim(task: PimTask): Promise<PimRunResult> {
+    if (this.#destroyed) return Promise.reject(destroyedError(WHO));
+    const t = transferablePim(task);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ id: this.#nextId++, body: { type: 'pim', task: t.task }, transfer: t.transfer, resolve: resolve as (r: unknown) => void, reject });
       this.#dispatch();
     });
   }
