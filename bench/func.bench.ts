@@ -10,6 +10,8 @@
 //
 // Run: npx asc assembly/index.ts --target release && node --import tsx bench/func.bench.ts
 // Prints one JSON line per case (name, n, medianUs, p95Us, imagesPerS), then a summary JSON line last.
+import { createNodePool } from '../src/node/pool.ts';
+import type { EvalPool } from '../src/pool/eval-pool.ts';
 import { loadSimulatorNode } from '../src/node/simulator.ts';
 import { PimKernel, hardwareFor, type PimRunResult, type PreparedPim } from '../src/pim/kernel.ts';
 import { randomPimModel, type RandomModelSpec } from '../src/pim/random-model.ts';
@@ -93,7 +95,28 @@ function assertEqual(a: PimRunResult, b: PimRunResult, what: string): void {
   a.psumMax.forEach((v, i) => { if (v !== b.psumMax[i]) fail(`psumMax ${i}: ${v} vs ${b.psumMax[i]}`); });
 }
 
-function bench(p: PreparedPim): void {
+/** Images through a pool: tasks of POOL_TASK_IMAGES in flight at once (a worker prepares the chip once). */
+const POOL_IMAGES = 1024;
+const POOL_TASK_IMAGES = 128;
+const poolInputs = new Int32Array(POOL_IMAGES * inSize).map(() => dataRng.int(top + 1));
+
+async function timePool(pool: EvalPool): Promise<number[]> {
+  const key = 'bench-chip';
+  const run = () => Promise.all(Array.from({ length: POOL_IMAGES / POOL_TASK_IMAGES }, (_, t) => pool.runPim({
+    model, hw, seed: SEED, trial: 0, key, n: POOL_TASK_IMAGES, imageOffset: t * POOL_TASK_IMAGES,
+    inputs: poolInputs.subarray(t * POOL_TASK_IMAGES * inSize, (t + 1) * POOL_TASK_IMAGES * inSize),
+  })));
+  for (let i = 0; i < WARMUP_RUNS; i++) await run();
+  const us: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await run();
+    us.push((performance.now() - t0) * 1000);
+  }
+  return us;
+}
+
+async function bench(p: PreparedPim): Promise<void> {
   // Equal outputs first (same images through both paths).
   const fast = kernel.run(p, inputs, BASELINE_IMAGES, 0);
   const slow = kernel.runBaseline(p, inputs, BASELINE_IMAGES, 0);
@@ -101,21 +124,33 @@ function bench(p: PreparedPim): void {
   const psumMae = Object.fromEntries(fast.stats.filter((s) => s.conversions > 0).map((s) => [s.name, Math.round(s.psumMae * 1000) / 1000]));
   console.log(JSON.stringify({ name: 'check-kernel-equals-baseline', n: BASELINE_IMAGES, equal: true, psumMae }));
 
-  const kernelRate = report('pim-kernel-1w', KERNEL_IMAGES, time(() => kernel.run(p, inputs, KERNEL_IMAGES, 0)));
+  const inThreadRate = report('pim-kernel-in-thread', KERNEL_IMAGES, time(() => kernel.run(p, inputs, KERNEL_IMAGES, 0)));
   const baselineRate = report('pim-baseline-f32', BASELINE_IMAGES, time(() => kernel.runBaseline(p, inputs, BASELINE_IMAGES, 0)));
-  // src/pool/ runs hardware-simulator batches only (EvalPool.runPacked/simulateBatch): no functional
-  // batches on workers yet, so there is no 2-worker number to report.
+  const rates: number[] = [];
+  for (const workers of [1, 2]) {
+    const pool = await createNodePool({ workers });
+    try {
+      rates.push(report(`pim-pool-${workers}w`, POOL_IMAGES, await timePool(pool)));
+    } finally {
+      await pool.destroy();
+    }
+  }
+  console.log(`\nLeNet (8-bit weights and activations), 1-bit cells, 1-bit DAC, 128-row crossbars, 6-bit ADC, no variation:`);
+  console.log(`  in-thread ${inThreadRate.toFixed(0)} images/s; pool 1 worker ${rates[0].toFixed(0)}, 2 workers ${rates[1].toFixed(0)} ` +
+    `(${(rates[1] / rates[0]).toFixed(2)}x); f32 MAC baseline ${baselineRate.toFixed(1)} images/s -> ${(inThreadRate / baselineRate).toFixed(1)}x\n`);
   const summary = {
-    images_per_s_1w: Math.round(kernelRate * 10) / 10,
-    images_per_s_2w: null,
+    images_per_s_in_thread: Math.round(inThreadRate * 10) / 10,
+    images_per_s_1w: Math.round(rates[0] * 10) / 10,
+    images_per_s_2w: Math.round(rates[1] * 10) / 10,
+    scaling_2w: Math.round((rates[1] / rates[0]) * 100) / 100,
     baseline_images_per_s: Math.round(baselineRate * 10) / 10,
-    speedup_vs_baseline: Math.round((kernelRate / baselineRate) * 100) / 100,
+    speedup_vs_baseline: Math.round((inThreadRate / baselineRate) * 100) / 100,
   };
   console.log(JSON.stringify(summary));
 }
 
 try {
-  bench(prep);
+  await bench(prep);
 } finally {
   kernel.free(prep);
 }
