@@ -1,4 +1,4 @@
-// The functional (accuracy) simulator's ABI records (docs/abi-functional.md): offsets, in f64 slots, of
+// The functional (accuracy) simulator's ABI records (docs/abi.md §9): offsets, in f64 slots, of
 // every field of the model header, the layer record, the hardware record, the per-layer statistics and
 // the error record, plus the status codes. Plain integer constants only, so that asc compiles this file
 // into the kernel and the TypeScript host (src/pim/kernel.ts) imports it: one source of truth for both.

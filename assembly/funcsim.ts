@@ -1,5 +1,5 @@
 // The bit-accurate functional (accuracy) simulator: runs a quantized network the way memristor crossbars
-// would (docs/functional.md is the contract; docs/abi-functional.md the ABI). prepare() validates the
+// would (docs/functional.md is the contract; docs/abi.md §9 the ABI). prepare() validates the
 // records, maps every conv/fc onto row tiles with the hardware model's own packGroups(), cuts the tiles
 // into conversion chunks, slices the weights into packed bit planes (stuck-at faults applied) and, for
 // non-ideal devices, precomputes each cell's real conductance. run() pushes images through: conv/fc on
@@ -1361,7 +1361,7 @@ function runAdd(c: Chip, L: Layer, input: usize): void {
   }
 }
 
-/** Runs n images; see docs/abi-functional.md. */
+/** Runs n images; see docs/abi.md §9. */
 export function runImages(handle: i32, inputs: usize, n: i32, imageOffset: u32, ranges: usize, logits: usize, stats: usize, baseline: bool): i32 {
   clearError();
   const c = chipOf(handle);

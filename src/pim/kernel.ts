@@ -1,6 +1,6 @@
 // The functional (accuracy) simulator's WASM kernel from TypeScript (web-standard, no node:* imports).
 // PimKernel reuses a Simulator's instance of gibbon.wasm: prepare() packs a PimModel and a PimHardware
-// into the records of docs/abi-functional.md and lets the kernel validate, map, slice and draw one chip;
+// into the records of docs/abi.md §9 and lets the kernel validate, map, slice and draw one chip;
 // run() pushes quantized images through it and decodes logits, predictions and per-layer statistics.
 // The semantics are docs/functional.md; src/pim/reference.ts is the plain twin it must equal bit for bit.
 import * as F from '../../assembly/funcsim-layout.ts';
@@ -9,7 +9,7 @@ import type { ArchConfig } from '../hw/types.ts';
 import type { PimBatchResult, PimDeviceOptions, PimHardware, PimLayer, PimLayerStats, PimModel } from './types.ts';
 import { GibbonError, fieldError, formatValue } from '../util/errors.ts';
 
-/** The functional simulator's raw exports of gibbon.wasm (docs/abi-functional.md). */
+/** The functional simulator's raw exports of gibbon.wasm (docs/abi.md §9). */
 export interface PimExports {
   memory: WebAssembly.Memory;
   gibbon_alloc(bytes: number): number;
@@ -135,7 +135,7 @@ const LAYER_FIELDS: Readonly<Record<number, [string, string]>> = {
 function layerFieldPath(field: number): [string, string] {
   if (field >= F.FL_INPUT0 && field < F.FL_INPUT0 + F.FMAX_INPUTS) return [`inputs[${field - F.FL_INPUT0}]`, 'an earlier layer or -1 (the network input) of the same shape'];
   if (field >= F.FL_ADD_SCALE0 && field < F.FL_ADD_SCALE0 + F.FMAX_INPUTS) return [`inputScales[${field - F.FL_ADD_SCALE0}]`, 'a finite number > 0'];
-  return LAYER_FIELDS[field] ?? [`(field ${field})`, 'see docs/abi-functional.md'];
+  return LAYER_FIELDS[field] ?? [`(field ${field})`, 'see docs/abi.md §9'];
 }
 
 interface ErrorRecord { status: number; layer: number; field: number; value: number; index: number }
@@ -149,11 +149,11 @@ function kernelError(e: ErrorRecord, model: PimModel | undefined, what: string):
   const at = e.index >= 0 ? `[${e.index}]` : '';
   switch (e.status) {
     case F.PS_HW_FIELD: {
-      const [path, allowed] = HW_FIELDS[e.field] ?? [`(hardware field ${e.field})`, 'see docs/abi-functional.md'];
+      const [path, allowed] = HW_FIELDS[e.field] ?? [`(hardware field ${e.field})`, 'see docs/abi.md §9'];
       return fieldError('E_MODEL', 'pim hardware', path, e.value, allowed);
     }
     case F.PS_MODEL_FIELD: {
-      const [path, allowed] = MODEL_FIELDS[e.field] ?? [`(model field ${e.field})`, 'see docs/abi-functional.md'];
+      const [path, allowed] = MODEL_FIELDS[e.field] ?? [`(model field ${e.field})`, 'see docs/abi.md §9'];
       return fieldError('E_MODEL', src, path, e.value, allowed);
     }
     case F.PS_LAYER_FIELD: case F.PS_SHAPE: case F.PS_INPUT_INDEX: {
