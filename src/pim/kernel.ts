@@ -60,12 +60,18 @@ function converterBits(choice: number, customBits: number, table: readonly numbe
  * and ADC resolutions from their tables (or customBits for choice -1).
  */
 export function hardwareFor(arch: ArchConfig, device: PimDeviceOptions): PimHardware {
+  const adcBits = converterBits(arch.adc.choice, arch.adc.customBits, ADC_TABLE_BITS, 'adc');
+  if (adcBits < 2) {
+    // A 1-bit converter (choice 8, the sense amplifier of digital PIM) has no signed grid to round onto.
+    throw fieldError('E_ARCH', 'arch', arch.adc.choice === -1 ? 'adc.customBits' : 'adc.choice', arch.adc.choice === -1 ? adcBits : arch.adc.choice,
+      'an ADC of at least 2 bits for the functional simulator (choice 8 is a 1-bit sense amplifier)');
+  }
   return {
     xbarRows: arch.xbar.rows,
     xbarCols: arch.xbar.cols,
     cellBits: arch.device.cellBits,
     dacBits: converterBits(arch.dac.choice, arch.dac.customBits, DAC_TABLE_BITS, 'dac'),
-    adcBits: converterBits(arch.adc.choice, arch.adc.customBits, ADC_TABLE_BITS, 'adc'),
+    adcBits,
     polarity: arch.xbar.polarity,
     subPosition: arch.pe.subPosition,
     rowsPerConversion: Math.min(arch.pe.dacNum, arch.xbar.subarrayRows) * (arch.xbar.rows / arch.xbar.subarrayRows),

@@ -133,6 +133,12 @@ test('bad inputs: a clear error, never a trap', async () => {
   } catch (e) {
     assert.is((e as Error).message, 'runPim: options.trials: got 0; allowed: an integer in 1..10000');
   }
+  try {
+    await runPim(exec, model, arch('mnsim-default', ['adc.choice=8']), images);
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as Error).message, 'arch: adc.choice: got 8; allowed: an ADC of at least 2 bits for the functional simulator (choice 8 is a 1-bit sense amplifier)');
+  }
   exec.dispose();
 });
 
