@@ -16,7 +16,7 @@ Run 'gibbon <command> --help' for its options.
 `;
 
 const EXIT_CODES: Record<ErrorCode, number> = {
-  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_DATASET: 5, E_MODEL: 5, E_KERNEL: 70,
+  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_SPACE: 4, E_DATASET: 5, E_MODEL: 5, E_KERNEL: 70,
 };
 
 const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);

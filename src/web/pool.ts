@@ -73,7 +73,7 @@ interface Task {
 }
 
 function workerError(code: string, message: string): GibbonError {
-  const known: readonly string[] = ['E_ARCH', 'E_NETWORK', 'E_OPTION', 'E_KERNEL', 'E_FILE', 'E_DATASET', 'E_MODEL'];
+  const known: readonly string[] = ['E_ARCH', 'E_NETWORK', 'E_OPTION', 'E_KERNEL', 'E_FILE', 'E_DATASET', 'E_MODEL', 'E_SPACE'];
   return new GibbonError((known.includes(code) ? code : 'E_KERNEL') as ErrorCode, message);
 }
 
