@@ -5,6 +5,7 @@
 
 import type { ArchConfig, LayerSpec, LayerType, ResolvedLayer } from './types.ts';
 import { fieldError, formatValue, unknownKeyError } from '../util/errors.ts';
+import { MIN_BITS, MAX_BITS, MAX_CHANNELS, MAX_FEATURES, MAX_SIDE, MAX_CONV_KERNEL, MAX_POOL_KERNEL, MAX_STRIDE, MAX_PADDING } from './limits.ts';
 
 export interface ResolvedNetwork {
   name: string;
@@ -16,16 +17,7 @@ export interface ResolvedNetwork {
 const LAYER_TYPES: readonly LayerType[] = ['conv', 'fc', 'pool', 'add'];
 /** MNSIM's default precision for every layer (mnsim-model.md §1.8). */
 const DEFAULT_BITS = 9;
-const MIN_BITS = 2;
-const MAX_BITS = 16;
-const MAX_CHANNELS = 65536;
-/** fc inputs can be a flattened feature map, e.g. 512x7x7. */
-const MAX_FEATURES = 1 << 24;
-const MAX_SIDE = 16384;
-const MAX_CONV_KERNEL = 15;
-const MAX_POOL_KERNEL = 64;
-const MAX_STRIDE = 64;
-const MAX_PADDING = 15;
+
 const MAX_INPUTS = 4;
 
 /** Keys of each layer type, in the order error messages list them. */

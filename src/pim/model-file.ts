@@ -8,22 +8,13 @@
 
 import type { PimAddLayer, PimInputSpec, PimLayer, PimMatrixLayer, PimModel, PimPoolLayer, TensorGrid } from './types.ts';
 import { GibbonError, fieldError, unknownKeyError } from '../util/errors.ts';
+import { MIN_BITS, MAX_BITS, MAX_CHANNELS, MAX_FEATURES, MAX_SIDE, MAX_CONV_KERNEL, MAX_POOL_KERNEL, MAX_STRIDE, MAX_PADDING } from '../hw/limits.ts';
 
 export const PIM_MODEL_FORMAT = 'gibbon-pim-model';
 export const PIM_MODEL_VERSION = 1;
 
 // ===== Ranges =====
 
-const MIN_BITS = 2;
-const MAX_BITS = 16;
-const MAX_CHANNELS = 65536;
-/** fc inputs can be a flattened feature map, e.g. 512x7x7 (as src/hw/network.ts). */
-const MAX_FEATURES = 1 << 24;
-const MAX_SIDE = 16384;
-const MAX_CONV_KERNEL = 15;
-const MAX_POOL_KERNEL = 64;
-const MAX_STRIDE = 64;
-const MAX_PADDING = 15;
 const MAX_ADD_INPUTS = 64;
 /** The placeholder grid of the last layer, which yields logits (see the header). */
 const LOGITS_GRID: Readonly<TensorGrid> = Object.freeze({ bits: 0, scale: 1, signed: true });

@@ -13,19 +13,9 @@ import {
 } from '../../src/hw/arch.ts';
 import type { ArchConfig } from '../../src/hw/types.ts';
 import type { PimDeviceOptions } from '../../src/pim/types.ts';
-import { GibbonError, fieldError, formatValue, type ErrorCode } from '../../src/util/errors.ts';
+import { GibbonError, fieldError, formatValue } from '../../src/util/errors.ts';
+import { throwsGibbon } from '../helpers.ts';
 
-function throwsGibbon(fn: () => unknown, code: ErrorCode, message: string): void {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, GibbonError);
-    assert.is((error as GibbonError).code, code);
-    assert.is((error as GibbonError).message, message);
-    return;
-  }
-  assert.unreachable(`expected GibbonError: ${message}`);
-}
 
 /** Dotted paths of every leaf (number, string or array) of a plain object. */
 function leafPaths(value: unknown, prefix = ''): string[] {

@@ -3,19 +3,8 @@ import * as assert from 'uvu/assert';
 import { checkNetworkAgainstArch, resolveNetwork } from '../../src/hw/network.ts';
 import { MNSIM_DEFAULT_ARCH, applySets } from '../../src/hw/arch.ts';
 import type { LayerSpec } from '../../src/hw/types.ts';
-import { GibbonError, type ErrorCode } from '../../src/util/errors.ts';
+import { throwsGibbon } from '../helpers.ts';
 
-function throwsGibbon(fn: () => unknown, code: ErrorCode, message: string): void {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, GibbonError);
-    assert.is((error as GibbonError).code, code);
-    assert.is((error as GibbonError).message, message);
-    return;
-  }
-  assert.unreachable(`expected GibbonError: ${message}`);
-}
 
 /** A 3x3 pad-1 conv 3 -> 8 on 32x32, overridable. */
 const conv = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({

@@ -7,12 +7,12 @@ import { runPim, quantizeInputs, calibratePsumRanges } from '../../src/pim/run.t
 import { InThreadPimExecutor } from '../../src/pim/executor.ts';
 import { pimExecutor, InThreadPool } from '../../src/pool/eval-pool.ts';
 import { createNodePool } from '../../src/node/pool.ts';
-import { createWebPool, type WorkerLike } from '../../src/web/pool.ts';
-import { createSimWorkerHandler, type ToWorker } from '../../src/pool/worker-protocol.ts';
+import { createWebPool } from '../../src/web/pool.ts';
 import { randomPimModel, LENET_SPEC } from '../../src/pim/random-model.ts';
 import { hardwareFor } from '../../src/pim/kernel.ts';
 import { pimDeviceOptions } from '../../src/hw/arch.ts';
 import { Rng } from '../../src/util/rng.ts';
+import { channelWorker } from '../helpers.ts';
 
 const model = randomPimModel(LENET_SPEC, new Rng(3).fork('model'));
 const N = 40;
@@ -71,19 +71,6 @@ function plain(x: unknown): unknown {
   return x;
 }
 
-/** A Web-Worker stand-in: a MessageChannel with the worker protocol on the far end. */
-function channelWorker(): WorkerLike {
-  const { port1, port2 } = new MessageChannel();
-  const handle = createSimWorkerHandler((message, transfer) => port2.postMessage(message, transfer));
-  port2.addEventListener('message', (event) => { void handle((event as MessageEvent<ToWorker>).data); });
-  port2.start();
-  port1.start();
-  return {
-    postMessage: (message, transfer) => port1.postMessage(message, transfer),
-    addEventListener: (type: string, listener: (event: never) => void) => port1.addEventListener(type, listener as EventListener),
-    close: () => { port1.close(); port2.close(); },
-  } as WorkerLike;
-}
 
 test('the same results in this thread, on 1 and 2 Piscina workers, and over the browser protocol', async () => {
   const sim = await simulator();

@@ -4,8 +4,7 @@ import { loadSimulatorNode } from '../../src/node/simulator.ts';
 import { createNodePool } from '../../src/node/pool.ts';
 import { InThreadPool, taskBounds, type EvalPool } from '../../src/pool/eval-pool.ts';
 import { packShared } from '../../src/pool/pack.ts';
-import { createSimWorkerHandler, type ToWorker } from '../../src/pool/worker-protocol.ts';
-import { createWebPool, type WorkerLike } from '../../src/web/pool.ts';
+import { createWebPool } from '../../src/web/pool.ts';
 import { packBatch, type SimJob } from '../../src/hw/simulator.ts';
 import { ARCH_PRESETS, applySets } from '../../src/hw/arch.ts';
 import { ZOO } from '../../src/hw/zoo.ts';
@@ -13,6 +12,7 @@ import { resolveNetwork } from '../../src/hw/network.ts';
 import type { ArchConfig, ModelName, SimResult } from '../../src/hw/types.ts';
 import { GibbonError } from '../../src/util/errors.ts';
 import * as L from '../../assembly/layout.ts';
+import { channelWorker } from '../helpers.ts';
 
 const sim = await loadSimulatorNode();
 const MODELS: readonly ModelName[] = ['gibbon', 'mnsim-2.0'];
@@ -63,19 +63,6 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   return assert.unreachable('expected a rejection');
 }
 
-/** A Web-Worker stand-in: one end of a MessageChannel, the worker protocol on the other end. */
-function channelWorker(): WorkerLike {
-  const { port1, port2 } = new MessageChannel();
-  const handle = createSimWorkerHandler((message, transfer) => port2.postMessage(message, transfer));
-  port2.addEventListener('message', (event) => { void handle((event as MessageEvent<ToWorker>).data); });
-  port2.start();
-  port1.start();
-  return {
-    postMessage: (message, transfer) => port1.postMessage(message, transfer),
-    addEventListener: (type: string, listener: (event: never) => void) => port1.addEventListener(type, listener as EventListener),
-    close: () => { port1.close(); port2.close(); },
-  } as WorkerLike;
-}
 
 test('the test batch: >= 50 distinct architectures, vgg8 and resnet18, both models, all feasible', () => {
   assert.ok(ARCHS.length >= 50);
