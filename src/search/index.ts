@@ -1,0 +1,12 @@
+// The search core's public surface (docs/search.md).
+export * from './problem.ts';
+export * from './pareto.ts';
+export * from './hypervolume.ts';
+export * from './algorithm.ts';
+export { runSearch, memoryStore, frontOf } from './run-search.ts';
+export type { SearchStore, Checkpoint, EvaluationRecord, Progress, RunSearchOptions, SearchResult } from './run-search.ts';
+export { RandomSearch, RANDOM_DEFAULTS } from './algorithms/random.ts';
+export { RegularizedEvolution, EVOLUTION_DEFAULTS } from './algorithms/evolution.ts';
+export { Nsga2, NSGA2_DEFAULTS } from './algorithms/nsga2.ts';
+export { Esapp, ESAPP_DEFAULTS } from './algorithms/esapp.ts';
+export { createAlgorithm, ALGORITHM_NAMES } from './registry.ts';

@@ -1,0 +1,139 @@
+// The one search loop (docs/search.md §5): ask a generation, evaluate the candidates not evaluated yet
+// (in chunks, journaling each result), tell, checkpoint. Budgets count distinct evaluations.
+//
+// Resume: the store holds the journal (every evaluated candidate, with the generation that asked for it)
+// and the checkpoint (algorithm state after its last complete generation). On resume the algorithm is
+// restored, re-asks the interrupted generation (identical: its randomness is forked by generation, and
+// "already seen" means evaluated in an EARLIER generation), and takes the journaled results of that
+// generation instead of re-evaluating them. So a run killed at any moment and resumed evaluates the same
+// candidates in the same order, and ends with the same journal and front as an uninterrupted one.
+
+import { GibbonError } from '../util/errors.ts';
+import type { Algorithm, AlgorithmState } from './algorithm.ts';
+import { paretoFront } from './pareto.ts';
+import type { Evaluated, Evaluator, Genome, Metrics, Problem } from './problem.ts';
+import { genomeKey, makeEvaluated } from './problem.ts';
+
+/** One journal record. */
+export interface EvaluationRecord {
+  id: number;
+  generation: number;
+  genome: Genome;
+  metrics: Metrics;
+}
+
+export interface Checkpoint {
+  version: 1;
+  /** Evaluations journaled when it was written. */
+  evaluations: number;
+  state: AlgorithmState;
+}
+
+/** Where a run keeps its journal and checkpoint (src/run/run-dir.ts on disk; memoryStore in tests). */
+export interface SearchStore {
+  records(): EvaluationRecord[];
+  checkpoint(): Checkpoint | undefined;
+  append(record: EvaluationRecord): void;
+  saveCheckpoint(checkpoint: Checkpoint): void;
+}
+
+export interface Progress {
+  generation: number;
+  evaluations: number;
+  budget: number;
+  /** In [0, 1] (pymoo termination style). */
+  fraction: number;
+}
+
+export interface RunSearchOptions {
+  budget: number;
+  store?: SearchStore;
+  /** Candidates handed to the evaluator per call (default: the whole generation). Journaled per chunk. */
+  chunkSize?: number;
+  onProgress?: (p: Progress) => void;
+  /** Tests: stop (as if killed) once this many evaluations are journaled in this session. */
+  stopAfter?: number;
+}
+
+export interface SearchResult {
+  evaluated: Evaluated[];
+  /** Indices into evaluated of the feasible non-dominated set, ordered by F then id. */
+  front: Evaluated[];
+  generations: number;
+  /** False when stopped by stopAfter. */
+  complete: boolean;
+}
+
+export function memoryStore(records: EvaluationRecord[] = [], checkpoint?: Checkpoint): SearchStore & { data: { records: EvaluationRecord[]; checkpoint?: Checkpoint } } {
+  const data = { records: records.map((r) => structuredClone(r)), checkpoint: checkpoint && structuredClone(checkpoint) };
+  return {
+    data,
+    records: () => data.records.map((r) => structuredClone(r)),
+    checkpoint: () => data.checkpoint && structuredClone(data.checkpoint),
+    append: (r) => { data.records.push(structuredClone(r)); },
+    saveCheckpoint: (c) => { data.checkpoint = JSON.parse(JSON.stringify(c)) as Checkpoint; },
+  };
+}
+
+export async function runSearch(algorithm: Algorithm, problem: Problem, evaluator: Evaluator, options: RunSearchOptions): Promise<SearchResult> {
+  const { budget } = options;
+  if (!Number.isInteger(budget) || budget < 1) throw new GibbonError('E_OPTION', `search: budget: got ${budget}; allowed: an integer >= 1`);
+  const store = options.store ?? memoryStore();
+  const evaluated: Evaluated[] = [];
+  const byKey = new Map<string, Evaluated>();
+  for (const r of store.records()) {
+    if (r.id !== evaluated.length) throw new GibbonError('E_FILE', `journal: records[${evaluated.length}].id: got ${r.id}; allowed: ${evaluated.length} (ids are consecutive)`);
+    const e = makeEvaluated(problem, r.id, r.generation, r.genome, r.metrics);
+    evaluated.push(e);
+    byKey.set(e.key, e);
+  }
+  const cp = store.checkpoint();
+  if (cp) algorithm.restore(cp.state);
+  let session = 0;
+  const stopped = (): boolean => options.stopAfter !== undefined && session >= options.stopAfter;
+
+  for (;;) {
+    const g = algorithm.generation;
+    const before = evaluated.filter((e) => e.generation < g).length;
+    const remaining = budget - before;
+    if (remaining <= 0) break;
+    const ctx = { isSeen: (key: string) => { const e = byKey.get(key); return e !== undefined && e.generation < g; } };
+    const genomes = algorithm.ask(Math.min(algorithm.nextBatchSize(), remaining), ctx);
+    if (genomes.length === 0) break;
+    const todo = genomes.filter((x) => !byKey.has(genomeKey(x)));
+    const chunk = options.chunkSize ?? todo.length;
+    for (let i = 0; i < todo.length; i += chunk) {
+      if (stopped()) return finish(evaluated, g, false);
+      let part = todo.slice(i, i + chunk);
+      if (options.stopAfter !== undefined) part = part.slice(0, options.stopAfter - session);
+      const metrics = await evaluator.evaluate(part);
+      if (metrics.length !== part.length) throw new GibbonError('E_OPTION', `evaluator: results: got ${metrics.length} results; allowed: one per genome (${part.length})`);
+      part.forEach((genome, k) => {
+        const record: EvaluationRecord = { id: evaluated.length, generation: g, genome: [...genome], metrics: metrics[k] };
+        store.append(record);
+        const e = makeEvaluated(problem, record.id, g, genome, metrics[k]);
+        evaluated.push(e);
+        byKey.set(e.key, e);
+        session++;
+      });
+      if (part.length < Math.min(chunk, todo.length - i)) return finish(evaluated, g, false);
+    }
+    algorithm.tell(genomes.map((x) => byKey.get(genomeKey(x)) as Evaluated));
+    store.saveCheckpoint({ version: 1, evaluations: evaluated.length, state: algorithm.state() });
+    const done = evaluated.length;
+    options.onProgress?.({ generation: g, evaluations: done, budget, fraction: Math.min(1, done / budget) });
+  }
+  return finish(evaluated, algorithm.generation, true);
+}
+
+function finish(evaluated: Evaluated[], generations: number, complete: boolean): SearchResult {
+  return { evaluated, front: frontOf(evaluated), generations, complete };
+}
+
+/** The feasible non-dominated set, ordered by F (lexicographic) then id. */
+export function frontOf(evaluated: readonly Evaluated[]): Evaluated[] {
+  return paretoFront(evaluated).map((i) => evaluated[i]).sort((a, b) => {
+    for (let o = 0; o < a.F.length; o++) if (a.F[o] !== b.F[o]) return a.F[o] - b.F[o];
+    return a.id - b.id;
+  });
+}
