@@ -4,6 +4,8 @@ import { GibbonError, type ErrorCode } from '../util/errors.ts';
 import { runSimulate, SIMULATE_HELP } from './simulate.ts';
 import { runDataset, DATASET_HELP } from './dataset.ts';
 import { runPimCommand, PIM_HELP } from './pim.ts';
+import { runSupernetCommand, SUPERNET_HELP } from './supernet.ts';
+import { runAccuracyCommand, ACCURACY_HELP } from './accuracy.ts';
 
 const HELP = `gibbon <command> [options]
 
@@ -11,6 +13,8 @@ Commands:
   simulate   behavior-level PIM hardware simulation of a network (gibbon simulate --help)
   dataset    load a dataset and show its train / validation / test splits (gibbon dataset --help)
   pim        accuracy of a quantized model on PIM crossbars, ADCs and faulty devices (gibbon pim --help)
+  supernet   train the weight-sharing supernet of a space: gibbon supernet train (gibbon supernet --help)
+  accuracy   float, quantized and PIM accuracy of a candidate from a supernet (gibbon accuracy --help)
 
 Run 'gibbon <command> --help' for its options.
 `;
@@ -27,9 +31,11 @@ async function main(argv: string[]): Promise<number> {
     case 'simulate': await runSimulate(rest, print); return 0;
     case 'dataset': await runDataset(rest, print); return 0;
     case 'pim': await runPimCommand(rest, print); return 0;
+    case 'supernet': await runSupernetCommand(rest, print); return 0;
+    case 'accuracy': await runAccuracyCommand(rest, print); return 0;
     case undefined: case '--help': case '-h': case 'help': print(HELP); return command === undefined ? 2 : 0;
     default:
-      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset, pim`);
+      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset, pim, supernet, accuracy`);
   }
 }
 
@@ -44,7 +50,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`gibbon: ${e.message}\n`);
       process.exitCode = EXIT_CODES[e.code];
     } else if (isArgError(e)) {
-      const help = process.argv[2] === 'dataset' ? DATASET_HELP : process.argv[2] === 'pim' ? PIM_HELP : SIMULATE_HELP;
+      const helps: Record<string, string> = { dataset: DATASET_HELP, pim: PIM_HELP, supernet: SUPERNET_HELP, accuracy: ACCURACY_HELP };
+      const help = helps[process.argv[2]] ?? SIMULATE_HELP;
       process.stderr.write(`gibbon: ${e.message}\n${help}`);
       process.exitCode = 2;
     } else {

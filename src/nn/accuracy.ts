@@ -1,0 +1,78 @@
+// Accuracy of a candidate from the supernet (docs/supernet.md §4), web-standard:
+// * float: the sub-network in tfjs (batch norm recalibrated for it, no quantization);
+// * quantized: its exported model file on the functional simulator with a lossless ADC (every partial sum
+//   exact: fixed range, enough bits) and ideal devices, on the candidate's own crossbars, cells and DACs.
+//   This equals integer quantized inference (docs/functional.md §5);
+// * pim: the same model file on the candidate's architecture, toArch(space, candidate) (its ADC bits and
+//   the space's fixed non-idealities);
+// * pimLoss = quantized - pim, in [-1, 1].
+import type { Split } from '../data/types.ts';
+import type { ArchConfig } from '../hw/types.ts';
+import { runPim, type PimExecutor } from '../pim/run.ts';
+import type { PimModel } from '../pim/types.ts';
+import { toArch } from '../space/convert.ts';
+import type { Candidate } from '../space/types.ts';
+import { evaluate } from './data.ts';
+import { type SubnetExportOptions, exportPreparedSubnet, prepareSubnet } from './subnet-export.ts';
+import type { Supernet } from './supernet.ts';
+
+/** Bits of the lossless ADC: T(32) exceeds any partial sum of any converter, cell and crossbar here. */
+const LOSSLESS_ADC_BITS = 32;
+
+/**
+ * `arch` with an ADC that never rounds or clips (fixed full scale, 32 bits, so the LSB is 1) and ideal
+ * devices (no stuck-at faults, variation, leakage or read noise). Its cost figures are meaningless; the
+ * functional simulator reads only the resolution and the device options.
+ */
+export function losslessArch(arch: ArchConfig): ArchConfig {
+  return {
+    ...arch,
+    adc: { ...arch.adc, choice: -1, customBits: LOSSLESS_ADC_BITS, customAreaUm2: 1, customPowerW: 1, customSampleRateGsps: 1, rangeMode: 'fixed' },
+    nonideal: { safHrsPct: 0, safLrsPct: 0, variationSigmaPctOfR: 0, hrsLrsRatio: null, readNoiseSigma: 0 },
+  };
+}
+
+export interface AccuracyOptions extends SubnetExportOptions {
+  /** Runs the functional simulator (InThreadPimExecutor, or pimExecutor(pool)). */
+  executor: PimExecutor;
+  /** Training images: batch-norm recalibration and activation calibration. */
+  calibration: Split;
+  /** Evaluate the first `limit` images of the split only. */
+  limit?: number;
+  /** The architecture of the `pim` figure (default toArch(space, candidate)). */
+  arch?: ArchConfig;
+  /** Chip-instance seed and Monte-Carlo trials of the `pim` figure (defaults 1 and 1). */
+  seed?: number;
+  trials?: number;
+}
+
+export interface AccuracyResult {
+  float: number;
+  quantized: number;
+  pim: number;
+  pimLoss: number;
+  images: number;
+  model: PimModel;
+}
+
+export async function evaluateAccuracy(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions): Promise<AccuracyResult> {
+  const c = sn.space.validateCandidate(candidate);
+  const net = prepareSubnet(sn, c, opts.calibration, opts);
+  let model: PimModel;
+  let float: number;
+  const n = Math.min(opts.limit ?? split.count, split.count);
+  try {
+    float = evaluate(net, split, n).accuracy;
+    model = exportPreparedSubnet(sn, c, net, opts);
+  } finally {
+    net.dispose();
+  }
+  const { channels, height, width } = model.input;
+  const images = split.images.subarray(0, n * channels * height * width);
+  const labels = split.labels.subarray(0, n);
+  const arch = opts.arch ?? toArch(sn.space, c);
+  const q = await runPim(opts.executor, model, losslessArch(arch), images, { labels });
+  const p = await runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 });
+  const quantized = q.accuracyMean!, pim = p.accuracyMean!;
+  return { float, quantized, pim, pimLoss: quantized - pim, images: n, model };
+}

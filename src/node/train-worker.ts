@@ -1,0 +1,114 @@
+// Supernet training in a worker thread, so the CLI's thread stays free to draw progress (docs/supernet.md
+// §3). The same file is both sides: startTrainWorker() (main thread) starts it; in the worker it trains,
+// checkpoints after every epoch (src/node/supernet-files.ts, atomic) and posts progress events.
+// Bundled to dist/node/train-worker.js (scripts/build.mjs); under tsx the worker loads this TypeScript
+// through tsx's API, since tsx's hooks do not reach worker threads.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { GibbonError, type ErrorCode } from '../util/errors.ts';
+import type { SupernetEpochRecord, SupernetProgress } from '../nn/supernet.ts';
+
+export interface TrainJob {
+  kind: 'gibbon-supernet-train';
+  /** The space document (resolved spec). */
+  spaceSpec: unknown;
+  dataset: string;
+  out: string;
+  epochs: number;
+  seed: number;
+  limit?: number;
+  batchSize?: number;
+  learningRate?: number;
+  randomSubnets?: number;
+  quant?: boolean;
+  /** Resume from out/supernet.ckpt when it exists (default true). */
+  resume?: boolean;
+}
+
+export interface TrainDone {
+  /** Epoch the run started from (0 = fresh). */
+  resumedFrom: number;
+  epochs: number;
+  history: SupernetEpochRecord[];
+  paramCount: number;
+  backend: string;
+  simd: boolean;
+}
+
+type WorkerMessage =
+  | { type: 'progress'; progress: SupernetProgress }
+  | { type: 'started'; resumedFrom: number; backend: string; simd: boolean; paramCount: number }
+  | { type: 'done'; result: TrainDone }
+  | { type: 'error'; code: ErrorCode | null; message: string };
+
+/** The worker script: the bundle next to dist/cli.js, or this file through tsx. */
+function workerSource(): { code: string; eval: boolean } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const code = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(here)}, ${JSON.stringify(here)}))` +
+      '.catch((e) => { console.error(e); process.exit(70); });';
+    return { code, eval: true };
+  }
+  for (const url of [new URL('./node/train-worker.js', here), new URL('./train-worker.js', here)]) {
+    const path = fileURLToPath(url);
+    if (existsSync(path)) return { code: path, eval: false };
+  }
+  throw new GibbonError('E_FILE', 'supernet train: the worker script dist/node/train-worker.js is missing; run `npm run build`');
+}
+
+export interface TrainWorkerHandle {
+  result: Promise<TrainDone>;
+  /** Stops the worker (the last checkpoint stays). */
+  stop(): Promise<void>;
+}
+
+/** Starts a training worker; `onStart` and `onProgress` receive its events. */
+export function startTrainWorker(job: TrainJob, on: { onStart?: (e: { resumedFrom: number; backend: string; simd: boolean; paramCount: number }) => void; onProgress?: (p: SupernetProgress) => void } = {}): TrainWorkerHandle {
+  const src = workerSource();
+  const worker = new Worker(src.code, { eval: src.eval, workerData: job });
+  const result = new Promise<TrainDone>((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') on.onProgress?.(m.progress);
+      else if (m.type === 'started') on.onStart?.(m);
+      else if (m.type === 'done') { settled = true; resolve(m.result); }
+      else if (m.type === 'error') { settled = true; reject(m.code ? new GibbonError(m.code, m.message) : new Error(m.message)); }
+    });
+    worker.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
+    worker.on('exit', (code) => { if (!settled) { settled = true; reject(new Error(`supernet train: the worker exited with code ${code}`)); } });
+  });
+  return { result, stop: async () => { await worker.terminate(); } };
+}
+
+/** The worker's body. */
+async function runJob(job: TrainJob): Promise<void> {
+  const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  try {
+    const { setupTfjs } = await import('./tfjs-setup.ts');
+    const { loadDataset } = await import('./dataset-files.ts');
+    const { resolveSpace } = await import('../space/space.ts');
+    const { Supernet, trainSupernet } = await import('../nn/supernet.ts');
+    const { hasSupernet, loadSupernetState, saveSupernet } = await import('./supernet-files.ts');
+    const setup = await setupTfjs();
+    const space = resolveSpace(job.spaceSpec, 'space');
+    const ds = await loadDataset(job.dataset, '--dataset');
+    const state = job.resume !== false && hasSupernet(job.out) ? loadSupernetState(job.out) : undefined;
+    const sn = new Supernet(space, state?.initSeed ?? job.seed);
+    post({ type: 'started', resumedFrom: state?.epoch ?? 0, backend: setup.backend, simd: setup.simd, paramCount: sn.paramCount() });
+    const final = await trainSupernet(sn, ds.train, {
+      epochs: job.epochs, seed: job.seed, limit: job.limit, batchSize: job.batchSize, learningRate: job.learningRate,
+      randomSubnets: job.randomSubnets, quant: job.quant, progressEvery: 5,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      onEpoch: (s) => saveSupernet(job.out, s),
+    }, state);
+    if (final.epoch === 0 || (state && final.epoch === state.epoch)) saveSupernet(job.out, final);
+    post({ type: 'done', result: { resumedFrom: state?.epoch ?? 0, epochs: final.epoch, history: final.history, paramCount: sn.paramCount(), backend: setup.backend, simd: setup.simd } });
+    sn.dispose();
+  } catch (e) {
+    post({ type: 'error', code: e instanceof GibbonError ? e.code : null, message: e instanceof GibbonError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e) });
+  }
+}
+
+const data = workerData as Partial<TrainJob> | null;
+if (!isMainThread && data?.kind === 'gibbon-supernet-train') await runJob(data as TrainJob);

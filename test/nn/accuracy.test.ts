@@ -1,0 +1,65 @@
+// Accuracy of a candidate from a (tiny) trained supernet: the exported model follows the candidate's
+// layer graph and parses; at a lossless ADC with ideal devices the PIM accuracy equals the quantized one
+// (pimLoss == 0); 9-bit quantization stays within a few points of float.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import './helpers.ts';
+import { loadDataset } from '../../src/node/dataset-files.ts';
+import { loadSimulatorNode } from '../../src/node/simulator.ts';
+import { spacePreset } from '../../src/space/presets.ts';
+import { toArch, toModelSkeleton } from '../../src/space/convert.ts';
+import { Supernet, largestCandidate, smallestCandidate, trainSupernet } from '../../src/nn/supernet.ts';
+import { exportSubnet } from '../../src/nn/subnet-export.ts';
+import { evaluateAccuracy, losslessArch } from '../../src/nn/accuracy.ts';
+import { InThreadPimExecutor } from '../../src/pim/executor.ts';
+import { parsePimModel, serializePimModel } from '../../src/pim/model-file.ts';
+import { integerForward } from '../../src/pim/reference.ts';
+import { quantizeInputs } from '../../src/nn/export.ts';
+import { argmaxRows } from '../../src/nn/data.ts';
+import { Rng } from '../../src/util/rng.ts';
+
+const space = spacePreset('mnist');
+const ds = await loadDataset('mnist');
+const sn = new Supernet(space, 1);
+await trainSupernet(sn, ds.train, { epochs: 1, limit: 640, seed: 1 });
+const exec = new InThreadPimExecutor(await loadSimulatorNode());
+const N = 100;
+/** The fastest hardware of the space (2-bit cells and DACs, 256-row crossbars): fewer conversions to simulate. */
+const FAST_HW = { 'xbar.size': 256, 'adc.bits': 10, 'dac.bits': 2, 'device.cellBits': 2 };
+
+test('exportSubnet: the model follows toModelSkeleton and parsePimModel re-reads it', () => {
+  for (const c of [largestCandidate(space), smallestCandidate(space), space.sample(new Rng(11))]) {
+    const model = exportSubnet(sn, c, ds.train, { bnBatches: 4, calibrationBatches: 2 });
+    const sk = toModelSkeleton(space, c);
+    assert.equal(model.layers.map((l) => `${l.type}:${l.name}`), sk.layers.map((l) => `${l.type}:${l.name}`));
+    assert.is(model.input.bits, sk.input.bits);
+    const reread = parsePimModel(JSON.parse(JSON.stringify(serializePimModel(model))), 'candidate.json');
+    assert.is(reread.layers.length, sk.layers.length);
+  }
+});
+
+test('evaluateAccuracy: pimLoss == 0 at a lossless ADC; quantized (9 bits) near float; quantized = integer inference', async () => {
+  const c = { ...largestCandidate(space), hardware: FAST_HW };
+  const r = await evaluateAccuracy(c, sn, ds.validation, { executor: exec, calibration: ds.train, limit: N, arch: losslessArch(toArch(space, c)) });
+  assert.is(r.images, N);
+  assert.is(r.pimLoss, 0);
+  assert.is(r.pim, r.quantized);
+  assert.ok(r.float > 0.25, `float ${r.float}`);
+  assert.ok(Math.abs(r.quantized - r.float) <= 0.05, `quantized ${r.quantized} vs float ${r.float}`);
+  const logits = integerForward(r.model, quantizeInputs(ds.validation, N, r.model.input), N);
+  const pred = argmaxRows(logits, 10);
+  let ok = 0;
+  for (let i = 0; i < N; i++) if (pred[i] === ds.validation.labels[i]) ok++;
+  assert.is(ok / N, r.quantized);
+});
+
+test('evaluateAccuracy on the candidate\'s own hardware: pimLoss in [-1, 1]', async () => {
+  const c = { ...space.sample(new Rng(3)), hardware: { ...FAST_HW, 'adc.bits': 4 } };
+  const r = await evaluateAccuracy(c, sn, ds.test, { executor: exec, calibration: ds.train, limit: 50 });
+  for (const v of [r.float, r.quantized, r.pim]) assert.ok(v >= 0 && v <= 1);
+  assert.ok(r.pimLoss >= -1 && r.pimLoss <= 1);
+  assert.is(r.pimLoss, r.quantized - r.pim);
+});
+
+test.after(() => { exec.dispose(); sn.dispose(); });
+test.run();

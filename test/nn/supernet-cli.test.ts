@@ -1,0 +1,61 @@
+// `gibbon supernet train` and `gibbon accuracy` end to end on a tiny run (128 training images, 1 epoch,
+// then resumed for a 2nd): the checkpoint files, the JSON outputs, and errors as one line + exit status.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spacePreset } from '../../src/space/presets.ts';
+import { Rng } from '../../src/util/rng.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'gibbon-cli-sn-'));
+const out = join(tmp, 'run');
+
+function gibbon(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('gibbon supernet train: a checkpoint per epoch, progress on stderr, resume extends the run', () => {
+  const r = gibbon('supernet', 'train', '--space', 'mnist', '--dataset', 'mnist', '--epochs', '1', '--seed', '2', '--out', out, '--limit', '128', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal([j.space, j.epochs, j.resumedFrom, j.backend], ['mnist', 1, 0, 'wasm']);
+  assert.ok(j.secondsPerEpoch > 0);
+  assert.match(r.stderr, /epoch 1\/1 step 2\/2 loss \d+\.\d{4} acc \d+\.\d% .* eta 0:00/);
+  assert.equal(readdirSync(out).sort(), ['supernet.ckpt', 'supernet.json']);
+  const again = gibbon('supernet', 'train', '--epochs', '2', '--out', out, '--limit', '128');
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stderr, /resuming after epoch 1/);
+  assert.match(again.stdout, /2 epoch\(s\)/);
+});
+
+test('gibbon accuracy --json: float, quantized, pim, pimLoss = quantized - pim', () => {
+  const cand = join(tmp, 'candidate.json');
+  writeFileSync(cand, JSON.stringify({ ...spacePreset('mnist').sample(new Rng(4)), hardware: { 'xbar.size': 256, 'adc.bits': 6, 'dac.bits': 2, 'device.cellBits': 2 } }));
+  const model = join(tmp, 'model.json');
+  const r = gibbon('accuracy', '--supernet', out, '--candidate', cand, '--split', 'test', '--limit', '40', '--workers', '1', '--model-out', model, '--json');
+  assert.is(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  for (const k of ['float', 'quantized', 'pim']) assert.ok(j[k] >= 0 && j[k] <= 1, `${k} ${j[k]}`);
+  assert.is(j.pimLoss, j.quantized - j.pim);
+  assert.equal([j.split, j.images], ['test', 40]);
+  assert.ok(existsSync(model));
+});
+
+test('errors: one line and an exit status', () => {
+  const a = gibbon('supernet', 'train');
+  assert.is(a.status, 2);
+  assert.is(a.stderr, 'gibbon: --out: missing; allowed: a directory for the checkpoint\n');
+  const b = gibbon('accuracy', '--supernet', join(tmp, 'nothing'), '--candidate', 'x.json');
+  assert.is(b.status, 3);
+  assert.match(b.stderr, /supernet\.ckpt: cannot read the supernet checkpoint/);
+  const c = gibbon('accuracy', '--supernet', out, '--candidate', 'x.json', '--split', 'train');
+  assert.is(c.status, 2);
+});
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+test.run();
