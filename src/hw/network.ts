@@ -5,7 +5,7 @@
 
 import type { ArchConfig, LayerSpec, LayerType, ResolvedLayer } from './types.ts';
 import { fieldError, formatValue, unknownKeyError } from '../util/errors.ts';
-import { MIN_BITS, MAX_BITS, MAX_CHANNELS, MAX_FEATURES, MAX_SIDE, MAX_CONV_KERNEL, MAX_POOL_KERNEL, MAX_STRIDE, MAX_PADDING } from './limits.ts';
+import { MIN_BITS, MAX_BITS, MAX_CHANNELS, MAX_FEATURES, MAX_SIDE, MAX_CONV_KERNEL, MAX_POOL_KERNEL, MAX_STRIDE, MAX_PADDING, absoluteInputs } from './limits.ts';
 
 export interface ResolvedNetwork {
   name: string;
@@ -99,21 +99,8 @@ function nameField(ctx: Context, type: LayerType): string {
 
 /** Relative input indices -> producers. r makes i + r; -1 absolute is the network input. */
 function producers(ctx: Context, type: LayerType): Producer[] {
-  const value = ctx.raw.inputs ?? [-1];
-  // Only an add merges tensors; conv, pool and fc read exactly one producer (no concat).
-  const minCount = type === 'add' ? 2 : 1;
-  const maxCount = type === 'add' ? MAX_INPUTS : 1;
-  if (!Array.isArray(value) || value.length < minCount || value.length > maxCount) {
-    const what = type === 'add' ? `${minCount} to ${MAX_INPUTS} relative indices for an add layer` : `a list of exactly one relative index for a ${type} layer`;
-    throw fieldError('E_NETWORK', ctx.source, `${ctx.path}.inputs`, value, `${what} (-1 = the previous layer)`);
-  }
-  const i = ctx.index;
-  return value.map((r: unknown, k) => {
-    if (typeof r !== 'number' || !Number.isInteger(r) || r < -(i + 1) || r > -1) {
-      const range = i === 0 ? '-1 (the network input)' : `an integer in ${-(i + 1)}..-1 (-1 = the previous layer, ${-(i + 1)} = the network input)`;
-      throw fieldError('E_NETWORK', ctx.source, `${ctx.path}.inputs[${k}]`, r, range);
-    }
-    const abs = i + r;
+  const at = { index: ctx.index, type, maxAddInputs: MAX_INPUTS, code: 'E_NETWORK' as const, source: ctx.source, path: ctx.path };
+  return absoluteInputs(ctx.raw.inputs ?? [-1], at).map((abs) => {
     if (abs === -1) {
       const net = ctx.networkInput;
       const text = net ? `the network input (${shapeText(net.shape)}, as ${net.by} reads it)` : 'the network input';

@@ -8,7 +8,7 @@
 
 import type { PimAddLayer, PimInputSpec, PimLayer, PimMatrixLayer, PimModel, PimPoolLayer, TensorGrid } from './types.ts';
 import { GibbonError, fieldError, unknownKeyError } from '../util/errors.ts';
-import { MIN_BITS, MAX_BITS, MAX_CHANNELS, MAX_FEATURES, MAX_SIDE, MAX_CONV_KERNEL, MAX_POOL_KERNEL, MAX_STRIDE, MAX_PADDING } from '../hw/limits.ts';
+import { MIN_BITS, MAX_BITS, MAX_CHANNELS, MAX_FEATURES, MAX_SIDE, MAX_CONV_KERNEL, MAX_POOL_KERNEL, MAX_STRIDE, MAX_PADDING, absoluteInputs } from '../hw/limits.ts';
 
 export const PIM_MODEL_FORMAT = 'gibbon-pim-model';
 export const PIM_MODEL_VERSION = 1;
@@ -124,19 +124,8 @@ function layerType(ctx: Context): LayerType {
 
 /** Relative input indices -> producers: i + r, where -1 absolute is the network input. */
 function producers(ctx: Context, type: LayerType): Producer[] {
-  const value = ctx.raw.inputs ?? [-1];
-  const [minCount, maxCount] = type === 'add' ? [2, MAX_ADD_INPUTS] : [1, 1];
-  if (!Array.isArray(value) || value.length < minCount || value.length > maxCount) {
-    const what = type === 'add' ? `${minCount} to ${maxCount} relative indices for an add layer` : `a list of exactly one relative index for ${article(type)} ${type} layer`;
-    throw fieldError('E_MODEL', ctx.source, `${ctx.path}.inputs`, value, `${what} (-1 = the previous layer)`);
-  }
-  const i = ctx.index;
-  return value.map((r: unknown, k) => {
-    if (typeof r !== 'number' || !Number.isInteger(r) || r < -(i + 1) || r > -1) {
-      const range = i === 0 ? '-1 (the network input)' : `an integer in ${-(i + 1)}..-1 (-1 = the previous layer, ${-(i + 1)} = the network input)`;
-      throw fieldError('E_MODEL', ctx.source, `${ctx.path}.inputs[${k}]`, r, range);
-    }
-    const abs = i + r;
+  const at = { index: ctx.index, type, maxAddInputs: MAX_ADD_INPUTS, code: 'E_MODEL' as const, source: ctx.source, path: ctx.path };
+  return absoluteInputs(ctx.raw.inputs ?? [-1], at).map((abs) => {
     if (abs === -1) {
       const { channels: c, height: h, width: w, bits, scale, signed } = ctx.input;
       const shape = { c, h, w };
