@@ -1,0 +1,155 @@
+// The real evaluator of the search core (docs/search.md §1): a genome is decoded to a candidate of the
+// space; its hardware cost comes from the architecture simulator and its accuracy from the supernet on
+// the functional (PIM) simulator.
+//
+// Per batch:
+// * hardware: ONE pool.simulateBatch(jobs, { detail: 'totals' }) call for the whole batch, one job per
+//   genome: resolveNetwork(toNetworkSpec(space, c)).layers on toArch(space, c);
+// * accuracy: evaluateAccuracy on the chosen split, one candidate after another (it runs the functional
+//   simulator through the pool), on the same toArch(space, c) the hardware figures use.
+//
+// Metrics of one candidate (the search core reads the objective names; the unit-suffixed names are the
+// same numbers, spelled as src/report/hw-json.ts spells them, for the journal):
+//   accuracy = pim (fraction),  float, quantized, pimLoss
+//   energy   = energy_uJ        latency = latency_ms        area = area_mm2
+//   edp      = edp_mJms (energy_mJ * latency_ms)            power = power_W
+//   fits     = 1 (the network maps onto the chip) or 0
+//
+// A candidate that does not fit the chip (GibbonError E_ARCH "needs N tiles but the chip has M") cannot be
+// marked infeasible here: the core's constraint violation comes only from the problem's metric constraints
+// (problem.ts: constraintsOf / violationOf over METRIC_NAMES), and an evaluator cannot add one. So it gets
+// WORST-CASE metrics instead: accuracy 0 (float, quantized, pim 0, pimLoss 0; the accuracy is not
+// evaluated), and `infeasiblePenalty` (default 1e9, finite so the journal's JSON round-trips it) for
+// energy, latency, area, edp and power, with fits = 0. Every candidate that fits dominates it in every
+// objective. Any other simulator error still rejects the batch.
+
+import type { Dataset, Split } from '../data/types.ts';
+import { resolveNetwork } from '../hw/network.ts';
+import type { ArchConfig, ModelName, ResolvedLayer, SimSummary } from '../hw/types.ts';
+import type { SimJob } from '../hw/simulator.ts';
+import { evaluateAccuracy, type AccuracyResult } from '../nn/accuracy.ts';
+import type { Supernet } from '../nn/supernet.ts';
+import { pimExecutor, type EvalPool } from '../pool/eval-pool.ts';
+import { toArch, toNetworkSpec } from '../space/convert.ts';
+import type { Space } from '../space/space.ts';
+import type { Candidate } from '../space/types.ts';
+import { GibbonError, fieldError } from '../util/errors.ts';
+import type { Evaluator, Genome, Metrics } from './problem.ts';
+
+export interface GibbonEvaluatorOptions {
+  /** The space genomes belong to (default: the supernet's). Its decisions order the genome. */
+  space?: Space;
+  supernet: Supernet;
+  /** Runs the hardware simulator and the functional simulator. */
+  pool: EvalPool;
+  /** Its `train` split calibrates each sub-network; accuracy is measured on `split`. */
+  dataset: Dataset;
+  split?: 'validation' | 'test';
+  /** Only the first `limit` images of the split. */
+  limit?: number;
+  /** The hardware model (default 'gibbon'). */
+  model?: ModelName;
+  /** Value of energy, latency, area, edp and power of a candidate that does not fit the chip (default 1e9). */
+  infeasiblePenalty?: number;
+  /** Forwarded to evaluateAccuracy (defaults there: 20, 8, seed 1, 1 trial). */
+  bnBatches?: number;
+  calibrationBatches?: number;
+  seed?: number;
+  trials?: number;
+}
+
+export interface GibbonEvaluator extends Evaluator {
+  readonly space: Space;
+  /** Candidates evaluated so far (infeasible ones included). */
+  readonly evaluations: number;
+  /** The decoded candidate of a genome (what the metrics describe). */
+  candidate(genome: Genome): Candidate;
+}
+
+export const DEFAULT_INFEASIBLE_PENALTY = 1e9;
+
+const UM2_TO_MM2 = 1e-6, NJ_TO_UJ = 1e-3, NJ_TO_MJ = 1e-6, NS_TO_MS = 1e-6;
+const SOURCE = 'gibbon evaluator';
+
+/** True for the simulator's "the network needs more tiles than the chip has" error. */
+export function isTilesError(error: unknown): boolean {
+  return error instanceof GibbonError && error.code === 'E_ARCH' && /needs \S+ tiles but the chip has/.test(error.message);
+}
+
+/** The hardware half of a metrics record, from a simulation summary. */
+export function hardwareMetrics(s: SimSummary): Metrics {
+  const t = s.totals;
+  const energy_uJ = t.energyNj * NJ_TO_UJ;
+  const latency_ms = t.latencyNs * NS_TO_MS;
+  const area_mm2 = t.areaUm2 * UM2_TO_MM2;
+  const edp_mJms = t.energyNj * NJ_TO_MJ * latency_ms;
+  const power_W = t.powerW;
+  return { energy: energy_uJ, latency: latency_ms, area: area_mm2, edp: edp_mJms, power: power_W, energy_uJ, latency_ms, area_mm2, edp_mJms, power_W };
+}
+
+function accuracyMetrics(r: Pick<AccuracyResult, 'float' | 'quantized' | 'pim' | 'pimLoss'>): Metrics {
+  return { accuracy: r.pim, float: r.float, quantized: r.quantized, pimLoss: r.pimLoss };
+}
+
+function infeasibleMetrics(penalty: number): Metrics {
+  const hw = { energy: penalty, latency: penalty, area: penalty, edp: penalty, power: penalty };
+  return { ...accuracyMetrics({ float: 0, quantized: 0, pim: 0, pimLoss: 0 }), ...hw, energy_uJ: penalty, latency_ms: penalty, area_mm2: penalty, edp_mJms: penalty, power_W: penalty, fits: 0 };
+}
+
+export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEvaluator {
+  const { supernet, pool, dataset } = options;
+  const space = options.space ?? supernet.space;
+  const splitName = options.split ?? 'validation';
+  if (splitName !== 'validation' && splitName !== 'test') throw fieldError('E_OPTION', SOURCE, 'split', splitName, 'validation, test');
+  const split: Split = dataset[splitName];
+  const limit = options.limit;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw fieldError('E_OPTION', SOURCE, 'limit', limit, 'an integer >= 1');
+  const penalty = options.infeasiblePenalty ?? DEFAULT_INFEASIBLE_PENALTY;
+  if (!Number.isFinite(penalty)) throw fieldError('E_OPTION', SOURCE, 'infeasiblePenalty', penalty, 'a finite number (the journal is JSON)');
+  const model: ModelName = options.model ?? 'gibbon';
+  const executor = pimExecutor(pool);
+  let evaluations = 0;
+
+  /** Hardware of every job in one batch call; if a job does not fit, each job again on its own to find which. */
+  async function simulate(jobs: SimJob[]): Promise<(SimSummary | undefined)[]> {
+    try {
+      return await pool.simulateBatch(jobs, { detail: 'totals' });
+    } catch (error) {
+      if (!isTilesError(error)) throw error;
+    }
+    // Only when some candidate does not fit: the batch call rejects with one job's error and no index.
+    const settled = await Promise.allSettled(jobs.map((j) => pool.simulateBatch([j], { detail: 'totals' })));
+    return settled.map((s) => {
+      if (s.status === 'fulfilled') return s.value[0];
+      if (isTilesError(s.reason)) return undefined;
+      throw s.reason;
+    });
+  }
+
+  return {
+    space,
+    get evaluations() { return evaluations; },
+    candidate: (genome) => space.decode(genome),
+    async evaluate(genomes: Genome[]): Promise<Metrics[]> {
+      const candidates = genomes.map((g) => space.decode(g));
+      const archs: ArchConfig[] = candidates.map((c) => toArch(space, c));
+      const jobs: SimJob[] = candidates.map((c, i) => {
+        const layers: ResolvedLayer[] = resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
+        return { layers, arch: archs[i], options: { model } };
+      });
+      const hw = await simulate(jobs);
+      const out: Metrics[] = [];
+      for (let i = 0; i < candidates.length; i++) {
+        const s = hw[i];
+        if (s === undefined) { out.push(infeasibleMetrics(penalty)); continue; }
+        const r = await evaluateAccuracy(candidates[i], supernet, split, {
+          executor, calibration: dataset.train, limit, arch: archs[i],
+          bnBatches: options.bnBatches, calibrationBatches: options.calibrationBatches, seed: options.seed, trials: options.trials,
+        });
+        out.push({ ...accuracyMetrics(r), ...hardwareMetrics(s), fits: 1 });
+      }
+      evaluations += candidates.length;
+      return out;
+    },
+  };
+}
