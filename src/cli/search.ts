@@ -1,0 +1,343 @@
+// `gibbon search`: co-exploration of a space (network + PIM hardware) with the search core
+// (docs/search.md): a supernet (given, or trained once into .gibbon-cache/ in a worker thread), the real
+// evaluator (supernet accuracy on the functional simulator + hardware simulator), one algorithm, a run
+// directory (src/run/study.ts) that a later `--resume` continues.
+import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset } from '../node/dataset-files.ts';
+import { hasSupernet, loadSupernetState } from '../node/supernet-files.ts';
+import { createNodePool } from '../node/pool.ts';
+import { startTrainWorker } from '../node/train-worker.ts';
+import { resolveSpace, type Space } from '../space/space.ts';
+import { toArch, toNetworkSpec } from '../space/convert.ts';
+import { resolveNetwork } from '../hw/network.ts';
+import { GibbonError } from '../util/errors.ts';
+import { ALGORITHM_NAMES } from '../search/registry.ts';
+import { METRIC_NAMES, constraintsOf, decisionsOfSpace, objectivesOf, violationOf, type Constraint, type Evaluator, type Genome, type MetricName, type Metrics, type Problem } from '../search/problem.ts';
+import { createGibbonEvaluator, hardwareMetrics, isTilesError } from '../search/gibbon-evaluator.ts';
+import { runStudy, RUN_FILES, type StudyConfig } from '../run/study.ts';
+import { hypervolume } from '../search/hypervolume.ts';
+import { readJsonFile as readRunJson, writeJsonAtomic } from '../run/checkpoint.ts';
+import { largestCandidate, smallestCandidate, type Supernet } from '../nn/supernet.ts';
+import type { EvalPool } from '../pool/eval-pool.ts';
+import { formatTrainProgress, loadSpace } from './supernet.ts';
+
+export const DEFAULT_SEARCH = { space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 40, seed: 1, supernetEpochs: 4, limit: 300 } as const;
+
+/** Constraint options: --min-accuracy and --max-<metric> for every other metric. */
+const MAX_METRICS = METRIC_NAMES.filter((m) => m !== 'accuracy');
+
+export const SEARCH_HELP = `gibbon search [options]
+
+Co-explores networks and PIM hardware of a space (docs/search.md): each candidate's accuracy comes from
+a weight-sharing supernet on the functional (PIM) simulator, on the validation split; its energy,
+latency, area, EDP and power from the hardware simulator. Writes a run directory: config.json,
+journal.jsonl, checkpoint.json, and at the end front.json (the Pareto designs: readable candidate +
+metrics), front.csv and summary.json.
+
+  --space <name|file>     mnist (default), gibbon-cifar, or a space JSON file (docs/space.md)
+  --dataset <spec>        mnist (default), idx:<dir>, cifar10:<dir>, cifar100:<dir>
+  --algorithm <name>      esapp (default), nsga2, evolution, random
+  --objectives <list>     comma-separated, from ${METRIC_NAMES.join(', ')} (default accuracy,edp,area)
+  --min-accuracy <x>      constraint: validation accuracy (fraction) at least x
+  --max-<metric> <x>      constraint: --max-energy (uJ), --max-latency (ms), --max-area (mm2),
+                          --max-edp (mJ*ms), --max-power (W) at most x
+  --budget <n>            evaluations (distinct candidates), default ${DEFAULT_SEARCH.budget}
+  --population <n>        population size (random: candidates per batch); default budget/4, 2..100
+  --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
+  --workers <n>           simulator threads (default: one per core)
+  --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
+  --out <dir>             run directory (default runs/search-<space>-s<seed>); an existing run is
+                          refused unless --resume
+  --resume                continue the run in --out (same options; a finished run just rewrites its results)
+  --supernet <dir>        a supernet trained by \`gibbon supernet train\`; default: the cache
+                          .gibbon-cache/supernet-<space>-s<seed>-e<epochs>/, trained there first if missing
+  --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
+                          converged supernet)
+  --test-accuracy         at the end, also measure the front designs on the test split (same --limit)
+`;
+
+function num(raw: string | undefined, name: string, fallback: number, min: number, max: number, integer = true): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
+    throw new GibbonError('E_OPTION', `--${name}: got ${JSON.stringify(raw)}; allowed: ${integer ? 'an integer' : 'a number'} in ${min}..${max}`);
+  }
+  return v;
+}
+
+function clock(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  const s = Math.round(seconds), m = Math.floor(s / 60);
+  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+const UNITS: Record<MetricName, string> = { accuracy: '', energy: 'uJ', latency: 'ms', area: 'mm2', edp: 'mJms', power: 'W' };
+const fmtMetric = (m: MetricName, v: number) => (m === 'accuracy' ? `${(100 * v).toFixed(1)}%` : `${Number(v.toPrecision(3))}${UNITS[m]}`);
+
+export interface SearchCommandOptions {
+  /** Where the progress line goes (default process.stderr). */
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** The validated options of one `gibbon search` call. */
+interface Parsed {
+  spaceArg?: string;
+  dataset: string;
+  algorithm: string;
+  objectives: MetricName[];
+  constraints: Constraint[];
+  budget: number;
+  population: number;
+  seed: number;
+  workers: number;
+  limit: number;
+  out?: string;
+  resume: boolean;
+  supernet?: string;
+  supernetEpochs: number;
+  testAccuracy: boolean;
+}
+
+function parse(argv: string[]): Parsed | 'help' {
+  const maxOptions = Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, { type: 'string' as const }]));
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      space: { type: 'string' }, dataset: { type: 'string' }, algorithm: { type: 'string' }, objectives: { type: 'string' },
+      'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, population: { type: 'string' },
+      seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+      resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
+      'test-accuracy': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true, allowPositionals: false,
+  });
+  const v = values as Record<string, string | boolean | undefined>;
+  const str = (k: string) => v[k] as string | undefined;
+  if (v.help) return 'help';
+  const algorithm = str('algorithm') ?? DEFAULT_SEARCH.algorithm;
+  if (!(ALGORITHM_NAMES as readonly string[]).includes(algorithm)) {
+    throw new GibbonError('E_OPTION', `--algorithm: got ${JSON.stringify(algorithm)}; allowed: ${ALGORITHM_NAMES.join(', ')}`);
+  }
+  const objectives: MetricName[] = [];
+  for (const o of (str('objectives') ?? DEFAULT_SEARCH.objectives).split(',').map((s) => s.trim())) {
+    if (!(METRIC_NAMES as readonly string[]).includes(o)) throw new GibbonError('E_OPTION', `--objectives: got ${JSON.stringify(o)}; allowed: ${METRIC_NAMES.join(', ')} (comma-separated)`);
+    if (objectives.includes(o as MetricName)) throw new GibbonError('E_OPTION', `--objectives: got ${JSON.stringify(o)} twice; allowed: each objective once`);
+    objectives.push(o as MetricName);
+  }
+  const constraints: Constraint[] = [];
+  if (str('min-accuracy') !== undefined) constraints.push({ metric: 'accuracy', min: num(str('min-accuracy'), 'min-accuracy', 0, 0, 1, false) });
+  for (const m of MAX_METRICS) {
+    const raw = str(`max-${m}`);
+    if (raw === undefined) continue;
+    const bound = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(bound) || bound < 0) throw new GibbonError('E_OPTION', `--max-${m}: got ${JSON.stringify(raw)}; allowed: a number >= 0`);
+    constraints.push({ metric: m, max: bound });
+  }
+  const budget = num(str('budget'), 'budget', DEFAULT_SEARCH.budget, 1, 1e7);
+  const population = num(str('population'), 'population', Math.max(2, Math.min(100, Math.ceil(budget / 4))), algorithm === 'random' ? 1 : 2, 1e6);
+  return {
+    spaceArg: str('space'), dataset: str('dataset') ?? DEFAULT_SEARCH.dataset, algorithm, objectives, constraints, budget, population,
+    seed: num(str('seed'), 'seed', DEFAULT_SEARCH.seed, 0, 0xffffffff),
+    workers: num(str('workers'), 'workers', availableParallelism(), 1, 256),
+    limit: num(str('limit'), 'limit', DEFAULT_SEARCH.limit, 1, 1 << 30),
+    out: str('out'), resume: v.resume === true, supernet: str('supernet'),
+    supernetEpochs: num(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
+    testAccuracy: v['test-accuracy'] === true,
+  };
+}
+
+/** The cache directory of the default supernet of a space / dataset / seed / epochs. */
+export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number): string {
+  const ds = dataset === 'mnist' ? '' : `-${dataset.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+  return join('.gibbon-cache', `supernet-${space.replace(/[^A-Za-z0-9._-]+/g, '_')}${ds}-s${seed}-e${epochs}`);
+}
+
+/** Trains (or finishes training) the cached supernet in a worker thread, with a progress line. */
+async function ensureCachedSupernet(dir: string, space: Space, p: Parsed, stream: SearchCommandOptions['stream'] & object): Promise<void> {
+  if (hasSupernet(dir) && loadSupernetState(dir).epoch >= p.supernetEpochs) return;
+  mkdirSync(dir, { recursive: true });
+  const live = stream.isTTY === true;
+  stream.write(`supernet ${space.name}: training ${p.supernetEpochs} epoch(s) into ${dir} (cached for later runs)\n`);
+  const handle = startTrainWorker({ kind: 'gibbon-supernet-train', spaceSpec: space.spec, dataset: p.dataset, out: dir, epochs: p.supernetEpochs, seed: p.seed, resume: true }, {
+    onProgress: (e) => {
+      const line = `supernet ${formatTrainProgress(e)}`;
+      if (live) stream.write(`\r${line}\x1b[K${e.kind === 'epoch' ? '\n' : ''}`);
+      else if (e.kind === 'epoch') stream.write(`${line}\n`);
+    },
+  });
+  const stop = () => { void handle.stop(); };
+  process.once('SIGINT', stop);
+  try { await handle.result; } finally { process.off('SIGINT', stop); }
+}
+
+/**
+ * Hypervolume normalization fixed before the run (config.json must not depend on results): accuracy
+ * maps 1 - accuracy in [0, 1]; every hardware objective maps [0, 2 x the largest value among the
+ * space's largest and smallest candidates] to [0, 1] (3 significant digits). Reference point 1.1.
+ */
+async function hypervolumeSpec(space: Space, objectives: MetricName[], pool: EvalPool): Promise<StudyConfig['hypervolume']> {
+  const hw: Metrics[] = [];
+  for (const c of [largestCandidate(space), smallestCandidate(space)]) {
+    try {
+      const layers = resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
+      const [s] = await pool.simulateBatch([{ layers, arch: toArch(space, c), options: { model: 'gibbon' } }], { detail: 'totals' });
+      hw.push(hardwareMetrics(s));
+    } catch (e) { if (!isTilesError(e)) throw e; }
+  }
+  const nadir = objectives.map((o) => {
+    if (o === 'accuracy') return 1;
+    const top = Math.max(0, ...hw.map((m) => m[o]));
+    return top > 0 ? Number((2 * top).toPrecision(3)) : 1;
+  });
+  return { ref: objectives.map(() => 1.1), ideal: objectives.map(() => 0), nadir };
+}
+
+/** The search settings the study config does not record; a resume must present the same ones. */
+const CLI_FILE = 'search.json';
+
+export interface SearchCommandResult {
+  out: string;
+  evaluations: number;
+  /** Evaluations done by this call (0 when resuming a finished run). */
+  newEvaluations: number;
+  frontSize: number;
+  hypervolume: number | null;
+}
+
+export async function runSearchCommand(argv: string[], print: (s: string) => void, opts: SearchCommandOptions = {}): Promise<SearchCommandResult | undefined> {
+  const parsed = parse(argv);
+  if (parsed === 'help') { print(SEARCH_HELP); return undefined; }
+  const p = parsed;
+  const stream = opts.stream ?? process.stderr;
+
+  // The space: the supernet's own when --supernet is given (--space, if given too, must name it).
+  let space: Space;
+  let supernetDir: string;
+  if (p.supernet !== undefined) {
+    supernetDir = p.supernet;
+    space = resolveSpace(loadSupernetState(supernetDir).spaceSpec, `${supernetDir} (space)`);
+    if (p.spaceArg !== undefined && loadSpace(p.spaceArg).name !== space.name) {
+      throw new GibbonError('E_OPTION', `--space: got ${JSON.stringify(p.spaceArg)}; allowed: the space of --supernet ${supernetDir} (${space.name}), or no --space`);
+    }
+  } else {
+    space = loadSpace(p.spaceArg);
+    supernetDir = cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs);
+  }
+  const out = p.out ?? join('runs', `search-${space.name}-s${p.seed}`);
+  const cli = { format: 'gibbon-search-cli', version: 1, space: space.name, dataset: p.dataset, supernet: supernetDir, split: 'validation', limit: p.limit };
+  const cliPath = join(out, CLI_FILE);
+  if (existsSync(join(out, RUN_FILES.config))) {
+    if (!p.resume) throw new GibbonError('E_OPTION', `--out: got ${JSON.stringify(out)}, a directory that already holds a run; allowed: a new directory, or --resume to continue it`);
+    const old = readRunJson<typeof cli>(cliPath);
+    if (old && JSON.stringify(old) !== JSON.stringify(cli)) {
+      throw new GibbonError('E_OPTION', `--resume: ${cliPath}: got a run with other settings (${JSON.stringify(old)}); allowed: the same --space, --dataset, --supernet and --limit`);
+    }
+  } else if (p.resume) {
+    throw new GibbonError('E_OPTION', `--resume: got ${JSON.stringify(out)}, which holds no run; allowed: a run directory (drop --resume to start one)`);
+  }
+  const dataset = await loadDataset(p.dataset, '--dataset');
+  const [c, h, w] = dataset.shape;
+  if (space.spec.input.channels !== c || space.spec.input.height !== h || space.spec.input.width !== w) {
+    throw new GibbonError('E_OPTION', `--dataset: got ${JSON.stringify(p.dataset)} (${c}x${h}x${w} images); allowed: a dataset of the space's input ${space.spec.input.channels}x${space.spec.input.height}x${space.spec.input.width}`);
+  }
+  if (p.supernet === undefined) await ensureCachedSupernet(supernetDir, space, p, stream);
+  const state = loadSupernetState(supernetDir);
+
+  // tfjs loads only for this command (not at every CLI start)
+  const { setupTfjs } = await import('../node/tfjs-setup.ts');
+  const { Supernet } = await import('../nn/supernet.ts');
+  await setupTfjs();
+  const sn: Supernet = new Supernet(space, state.initSeed);
+  sn.setWeights(state.weights);
+  const pool = await createNodePool({ workers: p.workers });
+  try {
+    const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints };
+    const options: Record<string, number> = p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population };
+    const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, hypervolume: await hypervolumeSpec(space, p.objectives, pool) };
+    const evaluator = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', limit: p.limit });
+
+    // Progress: counts this session's evaluations, keeps the best value per objective and the hypervolume
+    // of the feasible designs that fit the chip (journaled ones included on resume), ETA from this session's rate.
+    const start = performance.now();
+    const live = stream.isTTY === true;
+    let fresh = 0, generation = 0;
+    const best = new Map<MetricName, number>();
+    const prior = readJournalMetrics(join(out, RUN_FILES.journal));
+    const journaled = prior.length;
+    // Feasible objective vectors so far (hypervolume of the front so far, 2 or 3 objectives).
+    const points: number[][] = [];
+    const hvOn = p.objectives.length === 2 || p.objectives.length === 3;
+    const record = (m: Metrics) => {
+      if (m.fits === 0 || violationOf(constraintsOf(problem, m)) > 0) return;
+      points.push(objectivesOf(problem, m));
+      for (const o of p.objectives) {
+        const cur = best.get(o);
+        if (cur === undefined || (o === 'accuracy' ? m[o] > cur : m[o] < cur)) best.set(o, m[o]);
+      }
+    };
+    prior.forEach(record);
+    const line = (evaluations: number) => {
+      const elapsed = (performance.now() - start) / 1000;
+      const left = p.budget - evaluations;
+      const eta = fresh > 0 ? (elapsed / fresh) * Math.max(0, left) : Infinity;
+      const bests = p.objectives.map((o) => `${o} ${best.has(o) ? fmtMetric(o, best.get(o)!) : '-'}`).join(' ');
+      const hv = hvOn ? ` hv ${hypervolume(points, config.hypervolume).toFixed(4)}` : '';
+      return `search ${p.algorithm} gen ${generation} evals ${evaluations}/${p.budget} best ${bests}${hv} elapsed ${clock(elapsed)} eta ${left <= 0 ? '0:00' : clock(eta)}`;
+    };
+    const counting: Evaluator = {
+      async evaluate(genomes: Genome[]): Promise<Metrics[]> {
+        const ms = await evaluator.evaluate(genomes);
+        fresh += ms.length;
+        ms.forEach(record);
+        if (live) stream.write(`\r${line(journaled + fresh)}\x1b[K`);
+        return ms;
+      },
+    };
+    if (!existsSync(join(out, RUN_FILES.config))) { mkdirSync(out, { recursive: true }); writeJsonAtomic(cliPath, cli); }
+    const result = await runStudy(out, config, counting, {
+      resume: p.resume,
+      onProgress: (e) => {
+        generation = e.generation + 1;
+        const text = line(e.evaluations);
+        stream.write(live ? `\r${text}\x1b[K` : `${text}\n`);
+      },
+    });
+    if (live) stream.write('\n');
+
+    // front.json: the designs as readable candidates with their metrics (rewrites study.ts's points form).
+    const designs = result.front.map((e) => ({
+      id: e.id, generation: e.generation, candidate: evaluator.candidate(e.genome), genome: e.genome, metrics: e.metrics,
+    }));
+    if (p.testAccuracy && designs.length > 0) {
+      const testEval = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'test', limit: p.limit });
+      const ms = await testEval.evaluate(designs.map((d) => d.genome));
+      designs.forEach((d, i) => { (d as typeof d & { test_accuracy?: number }).test_accuracy = ms[i].accuracy; });
+    }
+    writeJsonAtomic(join(out, RUN_FILES.frontJson), designs);
+    const summary = readRunJson<{ hypervolume: number | null; frontSize: number; evaluations: number; feasible: number; generations: number }>(join(out, RUN_FILES.summary))!;
+    const hv = summary.hypervolume;
+    print([
+      `search ${space.name} | ${p.algorithm} seed ${p.seed} | ${summary.evaluations} evaluations (${fresh} new) in ${summary.generations} generations | ` +
+        `${summary.feasible} feasible | front ${summary.frontSize} design(s)${hv === null ? '' : ` | hypervolume ${hv.toFixed(4)}`}`,
+      `supernet ${supernetDir} (${state.epoch} epochs) | accuracy on ${p.limit} validation images per evaluation` + (p.testAccuracy ? ', front also on the test split' : ''),
+      `results: ${join(out, RUN_FILES.frontJson)}, ${join(out, RUN_FILES.frontCsv)}, ${join(out, RUN_FILES.summary)} (journal ${join(out, RUN_FILES.journal)})`,
+    ].join('\n'));
+    return { out, evaluations: summary.evaluations, newEvaluations: fresh, frontSize: summary.frontSize, hypervolume: hv };
+  } finally {
+    await pool.destroy();
+    sn.dispose();
+  }
+}
+
+/** Metrics of an existing journal's complete lines (progress starts from them on resume). */
+function readJournalMetrics(path: string): Metrics[] {
+  if (!existsSync(path)) return [];
+  const out: Metrics[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    try { out.push((JSON.parse(line) as { metrics: Metrics }).metrics); } catch { /* a torn or empty line: study.ts handles it */ }
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+// `gibbon search` end to end on a tiny supernet (trained here as test/nn/accuracy.test.ts trains one, saved
+// to a temp dir and passed as --supernet): front.json holds readable candidates with finite metrics under
+// the unit-suffixed names, the journal has one line per evaluation, --resume of a finished run evaluates
+// nothing new, an existing run is refused without --resume; bad options give exact messages.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import '../nn/helpers.ts';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadDataset } from '../../src/node/dataset-files.ts';
+import { saveSupernet } from '../../src/node/supernet-files.ts';
+import { spacePreset } from '../../src/space/presets.ts';
+import { Supernet, trainSupernet } from '../../src/nn/supernet.ts';
+import { runSearchCommand } from '../../src/cli/search.ts';
+import { GibbonError } from '../../src/util/errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gibbon-search-cli-'));
+const supernetDir = join(dir, 'supernet');
+const out = join(dir, 'run');
+{
+  const space = spacePreset('mnist');
+  const ds = await loadDataset('mnist');
+  const sn = new Supernet(space, 1);
+  saveSupernet(supernetDir, await trainSupernet(sn, ds.train, { epochs: 1, limit: 320, seed: 1 }));
+  sn.dispose();
+}
+
+const progress: string[] = [];
+const sink = new Writable({ write(chunk, _enc, cb) { progress.push(String(chunk)); cb(); } });
+const ARGS = ['--supernet', supernetDir, '--limit', '20', '--budget', '6', '--population', '3', '--workers', '2', '--seed', '3', '--out', out];
+const REQUIRED = ['accuracy', 'energy_uJ', 'latency_ms', 'area_mm2', 'edp_mJms', 'power_W'];
+
+async function rejects(argv: string[], message: string): Promise<void> {
+  try {
+    await runSearchCommand(argv, () => {}, { stream: sink });
+  } catch (e) {
+    assert.instance(e, GibbonError);
+    assert.is((e as GibbonError).message, message);
+    return;
+  }
+  assert.unreachable(`expected: ${message}`);
+}
+
+test('a 6-evaluation run: front.json designs (candidate + metrics), journal of 6, results printed', async () => {
+  const printed: string[] = [];
+  const r = await runSearchCommand(ARGS, (s) => printed.push(s), { stream: sink });
+  assert.ok(r);
+  assert.is(r!.evaluations, 6);
+  assert.is(r!.newEvaluations, 6);
+  const journal = readFileSync(join(out, 'journal.jsonl'), 'utf8').trim().split('\n');
+  assert.is(journal.length, 6);
+  for (const f of ['config.json', 'checkpoint.json', 'front.json', 'front.csv', 'summary.json']) assert.ok(existsSync(join(out, f)), f);
+  const front = JSON.parse(readFileSync(join(out, 'front.json'), 'utf8')) as Array<{ candidate: { space: string; hardware: Record<string, unknown> }; metrics: Record<string, number> }>;
+  assert.ok(Array.isArray(front) && front.length >= 1);
+  for (const d of front) {
+    assert.is(d.candidate.space, 'mnist');
+    assert.type(d.candidate.hardware, 'object');
+    for (const k of REQUIRED) assert.ok(Number.isFinite(d.metrics[k]), `${k}: ${d.metrics[k]}`);
+    assert.ok(d.metrics.accuracy >= 0 && d.metrics.accuracy <= 1);
+  }
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { evaluations: number; hypervolume: number | null };
+  assert.is(summary.evaluations, 6);
+  assert.ok(summary.hypervolume !== null && Number.isFinite(summary.hypervolume));
+  assert.match(printed.join('\n'), join(out, 'front.json'));
+  assert.match(progress.join(''), /evals 6\/6 best accuracy .* hv \d\.\d{4} /);
+});
+
+test('an existing run is refused without --resume; --resume of a finished run evaluates nothing new', async () => {
+  await rejects(ARGS, `--out: got ${JSON.stringify(out)}, a directory that already holds a run; allowed: a new directory, or --resume to continue it`);
+  const before = readFileSync(join(out, 'front.json'), 'utf8');
+  const r = await runSearchCommand([...ARGS, '--resume'], () => {}, { stream: sink });
+  assert.is(r!.newEvaluations, 0);
+  assert.is(r!.evaluations, 6);
+  assert.is(readFileSync(join(out, 'journal.jsonl'), 'utf8').trim().split('\n').length, 6);
+  assert.is(readFileSync(join(out, 'front.json'), 'utf8'), before);
+});
+
+test('bad options: exact messages', async () => {
+  await rejects(['--algorithm', 'foo'], '--algorithm: got "foo"; allowed: esapp, nsga2, evolution, random');
+  await rejects(['--objectives', 'accuracy,speed'], '--objectives: got "speed"; allowed: accuracy, energy, latency, area, edp, power (comma-separated)');
+  await rejects(['--budget', '0'], '--budget: got "0"; allowed: an integer in 1..10000000');
+  await rejects(['--max-edp', 'x'], '--max-edp: got "x"; allowed: a number >= 0');
+});
+
+test.after(() => { rmSync(dir, { recursive: true, force: true }); });
+test.run();
