@@ -14,7 +14,7 @@ import { createNodePool } from '../src/node/pool.ts';
 import type { EvalPool } from '../src/pool/eval-pool.ts';
 import { loadSimulatorNode } from '../src/node/simulator.ts';
 import { PimKernel, hardwareFor, type PimRunResult, type PreparedPim } from '../src/pim/kernel.ts';
-import { randomPimModel, type RandomModelSpec } from '../src/pim/random-model.ts';
+import { randomPimModel, LENET_SPEC, type RandomModelSpec } from '../src/pim/random-model.ts';
 import { GIBBON_BASE_ARCH } from '../src/hw/arch.ts';
 import type { ArchConfig } from '../src/hw/types.ts';
 import type { PimDeviceOptions } from '../src/pim/types.ts';
@@ -27,21 +27,8 @@ const BASELINE_IMAGES = 24;
 const RUNS = 7;
 const WARMUP_RUNS = 2;
 
-const LENET_8BIT: RandomModelSpec = {
-  name: 'lenet-mnist-8bit',
-  input: { channels: 1, height: 28, width: 28, bits: 8 },
-  weightBits: 8,
-  activationBits: 8,
-  layers: [
-    { type: 'conv', outChannels: 6, kernel: 5, padding: 2 },
-    { type: 'pool', kernel: 2 },
-    { type: 'conv', outChannels: 16, kernel: 5 },
-    { type: 'pool', kernel: 2 },
-    { type: 'fc', outFeatures: 120 },
-    { type: 'fc', outFeatures: 84 },
-    { type: 'fc', outFeatures: 10 },
-  ],
-};
+/** The tests' LeNet (src/pim/random-model.ts) at 8-bit weights, activations and input. */
+const LENET_8BIT: RandomModelSpec = { ...LENET_SPEC, name: 'lenet-mnist-8bit', input: { ...LENET_SPEC.input, bits: 8 }, weightBits: 8, activationBits: 8 };
 
 const IDEAL_FIXED: PimDeviceOptions = {
   rangeMode: 'fixed', safHrsPct: 0, safLrsPct: 0, variationSigmaPctOfR: 0, hrsLrsRatio: Infinity, readNoiseSigma: 0,

@@ -4,20 +4,10 @@ import { SPACE_ERROR, convPadding, drawPadSide, resolveSpace, type Space } from 
 import { SPACE_PRESETS, spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { SETTABLE_PATHS } from '../../src/hw/arch.ts';
-import { GibbonError } from '../../src/util/errors.ts';
 import { Rng } from '../../src/util/rng.ts';
+import { throwsGibbon } from '../helpers.ts';
 
-function throwsSpace(fn: () => unknown, message: string): void {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, GibbonError);
-    assert.is((error as GibbonError).code, SPACE_ERROR);
-    assert.is((error as GibbonError).message, message);
-    return;
-  }
-  assert.unreachable(`expected GibbonError: ${message}`);
-}
+const throwsSpace = (fn: () => unknown, message: string): void => throwsGibbon(fn, SPACE_ERROR, message);
 
 /**
  * A space small enough to count by hand: stem 2 wide (kernel 1 or 3), one residual stage of 1 or 2
