@@ -71,8 +71,10 @@ export async function evaluateAccuracy(candidate: Candidate, sn: Supernet, split
   const images = split.images.subarray(0, n * channels * height * width);
   const labels = split.labels.subarray(0, n);
   const arch = opts.arch ?? toArch(sn.space, c);
-  const q = await runPim(opts.executor, model, losslessArch(arch), images, { labels });
-  const p = await runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 });
+  const [q, p] = await Promise.all([
+    runPim(opts.executor, model, losslessArch(arch), images, { labels }),
+    runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 }),
+  ]);
   const quantized = q.accuracyMean!, pim = p.accuracyMean!;
   return { float, quantized, pim, pimLoss: quantized - pim, images: n, model };
 }

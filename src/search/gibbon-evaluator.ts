@@ -56,6 +56,12 @@ export interface GibbonEvaluatorOptions {
   calibrationBatches?: number;
   seed?: number;
   trials?: number;
+  /**
+   * Accuracy evaluations in flight (default 2). The next candidate's tfjs work (batch-norm recalibration,
+   * float accuracy, export) runs on this thread while the pool simulates the previous one; each result is
+   * independent of the others, so the metrics do not depend on this number.
+   */
+  concurrency?: number;
 }
 
 export interface GibbonEvaluator extends Evaluator {
@@ -107,6 +113,8 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
   const penalty = options.infeasiblePenalty ?? DEFAULT_INFEASIBLE_PENALTY;
   if (!Number.isFinite(penalty)) throw fieldError('E_OPTION', SOURCE, 'infeasiblePenalty', penalty, 'a finite number (the journal is JSON)');
   const model: ModelName = options.model ?? 'gibbon';
+  const concurrency = options.concurrency ?? 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw fieldError('E_OPTION', SOURCE, 'concurrency', concurrency, 'an integer >= 1');
   const executor = pimExecutor(pool);
   let evaluations = 0;
 
@@ -138,18 +146,31 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
         return { layers, arch: archs[i], options: { model } };
       });
       const hw = await simulate(jobs);
-      const out: Metrics[] = [];
-      for (let i = 0; i < candidates.length; i++) {
-        const s = hw[i];
-        if (s === undefined) { out.push(infeasibleMetrics(penalty)); continue; }
-        const r = await evaluateAccuracy(candidates[i], supernet, split, {
-          executor, calibration: dataset.train, limit, arch: archs[i],
-          bnBatches: options.bnBatches, calibrationBatches: options.calibrationBatches, seed: options.seed, trials: options.trials,
-        });
-        out.push({ ...accuracyMetrics(r), ...hardwareMetrics(s), fits: 1 });
-      }
+      const accuracyOf = (i: number) => evaluateAccuracy(candidates[i], supernet, split, {
+        executor, calibration: dataset.train, limit, arch: archs[i],
+        bnBatches: options.bnBatches, calibrationBatches: options.calibrationBatches, seed: options.seed, trials: options.trials,
+      });
+      const accuracy = await inWindow(candidates.map((_, i) => i).filter((i) => hw[i] !== undefined), concurrency, accuracyOf);
+      const out: Metrics[] = hw.map((s, i) => {
+        if (s === undefined) return infeasibleMetrics(penalty);
+        return { ...accuracyMetrics(accuracy.get(i)!), ...hardwareMetrics(s), fits: 1 };
+      });
       evaluations += candidates.length;
       return out;
     },
   };
+}
+
+/** f over items with at most `window` calls in flight, started in order; results keyed by item. */
+async function inWindow<R>(items: number[], window: number, f: (item: number) => Promise<R>): Promise<Map<number, R>> {
+  const results = new Map<number, R>();
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < items.length) {
+      const item = items[next++];
+      results.set(item, await f(item));
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(window, items.length) }, lane));
+  return results;
 }
