@@ -44,8 +44,12 @@ metrics), front.csv and summary.json.
   --min-accuracy <x>      constraint: validation accuracy (fraction) at least x
   --max-<metric> <x>      constraint: --max-energy (uJ), --max-latency (ms), --max-area (mm2),
                           --max-edp (mJ*ms), --max-power (W) at most x
-  --budget <n>            evaluations (distinct candidates), default ${DEFAULT_SEARCH.budget}
-  --population <n>        population size (random: candidates per batch); default budget/4, 2..100
+  --budget <n>            evaluations (distinct candidates), default ${DEFAULT_SEARCH.budget} (unlimited with --time alone)
+  --time <t>              wall-time budget of this session, e.g. 90s, 10m, 1h30m (a number alone: seconds);
+                          the run stops after the evaluations in flight. With --budget too, whichever ends
+                          first. A --time run resumes, but not byte-identically to an uninterrupted one
+  --population <n>        population size (random: candidates per batch); default budget/4 in 2..100
+                          (20 with --time alone)
   --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
   --workers <n>           simulator threads (default: one per core)
   --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
@@ -66,6 +70,17 @@ function num(raw: string | undefined, name: string, fallback: number, min: numbe
     throw new GibbonError('E_OPTION', `--${name}: got ${JSON.stringify(raw)}; allowed: ${integer ? 'an integer' : 'a number'} in ${min}..${max}`);
   }
   return v;
+}
+
+const MAX_BUDGET = 1e7;
+
+/** "90", "90s", "10m", "1h30m", "1.5h" -> seconds. */
+export function parseDuration(raw: string): number {
+  const text = raw.trim();
+  const parts = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$/.exec(text);
+  const seconds = parts && text !== '' ? 3600 * Number(parts[1] ?? 0) + 60 * Number(parts[2] ?? 0) + Number(parts[3] ?? 0) : NaN;
+  if (!(seconds > 0)) throw new GibbonError('E_OPTION', `--time: got ${JSON.stringify(raw)}; allowed: a duration > 0 such as 90s, 10m, 1h30m (a number alone: seconds)`);
+  return seconds;
 }
 
 function clock(seconds: number): string {
@@ -90,6 +105,8 @@ interface Parsed {
   objectives: MetricName[];
   constraints: Constraint[];
   budget: number;
+  /** Seconds, or undefined (no time budget). */
+  timeS?: number;
   population: number;
   seed: number;
   workers: number;
@@ -107,7 +124,7 @@ function parse(argv: string[]): Parsed | 'help' {
     args: argv,
     options: {
       space: { type: 'string' }, dataset: { type: 'string' }, algorithm: { type: 'string' }, objectives: { type: 'string' },
-      'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, population: { type: 'string' },
+      'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
       seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
       'test-accuracy': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -136,10 +153,12 @@ function parse(argv: string[]): Parsed | 'help' {
     if (raw.trim() === '' || !Number.isFinite(bound) || bound < 0) throw new GibbonError('E_OPTION', `--max-${m}: got ${JSON.stringify(raw)}; allowed: a number >= 0`);
     constraints.push({ metric: m, max: bound });
   }
-  const budget = num(str('budget'), 'budget', DEFAULT_SEARCH.budget, 1, 1e7);
-  const population = num(str('population'), 'population', Math.max(2, Math.min(100, Math.ceil(budget / 4))), algorithm === 'random' ? 1 : 2, 1e6);
+  const timeS = str('time') === undefined ? undefined : parseDuration(str('time')!);
+  const budget = num(str('budget'), 'budget', timeS === undefined ? DEFAULT_SEARCH.budget : MAX_BUDGET, 1, MAX_BUDGET);
+  const defaultPopulation = timeS !== undefined && str('budget') === undefined ? 20 : Math.max(2, Math.min(100, Math.ceil(budget / 4)));
+  const population = num(str('population'), 'population', defaultPopulation, algorithm === 'random' ? 1 : 2, 1e6);
   return {
-    spaceArg: str('space'), dataset: str('dataset') ?? DEFAULT_SEARCH.dataset, algorithm, objectives, constraints, budget, population,
+    spaceArg: str('space'), dataset: str('dataset') ?? DEFAULT_SEARCH.dataset, algorithm, objectives, constraints, budget, timeS, population,
     seed: num(str('seed'), 'seed', DEFAULT_SEARCH.seed, 0, 0xffffffff),
     workers: num(str('workers'), 'workers', availableParallelism(), 1, 256),
     limit: num(str('limit'), 'limit', DEFAULT_SEARCH.limit, 1, 1 << 30),
@@ -194,6 +213,9 @@ async function hypervolumeSpec(space: Space, objectives: MetricName[], pool: Eva
   });
   return { ref: objectives.map(() => 1.1), ideal: objectives.map(() => 0), nadir };
 }
+
+/** Candidates per evaluator call: the journal and a time budget act at this granularity. */
+const CHUNK_SIZE = 4;
 
 /** The search settings the study config does not record; a resume must present the same ones. */
 const CLI_FILE = 'search.json';
@@ -256,7 +278,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   try {
     const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints };
     const options: Record<string, number> = p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population };
-    const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, hypervolume: await hypervolumeSpec(space, p.objectives, pool) };
+    const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, chunkSize: CHUNK_SIZE, hypervolume: await hypervolumeSpec(space, p.objectives, pool) };
     const evaluator = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', limit: p.limit });
 
     // Progress: counts this session's evaluations, keeps the best value per objective and the hypervolume
@@ -282,10 +304,12 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     const line = (evaluations: number) => {
       const elapsed = (performance.now() - start) / 1000;
       const left = p.budget - evaluations;
-      const eta = fresh > 0 ? (elapsed / fresh) * Math.max(0, left) : Infinity;
+      const byRate = fresh > 0 ? (elapsed / fresh) * Math.max(0, left) : Infinity;
+      const eta = p.timeS === undefined ? byRate : Math.min(byRate, Math.max(0, p.timeS - elapsed));
       const bests = p.objectives.map((o) => `${o} ${best.has(o) ? fmtMetric(o, best.get(o)!) : '-'}`).join(' ');
       const hv = hvOn ? ` hv ${hypervolume(points, config.hypervolume).toFixed(4)}` : '';
-      return `search ${p.algorithm} gen ${generation} evals ${evaluations}/${p.budget} best ${bests}${hv} elapsed ${clock(elapsed)} eta ${left <= 0 ? '0:00' : clock(eta)}`;
+      const of = p.budget === MAX_BUDGET ? '' : `/${p.budget}`;
+      return `search ${p.algorithm} gen ${generation} evals ${evaluations}${of} best ${bests}${hv} elapsed ${clock(elapsed)} eta ${left <= 0 ? '0:00' : clock(eta)}`;
     };
     const counting: Evaluator = {
       async evaluate(genomes: Genome[]): Promise<Metrics[]> {
@@ -297,8 +321,10 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       },
     };
     if (!existsSync(join(out, RUN_FILES.config))) { mkdirSync(out, { recursive: true }); writeJsonAtomic(cliPath, cli); }
+    const deadline = p.timeS === undefined ? undefined : start + 1000 * p.timeS;
     const result = await runStudy(out, config, counting, {
       resume: p.resume,
+      shouldStop: deadline === undefined ? undefined : () => performance.now() >= deadline,
       onProgress: (e) => {
         generation = e.generation + 1;
         const text = line(e.evaluations);
@@ -308,20 +334,22 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     if (live) stream.write('\n');
 
     // front.json: the designs as readable candidates with their metrics (rewrites study.ts's points form).
-    const designs = result.front.map((e) => ({
-      id: e.id, generation: e.generation, candidate: evaluator.candidate(e.genome), genome: e.genome, metrics: e.metrics,
-    }));
-    if (p.testAccuracy && designs.length > 0) {
+    let testAccuracy: (number | null)[] = result.front.map(() => null);
+    if (p.testAccuracy && result.front.length > 0) {
       const testEval = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'test', limit: p.limit });
-      const ms = await testEval.evaluate(designs.map((d) => d.genome));
-      designs.forEach((d, i) => { (d as typeof d & { test_accuracy?: number }).test_accuracy = ms[i].accuracy; });
+      testAccuracy = (await testEval.evaluate(result.front.map((e) => e.genome))).map((m) => m.accuracy);
     }
+    const designs = result.front.map((e, i) => {
+      const { accuracy, ...rest } = e.metrics;
+      return { id: e.id, generation: e.generation, candidate: evaluator.candidate(e.genome), genome: e.genome, metrics: { accuracy, test_accuracy: testAccuracy[i], ...rest } };
+    });
     writeJsonAtomic(join(out, RUN_FILES.frontJson), designs);
-    const summary = readRunJson<{ hypervolume: number | null; frontSize: number; evaluations: number; feasible: number; generations: number }>(join(out, RUN_FILES.summary))!;
+    const summary = readRunJson<{ hypervolume: number | null; frontSize: number; evaluations: number; feasible: number; generations: number; stoppedBy: string }>(join(out, RUN_FILES.summary))!;
     const hv = summary.hypervolume;
     print([
       `search ${space.name} | ${p.algorithm} seed ${p.seed} | ${summary.evaluations} evaluations (${fresh} new) in ${summary.generations} generations | ` +
-        `${summary.feasible} feasible | front ${summary.frontSize} design(s)${hv === null ? '' : ` | hypervolume ${hv.toFixed(4)}`}`,
+        `${summary.feasible} feasible | front ${summary.frontSize} design(s)${hv === null ? '' : ` | hypervolume ${hv.toFixed(4)}`}` +
+        (summary.stoppedBy === 'time' ? ` | stopped by --time ${p.timeS} s (--resume continues)` : ''),
       `supernet ${supernetDir} (${state.epoch} epochs) | accuracy on ${p.limit} validation images per evaluation` + (p.testAccuracy ? ', front also on the test split' : ''),
       `results: ${join(out, RUN_FILES.frontJson)}, ${join(out, RUN_FILES.frontCsv)}, ${join(out, RUN_FILES.summary)} (journal ${join(out, RUN_FILES.journal)})`,
     ].join('\n'));

@@ -43,6 +43,8 @@ export interface StudyOptions {
   /** Continue an existing run directory (its config must equal this one). */
   resume?: boolean;
   onProgress?: (p: Progress) => void;
+  /** A time budget: see RunSearchOptions.shouldStop. */
+  shouldStop?: () => boolean;
 }
 
 function fileStore(dir: string): SearchStore & { close(): void } {
@@ -86,7 +88,7 @@ export async function runStudy(dir: string, config: StudyConfig, evaluator: Eval
   const store = fileStore(dir);
   try {
     const algorithm = createAlgorithm(config.algorithm, resolved.problem, config.seed, config.options);
-    const result = await runSearch(algorithm, resolved.problem, evaluator, { budget: config.budget, store, chunkSize: config.chunkSize, onProgress: opts.onProgress });
+    const result = await runSearch(algorithm, resolved.problem, evaluator, { budget: config.budget, store, chunkSize: config.chunkSize, onProgress: opts.onProgress, shouldStop: opts.shouldStop });
     writeOutputs(dir, resolved, result);
     return result;
   } finally { store.close(); }
@@ -109,6 +111,6 @@ function writeOutputs(dir: string, config: ResolvedStudyConfig, result: SearchRe
   const hv = problem.objectives.length === 2 || problem.objectives.length === 3 ? hypervolume(result.front.map((e) => e.F), config.hypervolume) : null;
   writeJsonAtomic(join(dir, RUN_FILES.summary), {
     algorithm: config.algorithm, seed: config.seed, budget: config.budget, evaluations: result.evaluated.length,
-    generations: result.generations, feasible, frontSize: result.front.length, hypervolume: hv,
+    generations: result.generations, feasible, frontSize: result.front.length, hypervolume: hv, stoppedBy: result.stoppedBy,
   });
 }

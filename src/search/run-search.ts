@@ -53,6 +53,11 @@ export interface RunSearchOptions {
   onProgress?: (p: Progress) => void;
   /** Tests: stop (as if killed) once this many evaluations are journaled in this session. */
   stopAfter?: number;
+  /**
+   * Asked before each evaluator call: true ends the run there (a time budget). What is journaled stays; a
+   * resumed run continues from the last checkpoint, but not necessarily as an uninterrupted one would.
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface SearchResult {
@@ -60,8 +65,10 @@ export interface SearchResult {
   /** Indices into evaluated of the feasible non-dominated set, ordered by F then id. */
   front: Evaluated[];
   generations: number;
-  /** False when stopped by stopAfter. */
+  /** False when stopped by stopAfter or shouldStop. */
   complete: boolean;
+  /** Why the run ended: the evaluation budget, shouldStop (time), stopAfter (tests), or no candidates left to ask. */
+  stoppedBy: 'budget' | 'time' | 'stopAfter' | 'exhausted';
 }
 
 export function memoryStore(records: EvaluationRecord[] = [], checkpoint?: Checkpoint): SearchStore & { data: { records: EvaluationRecord[]; checkpoint?: Checkpoint } } {
@@ -96,14 +103,15 @@ export async function runSearch(algorithm: Algorithm, problem: Problem, evaluato
     const g = algorithm.generation;
     const before = evaluated.filter((e) => e.generation < g).length;
     const remaining = budget - before;
-    if (remaining <= 0) break;
+    if (remaining <= 0) return finish(evaluated, g, true, 'budget');
     const ctx = { isSeen: (key: string) => { const e = byKey.get(key); return e !== undefined && e.generation < g; } };
     const genomes = algorithm.ask(Math.min(algorithm.nextBatchSize(), remaining), ctx);
-    if (genomes.length === 0) break;
+    if (genomes.length === 0) return finish(evaluated, g, true, 'exhausted');
     const todo = genomes.filter((x) => !byKey.has(genomeKey(x)));
     const chunk = options.chunkSize ?? todo.length;
     for (let i = 0; i < todo.length; i += chunk) {
-      if (stopped()) return finish(evaluated, g, false);
+      if (stopped()) return finish(evaluated, g, false, 'stopAfter');
+      if (options.shouldStop?.()) return finish(evaluated, g, false, 'time');
       let part = todo.slice(i, i + chunk);
       if (options.stopAfter !== undefined) part = part.slice(0, options.stopAfter - session);
       const metrics = await evaluator.evaluate(part);
@@ -116,18 +124,17 @@ export async function runSearch(algorithm: Algorithm, problem: Problem, evaluato
         byKey.set(e.key, e);
         session++;
       });
-      if (part.length < Math.min(chunk, todo.length - i)) return finish(evaluated, g, false);
+      if (part.length < Math.min(chunk, todo.length - i)) return finish(evaluated, g, false, 'stopAfter');
     }
     algorithm.tell(genomes.map((x) => byKey.get(genomeKey(x)) as Evaluated));
     store.saveCheckpoint({ version: 1, evaluations: evaluated.length, state: algorithm.state() });
     const done = evaluated.length;
     options.onProgress?.({ generation: g, evaluations: done, budget, fraction: Math.min(1, done / budget) });
   }
-  return finish(evaluated, algorithm.generation, true);
 }
 
-function finish(evaluated: Evaluated[], generations: number, complete: boolean): SearchResult {
-  return { evaluated, front: frontOf(evaluated), generations, complete };
+function finish(evaluated: Evaluated[], generations: number, complete: boolean, stoppedBy: SearchResult['stoppedBy']): SearchResult {
+  return { evaluated, front: frontOf(evaluated), generations, complete, stoppedBy };
 }
 
 /** The feasible non-dominated set, ordered by F (lexicographic) then id. */

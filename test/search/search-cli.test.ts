@@ -13,7 +13,7 @@ import { loadDataset } from '../../src/node/dataset-files.ts';
 import { saveSupernet } from '../../src/node/supernet-files.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import { Supernet, trainSupernet } from '../../src/nn/supernet.ts';
-import { runSearchCommand } from '../../src/cli/search.ts';
+import { parseDuration, runSearchCommand } from '../../src/cli/search.ts';
 import { GibbonError } from '../../src/util/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gibbon-search-cli-'));
@@ -77,7 +77,34 @@ test('an existing run is refused without --resume; --resume of a finished run ev
   assert.is(readFileSync(join(out, 'front.json'), 'utf8'), before);
 });
 
+test('--time: a run out of time stops with what it has; --resume without --time finishes the budget', async () => {
+  const timed = join(dir, 'timed');
+  const args = ['--supernet', supernetDir, '--limit', '20', '--budget', '6', '--population', '3', '--workers', '2', '--seed', '3', '--out', timed];
+  const printed: string[] = [];
+  const r = await runSearchCommand([...args, '--time', '0.001s'], (s) => printed.push(s), { stream: sink });
+  assert.is(r!.evaluations, 0);
+  const summary = JSON.parse(readFileSync(join(timed, 'summary.json'), 'utf8')) as { stoppedBy: string; frontSize: number };
+  assert.is(summary.stoppedBy, 'time');
+  assert.is(summary.frontSize, 0);
+  assert.match(printed.join('\n'), 'stopped by --time 0.001 s (--resume continues)');
+  const done = await runSearchCommand([...args, '--resume'], () => {}, { stream: sink });
+  assert.is(done!.evaluations, 6);
+  // the same 6 candidates as the uninterrupted run of the first test (same seed and settings)
+  assert.is(readFileSync(join(timed, 'journal.jsonl'), 'utf8'), readFileSync(join(out, 'journal.jsonl'), 'utf8'));
+});
+
+test('parseDuration: seconds from 90s, 10m, 1h30m, 1.5h, 45', () => {
+  assert.is(parseDuration('90s'), 90);
+  assert.is(parseDuration('10m'), 600);
+  assert.is(parseDuration('1h30m'), 5400);
+  assert.is(parseDuration('1.5h'), 5400);
+  assert.is(parseDuration('45'), 45);
+  assert.is(parseDuration('2m30s'), 150);
+});
+
 test('bad options: exact messages', async () => {
+  await rejects(['--time', '10 minutes'], '--time: got "10 minutes"; allowed: a duration > 0 such as 90s, 10m, 1h30m (a number alone: seconds)');
+  await rejects(['--time', '0'], '--time: got "0"; allowed: a duration > 0 such as 90s, 10m, 1h30m (a number alone: seconds)');
   await rejects(['--algorithm', 'foo'], '--algorithm: got "foo"; allowed: esapp, nsga2, evolution, random');
   await rejects(['--objectives', 'accuracy,speed'], '--objectives: got "speed"; allowed: accuracy, energy, latency, area, edp, power (comma-separated)');
   await rejects(['--budget', '0'], '--budget: got "0"; allowed: an integer in 1..10000000');
