@@ -65,7 +65,7 @@ export function resolveStudyConfig(config: StudyConfig): ResolvedStudyConfig {
   const algorithm = createAlgorithm(config.algorithm, problem, config.seed, config.options);
   const m = problem.objectives.length;
   const ideal = config.hypervolume.ideal ?? new Array<number>(m).fill(0);
-  const hv = { ref: config.hypervolume.ref, ideal, nadir: config.hypervolume.nadir ?? ideal.map((v) => v + 1) };
+  const hv = { ref: config.hypervolume.ref, ideal, nadir: config.hypervolume.nadir ?? ideal.map((v) => v + 1), log: config.hypervolume.log ?? ideal.map(() => false) };
   if (hv.ref.length !== m) throw new GibbonError('E_OPTION', `search: hypervolume.ref: got ${JSON.stringify(hv.ref)}; allowed: ${m} numbers, one per objective`);
   return {
     format: 'gibbon-search-run', version: 1, problem, algorithm: config.algorithm, settings: algorithm.settings(),

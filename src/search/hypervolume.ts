@@ -2,6 +2,8 @@
 // explicit reference point and a normalization by given ideal and nadir points (pymoo's Hypervolume
 // contract): each objective becomes (f - ideal) / (nadir - ideal), and the reference point is given in
 // that normalized space. Points not strictly better than the reference in every objective add nothing.
+// An objective flagged in `log` is normalized on a log scale, (ln f - ln ideal) / (ln nadir - ln ideal):
+// hardware costs span orders of magnitude, and on a linear scale the cheap designs all crowd near 0.
 
 import { fieldError } from '../util/errors.ts';
 
@@ -12,11 +14,15 @@ export interface HypervolumeSpec {
   ideal?: number[];
   /** Objective values that map to 1 (default: ideal + 1, i.e. no scaling). */
   nadir?: number[];
+  /** Per objective: normalize on a log scale (ideal must then be > 0). Default: linear for all. */
+  log?: boolean[];
 }
 
-/** Normalizes points by ideal/nadir. */
-export function normalize(points: readonly (readonly number[])[], ideal: readonly number[], nadir: readonly number[]): number[][] {
-  return points.map((p) => p.map((v, o) => (v - ideal[o]) / (nadir[o] - ideal[o])));
+/** Normalizes points by ideal/nadir (log scale for the objectives flagged in `log`; values <= 0 map to -Infinity). */
+export function normalize(points: readonly (readonly number[])[], ideal: readonly number[], nadir: readonly number[], log?: readonly boolean[]): number[][] {
+  return points.map((p) => p.map((v, o) => (log?.[o]
+    ? (v > 0 ? Math.log(v / ideal[o]) / Math.log(nadir[o] / ideal[o]) : -Infinity)
+    : (v - ideal[o]) / (nadir[o] - ideal[o]))));
 }
 
 /** Hypervolume of points (raw objective units) under spec. */
@@ -27,9 +33,11 @@ export function hypervolume(points: readonly (readonly number[])[], spec: Hyperv
   const nadir = spec.nadir ?? ideal.map((v) => v + 1);
   ideal.forEach((v, o) => {
     if (!(nadir[o] > v)) throw fieldError('E_OPTION', 'hypervolume', `nadir[${o}]`, nadir[o], `a number above ideal[${o}] (${v})`);
+    if (spec.log?.[o] && !(v > 0)) throw fieldError('E_OPTION', 'hypervolume', `ideal[${o}]`, v, `a number > 0 (objective ${o} is on a log scale)`);
   });
+  if (spec.log !== undefined && spec.log.length !== m) throw fieldError('E_OPTION', 'hypervolume', 'log', spec.log, `${m} flags, one per objective`);
   points.forEach((p, i) => { if (p.length !== m) throw fieldError('E_OPTION', 'hypervolume', `points[${i}]`, p, `${m} objectives, as the reference point`); });
-  const inside = normalize(points, ideal, nadir).filter((p) => p.every((v, o) => v < spec.ref[o]));
+  const inside = normalize(points, ideal, nadir, spec.log).filter((p) => p.every((v, o) => v < spec.ref[o]));
   return m === 2 ? hv2(inside, spec.ref) : hv3(inside, spec.ref);
 }
 

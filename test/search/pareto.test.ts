@@ -38,6 +38,17 @@ test('hypervolume: hand-computed 2-D and 3-D, normalization, points beyond the r
   assert.throws(() => hypervolume([[0]], { ref: [1] }), /hypervolume: ref: got \[1\]; allowed: a reference point of 2 or 3 objectives/);
 });
 
+test('hypervolume: log-scale normalization of a cost objective (hand-worked)', () => {
+  // accuracy-like objective linear in [0, 1]; cost on a log scale from 1 to 100: 10 -> 0.5, 1000 -> 1.5
+  const spec = { ref: [1.1, 1.1], ideal: [0, 1], nadir: [1, 100], log: [false, true] };
+  assert.ok(Math.abs(hypervolume([[0.5, 10]], spec) - 0.6 * 0.6) < 1e-12);
+  // (0.2, 1) -> (0.2, 0) and (0.5, 10) -> (0.5, 0.5): 0.9 * 1.1 (the first) + nothing more (dominated strip)
+  assert.ok(Math.abs(hypervolume([[0.2, 1], [0.5, 10]], spec) - 0.9 * 1.1) < 1e-12);
+  // (0.5, 1000) lies beyond the reference in the cost (1.5 > 1.1): adds nothing
+  assert.is(hypervolume([[0.5, 1000]], spec), 0);
+  assert.throws(() => hypervolume([[0.5, 10]], { ...spec, ideal: [0, 0] }), /ideal\[1\]: got 0; allowed: a number > 0 \(objective 1 is on a log scale\)/);
+});
+
 test('hypervolume equals inclusion–exclusion on random sets (2-D and 3-D)', () => {
   const rng = new Rng(7);
   for (let trial = 0; trial < 60; trial++) {
