@@ -11,17 +11,14 @@ import { hasSupernet, loadSupernetState } from '../node/supernet-files.ts';
 import { createNodePool } from '../node/pool.ts';
 import { startTrainWorker } from '../node/train-worker.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
-import { toArch, toNetworkSpec } from '../space/convert.ts';
-import { resolveNetwork } from '../hw/network.ts';
 import { GibbonError } from '../util/errors.ts';
 import { ALGORITHM_NAMES } from '../search/registry.ts';
 import { METRIC_NAMES, constraintsOf, decisionsOfSpace, objectivesOf, violationOf, type Constraint, type Evaluator, type Genome, type MetricName, type Metrics, type Problem } from '../search/problem.ts';
-import { createGibbonEvaluator, hardwareMetrics, isTilesError } from '../search/gibbon-evaluator.ts';
+import { createGibbonEvaluator, defaultHypervolumeSpec } from '../search/gibbon-evaluator.ts';
 import { runStudy, RUN_FILES, type StudyConfig } from '../run/study.ts';
 import { hypervolume } from '../search/hypervolume.ts';
 import { readJsonFile as readRunJson, writeJsonAtomic } from '../run/checkpoint.ts';
-import { largestCandidate, smallestCandidate, type Supernet } from '../nn/supernet.ts';
-import type { EvalPool } from '../pool/eval-pool.ts';
+import type { Supernet } from '../nn/supernet.ts';
 import { formatTrainProgress, loadSpace } from './supernet.ts';
 
 export const DEFAULT_SEARCH = { space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 40, seed: 1, supernetEpochs: 4, limit: 300 } as const;
@@ -175,7 +172,7 @@ export function cachedSupernetDir(space: string, dataset: string, seed: number, 
 }
 
 /** Trains (or finishes training) the cached supernet in a worker thread, with a progress line. */
-async function ensureCachedSupernet(dir: string, space: Space, p: Parsed, stream: SearchCommandOptions['stream'] & object): Promise<void> {
+export async function ensureCachedSupernet(dir: string, space: Space, p: { dataset: string; supernetEpochs: number; seed: number }, stream: NodeJS.WritableStream & { isTTY?: boolean }): Promise<void> {
   if (hasSupernet(dir) && loadSupernetState(dir).epoch >= p.supernetEpochs) return;
   mkdirSync(dir, { recursive: true });
   const live = stream.isTTY === true;
@@ -190,28 +187,6 @@ async function ensureCachedSupernet(dir: string, space: Space, p: Parsed, stream
   const stop = () => { void handle.stop(); };
   process.once('SIGINT', stop);
   try { await handle.result; } finally { process.off('SIGINT', stop); }
-}
-
-/**
- * Hypervolume normalization fixed before the run (config.json must not depend on results): accuracy
- * maps 1 - accuracy in [0, 1]; every hardware objective maps [0, 2 x the largest value among the
- * space's largest and smallest candidates] to [0, 1] (3 significant digits). Reference point 1.1.
- */
-async function hypervolumeSpec(space: Space, objectives: MetricName[], pool: EvalPool): Promise<StudyConfig['hypervolume']> {
-  const hw: Metrics[] = [];
-  for (const c of [largestCandidate(space), smallestCandidate(space)]) {
-    try {
-      const layers = resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
-      const [s] = await pool.simulateBatch([{ layers, arch: toArch(space, c), options: { model: 'gibbon' } }], { detail: 'totals' });
-      hw.push(hardwareMetrics(s));
-    } catch (e) { if (!isTilesError(e)) throw e; }
-  }
-  const nadir = objectives.map((o) => {
-    if (o === 'accuracy') return 1;
-    const top = Math.max(0, ...hw.map((m) => m[o]));
-    return top > 0 ? Number((2 * top).toPrecision(3)) : 1;
-  });
-  return { ref: objectives.map(() => 1.1), ideal: objectives.map(() => 0), nadir };
 }
 
 /** Candidates per evaluator call: the journal and a time budget act at this granularity. */
@@ -278,7 +253,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   try {
     const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints };
     const options: Record<string, number> = p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population };
-    const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, chunkSize: CHUNK_SIZE, hypervolume: await hypervolumeSpec(space, p.objectives, pool) };
+    const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, chunkSize: CHUNK_SIZE, hypervolume: await defaultHypervolumeSpec(space, p.objectives, pool) };
     const evaluator = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', limit: p.limit });
 
     // Progress: counts this session's evaluations, keeps the best value per objective and the hypervolume

@@ -34,7 +34,9 @@ import { toArch, toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { GibbonError, fieldError } from '../util/errors.ts';
-import type { Evaluator, Genome, Metrics } from './problem.ts';
+import type { Evaluator, Genome, MetricName, Metrics } from './problem.ts';
+import type { HypervolumeSpec } from './hypervolume.ts';
+import { largestCandidate, smallestCandidate } from '../nn/supernet.ts';
 
 export interface GibbonEvaluatorOptions {
   /** The space genomes belong to (default: the supernet's). Its decisions order the genome. */
@@ -159,6 +161,31 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
       return out;
     },
   };
+}
+
+/**
+ * Hypervolume normalization fixed before the run (config.json must not depend on results): accuracy maps
+ * 1 - accuracy in [0, 1] (linear); every hardware objective is on a log scale (costs span orders of
+ * magnitude) from half the smaller to twice the larger of the space's smallest and largest candidates'
+ * values (3 significant digits). Reference point 1.1 in every objective.
+ */
+export async function defaultHypervolumeSpec(space: Space, objectives: MetricName[], pool: EvalPool): Promise<Required<HypervolumeSpec>> {
+  const hw: Metrics[] = [];
+  for (const c of [largestCandidate(space), smallestCandidate(space)]) {
+    try {
+      const layers = resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
+      const [s] = await pool.simulateBatch([{ layers, arch: toArch(space, c), options: { model: 'gibbon' } }], { detail: 'totals' });
+      hw.push(hardwareMetrics(s));
+    } catch (e) { if (!isTilesError(e)) throw e; }
+  }
+  const sig3 = (x: number) => Number(x.toPrecision(3));
+  const bounds = objectives.map((o) => {
+    const vals = hw.map((m) => m[o]).filter((v) => v > 0);
+    if (o === 'accuracy' || vals.length === 0) return { ideal: 0, nadir: 1, log: false };
+    const lo = sig3(Math.min(...vals) / 2), hi = sig3(2 * Math.max(...vals));
+    return hi > lo ? { ideal: lo, nadir: hi, log: true } : { ideal: 0, nadir: hi, log: false };
+  });
+  return { ref: objectives.map(() => 1.1), ideal: bounds.map((b) => b.ideal), nadir: bounds.map((b) => b.nadir), log: bounds.map((b) => b.log) };
 }
 
 /** f over items with at most `window` calls in flight, started in order; results keyed by item. */

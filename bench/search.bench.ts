@@ -1,0 +1,209 @@
+// Search quality (issue 5, docs/search.md §8): ESAPP, ESAPP with uniform priorities (the ablation),
+// NSGA-II, regularized evolution and random search at equal evaluation budgets on the `mnist` space,
+// objectives accuracy and EDP, several seeds. Every evaluation is real (supernet accuracy on the functional
+// simulator + hardware simulator); one cache of evaluations is shared by all algorithms and seeds and kept
+// on disk (bench/out/search-cache/), so a distinct candidate is evaluated once and a re-run is quick.
+// Prints the median hypervolume after each budget step, the evaluations each algorithm needs to reach 95%
+// of the best final median hypervolume, ESAPP against NSGA-II's final hypervolume and against its
+// ablation, and whether the fronts show the paper's insights (2x2 vs 3x3 kernels on EDP and area; 8- vs
+// 10-bit ADC accuracy). Last line: one JSON summary. Asserts nothing.
+//
+// Run: npm run bench:search [-- --budget 100 --step 10 --seeds 5 --population 10 --limit 100 --workers 2]
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDataset } from '../src/node/dataset-files.ts';
+import { loadSupernetState } from '../src/node/supernet-files.ts';
+import { createNodePool } from '../src/node/pool.ts';
+import { setupTfjs } from '../src/node/tfjs-setup.ts';
+import { Supernet } from '../src/nn/supernet.ts';
+import { spacePreset } from '../src/space/presets.ts';
+import { cachedSupernetDir, ensureCachedSupernet } from '../src/cli/search.ts';
+import { createGibbonEvaluator, defaultHypervolumeSpec } from '../src/search/gibbon-evaluator.ts';
+import { cachedEvaluator } from '../src/search/cached-evaluator.ts';
+import { decisionsOfSpace, objectivesOf, type Genome, type Metrics, type Problem } from '../src/search/problem.ts';
+import { createAlgorithm } from '../src/search/registry.ts';
+import { runSearch } from '../src/search/run-search.ts';
+import { hypervolume, type HypervolumeSpec } from '../src/search/hypervolume.ts';
+import { paretoFront } from '../src/search/pareto.ts';
+import { makeEvaluated } from '../src/search/problem.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    budget: { type: 'string', default: '100' }, step: { type: 'string', default: '10' }, seeds: { type: 'string', default: '5' },
+    population: { type: 'string', default: '10' }, limit: { type: 'string', default: '100' }, workers: { type: 'string', default: '2' },
+    'supernet-epochs': { type: 'string', default: '10' }, algorithms: { type: 'string' }, 'no-insights': { type: 'boolean' },
+  },
+});
+const BUDGET = Number(a.budget), STEP = Number(a.step), SEEDS = Number(a.seeds), POP = Number(a.population), LIMIT = Number(a.limit);
+const EPOCHS = Number(a['supernet-epochs']);
+
+/** The algorithms compared, with their settings at this budget (standard settings otherwise). */
+const ALGORITHMS: Record<string, { algorithm: string; options: Record<string, number> }> = {
+  esapp: { algorithm: 'esapp', options: { populationSize: POP } },
+  'esapp-uniform': { algorithm: 'esapp', options: { populationSize: POP, wIntensity: 0, wEntropy: 0, subspaceFrac: 1 } },
+  nsga2: { algorithm: 'nsga2', options: { populationSize: POP } },
+  evolution: { algorithm: 'evolution', options: { populationSize: POP, sampleSize: Math.max(2, Math.round(POP / 4)), batchSize: POP } },
+  random: { algorithm: 'random', options: { batchSize: POP } },
+};
+const NAMES = a.algorithms ? a.algorithms.split(',') : Object.keys(ALGORITHMS);
+
+const space = spacePreset('mnist');
+const supernetDir = cachedSupernetDir('mnist', 'mnist', 1, EPOCHS);
+await ensureCachedSupernet(supernetDir, space, { dataset: 'mnist', supernetEpochs: EPOCHS, seed: 1 }, process.stderr);
+await setupTfjs();
+const state = loadSupernetState(supernetDir);
+const sn = new Supernet(space, state.initSeed);
+sn.setWeights(state.weights);
+const dataset = await loadDataset('mnist');
+const pool = await createNodePool({ workers: Number(a.workers) });
+
+const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: ['accuracy', 'edp'], constraints: [] };
+const hvSpec: HypervolumeSpec = await defaultHypervolumeSpec(space, problem.objectives, pool);
+
+// The shared cache, persisted line by line (a torn last line is skipped).
+const cacheDir = join('bench', 'out', 'search-cache');
+mkdirSync(cacheDir, { recursive: true });
+const cachePath = join(cacheDir, `mnist-e${EPOCHS}-s1-l${LIMIT}.jsonl`);
+const cache = new Map<string, Metrics>();
+if (existsSync(cachePath)) {
+  for (const line of readFileSync(cachePath, 'utf8').split('\n')) {
+    try { const r = JSON.parse(line) as { genome: Genome; metrics: Metrics }; cache.set(r.genome.join(','), r.metrics); } catch { /* torn or empty */ }
+  }
+}
+const cachedAtStart = cache.size;
+const real = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', limit: LIMIT });
+const evaluator = cachedEvaluator(real, cache, (genome, metrics) => appendFileSync(cachePath, `${JSON.stringify({ genome, metrics })}\n`));
+
+/** Hypervolume of the first k evaluations (those that fit the chip), at every multiple of STEP. */
+function hvCurve(metrics: Metrics[]): number[] {
+  const out: number[] = [];
+  const points: number[][] = [];
+  metrics.forEach((m, i) => {
+    if (m.fits !== 0) points.push(objectivesOf(problem, m));
+    if ((i + 1) % STEP === 0) out.push(hypervolume(points, hvSpec));
+  });
+  return out;
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((x, y) => x - y); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+const steps = Array.from({ length: Math.floor(BUDGET / STEP) }, (_, i) => (i + 1) * STEP);
+const curves: Record<string, number[][]> = Object.fromEntries(NAMES.map((n) => [n, []]));
+const start = performance.now();
+const runs = SEEDS * NAMES.length;
+let done = 0;
+
+process.stderr.write(`bench:search: ${NAMES.join(', ')} x ${SEEDS} seeds, budget ${BUDGET}, population ${POP}, ${LIMIT} validation images; cache ${cachePath} (${cachedAtStart} entries)\n`);
+for (let seed = 1; seed <= SEEDS; seed++) {
+  for (const name of NAMES) {
+    const { algorithm, options } = ALGORITHMS[name];
+    const result = await runSearch(createAlgorithm(algorithm, problem, seed, options), problem, evaluator, {
+      budget: BUDGET,
+      onProgress: (p) => {
+        const elapsed = (performance.now() - start) / 1000;
+        const frac = (done + p.fraction) / runs;
+        process.stderr.write(`\r  seed ${seed} ${name.padEnd(13)} evals ${String(p.evaluations).padStart(4)}/${BUDGET} | cache ${cache.size} (${evaluator.misses} new) | ${Math.round(elapsed)} s, eta ${Math.round(elapsed / frac * (1 - frac))} s\x1b[K`);
+      },
+    });
+    curves[name].push(hvCurve(result.evaluated.map((e) => e.metrics)));
+    done++;
+  }
+}
+process.stderr.write('\n');
+const wallS = (performance.now() - start) / 1000;
+
+// ===== Hypervolume per budget step =====
+const med: Record<string, number[]> = Object.fromEntries(NAMES.map((n) => [n, steps.map((_, i) => median(curves[n].map((c) => c[i])))]));
+console.log(`\nsearch quality on mnist (accuracy on ${LIMIT} validation images, EDP), population ${POP}, ${SEEDS} seeds; supernet ${supernetDir} (${state.epoch} epochs)`);
+console.log(`hypervolume: normalized (accuracy: 1-acc in [0,1]; EDP: log scale, [${hvSpec.ideal![1]}, ${hvSpec.nadir![1]}] mJ*ms -> [0,1]), reference ${hvSpec.ref.join(', ')}\n`);
+console.log(['evals', ...NAMES].map((s, i) => (i === 0 ? s.padStart(5) : s.padStart(14))).join(''));
+steps.forEach((s, i) => console.log([String(s).padStart(5), ...NAMES.map((n) => med[n][i].toFixed(4).padStart(14))].join('')));
+
+/** Evaluations a run needs to reach `target` (first step at or above), or Infinity. */
+const evalsTo = (curve: number[], target: number) => { const i = curve.findIndex((h) => h >= target - 1e-12); return i < 0 ? Infinity : steps[i]; };
+const finals = Object.fromEntries(NAMES.map((n) => [n, med[n][steps.length - 1]]));
+const best = Math.max(...Object.values(finals));
+const target95 = 0.95 * best;
+const fmtEvals = (xs: number[]) => { const m = median(xs); return Number.isFinite(m) ? String(m) : `>${BUDGET}`; };
+console.log(`\nevaluations to reach 95% of the best final median hypervolume (${target95.toFixed(4)}), median over seeds [per seed]:`);
+const to95: Record<string, number> = {};
+for (const n of NAMES) {
+  const per = curves[n].map((c) => evalsTo(c, target95));
+  to95[n] = median(per);
+  console.log(`  ${n.padEnd(14)} ${fmtEvals(per).padStart(5)}  [${per.map((x) => (Number.isFinite(x) ? x : '-')).join(' ')}]`);
+}
+let esappVsNsga2: { target: number; esappEvals: number; nsga2Evals: number; ratio: number } | undefined;
+if (curves.esapp && curves.nsga2) {
+  const target = finals.nsga2;
+  const e = evalsTo(med.esapp, target);
+  esappVsNsga2 = { target, esappEvals: e, nsga2Evals: evalsTo(med.nsga2, target), ratio: e / BUDGET };
+  console.log(`\nESAPP (median curve) reaches NSGA-II's final median hypervolume ${target.toFixed(4)} after ${Number.isFinite(e) ? e : `>${BUDGET}`} evaluations ` +
+    `(${Number.isFinite(e) ? (e / BUDGET).toFixed(2) : '-'} of NSGA-II's ${BUDGET}; target <= 0.33)`);
+}
+if (curves.esapp && curves['esapp-uniform']) {
+  const wins = curves.esapp.filter((c, s) => c[c.length - 1] > curves['esapp-uniform'][s][c.length - 1]).length;
+  const ties = curves.esapp.filter((c, s) => c[c.length - 1] === curves['esapp-uniform'][s][c.length - 1]).length;
+  console.log(`ESAPP vs its uniform-priority ablation: final median hv ${finals.esapp.toFixed(4)} vs ${finals['esapp-uniform'].toFixed(4)}; ESAPP ahead on ${wins}/${SEEDS} seeds (${ties} ties)`);
+}
+console.log(`\n${cache.size} distinct candidates evaluated in all (${evaluator.misses} new this run, ${cachedAtStart} from the cache); search wall time ${wallS.toFixed(0)} s`);
+
+// ===== The paper's insights, on the front of everything evaluated =====
+interface Insights { designs: number; kernel: Record<string, { n: number; edpRatio: number; areaRatio: number; accuracyPp: number }>; adc: { n: number; accuracyPp10minus8: number; maxPp: number; edpRatio10over8: number; areaRatio10over8: number }; frontKernelShare: { k2: number; k3: number; allK2: number; allK3: number } }
+let insights: Insights | undefined;
+if (!a['no-insights']) {
+  const all = [...cache.entries()].filter(([, m]) => m.fits !== 0).map(([k, m], i) => makeEvaluated(problem, i, 0, k.split(',').map(Number), m));
+  const frontAll = paretoFront(all).map((i) => all[i]).sort((x, y) => x.F[1] - y.F[1]);
+  const pick = frontAll.length <= 12 ? frontAll : Array.from({ length: 12 }, (_, i) => frontAll[Math.round(i * (frontAll.length - 1) / 11)]);
+  const kernelGenes = space.decisions.flatMap((d, i) => (d.id.endsWith('.kernel') ? [i] : []));
+  const adcGene = space.decisions.findIndex((d) => d.id === 'hw.adc.bits');
+  const valueIndex = (gene: number, v: number) => space.decisions[gene].values.indexOf(v);
+  const k2 = valueIndex(kernelGenes[0], 2), k3 = valueIndex(kernelGenes[0], 3), adc8 = valueIndex(adcGene, 8), adc10 = valueIndex(adcGene, 10);
+  /** Active kernel choices of a genome (what its decoded candidate uses). */
+  const kernelsOf = (g: Genome): number[] => {
+    const c = space.decode(g);
+    return [c.stem.kernel, ...c.stages.flatMap((s) => s.convs.slice(0, s.blocks).flat().map((v) => v.kernel))];
+  };
+  const swap = (g: Genome, from: number, to: number) => g.map((v, i) => (kernelGenes.includes(i) && v === from ? to : v));
+  const withAdc = (g: Genome, idx: number) => g.map((v, i) => (i === adcGene ? idx : v));
+  const variants: Genome[] = [];
+  for (const e of pick) {
+    variants.push(swap(e.genome, k3, k2), swap(e.genome, k2, k3), withAdc(e.genome, adc8), withAdc(e.genome, adc10));
+  }
+  process.stderr.write(`insights: ${pick.length} front designs x 4 variants\n`);
+  const vm = await evaluator.evaluate(variants);
+  const kernel: Insights['kernel'] = {};
+  for (const [label, offset, from] of [['3x3 -> 2x2', 0, 3], ['2x2 -> 3x3', 1, 2]] as const) {
+    const rows = pick.map((e, j) => ({ e, m: vm[4 * j + offset] })).filter(({ e, m }) => kernelsOf(e.genome).includes(from) && m.fits !== 0);
+    kernel[label] = {
+      n: rows.length,
+      edpRatio: median(rows.map(({ e, m }) => m.edp / e.metrics.edp)),
+      areaRatio: median(rows.map(({ e, m }) => m.area / e.metrics.area)),
+      accuracyPp: median(rows.map(({ e, m }) => 100 * (m.accuracy - e.metrics.accuracy))),
+    };
+  }
+  const adcRows = pick.map((_, j) => ({ m8: vm[4 * j + 2], m10: vm[4 * j + 3] })).filter(({ m8, m10 }) => m8.fits !== 0 && m10.fits !== 0);
+  const diffs = adcRows.map(({ m8, m10 }) => 100 * (m10.accuracy - m8.accuracy));
+  const adc = {
+    n: adcRows.length, accuracyPp10minus8: median(diffs), maxPp: Math.max(...diffs.map(Math.abs)),
+    edpRatio10over8: median(adcRows.map(({ m8, m10 }) => m10.edp / m8.edp)), areaRatio10over8: median(adcRows.map(({ m8, m10 }) => m10.area / m8.area)),
+  };
+  const frontKernels = frontAll.flatMap((e) => kernelsOf(e.genome));
+  const allKernels = all.flatMap((e) => kernelsOf(e.genome));
+  const share = (ks: number[], k: number) => ks.filter((x) => x === k).length / Math.max(1, ks.filter((x) => x > 1).length);
+  insights = { designs: pick.length, kernel, adc, frontKernelShare: { k2: share(frontKernels, 2), k3: share(frontKernels, 3), allK2: share(allKernels, 2), allK3: share(allKernels, 3) } };
+  console.log(`\ninsights on ${pick.length} designs of the front of all ${all.length} evaluated candidates (each variant evaluated for real):`);
+  for (const [label, k] of Object.entries(kernel)) {
+    console.log(`  kernels ${label} (${k.n} designs): EDP x${k.edpRatio.toFixed(3)}, area x${k.areaRatio.toFixed(3)}, accuracy ${k.accuracyPp >= 0 ? '+' : ''}${k.accuracyPp.toFixed(1)} pp (medians)`);
+  }
+  console.log(`  among kernels > 1 on the front: 2x2 ${(100 * insights.frontKernelShare.k2).toFixed(0)}%, 3x3 ${(100 * insights.frontKernelShare.k3).toFixed(0)}% ` +
+    `(all evaluated: ${(100 * insights.frontKernelShare.allK2).toFixed(0)}% / ${(100 * insights.frontKernelShare.allK3).toFixed(0)}%)`);
+  console.log(`  ADC 10 vs 8 bits (${adc.n} designs): accuracy ${adc.accuracyPp10minus8 >= 0 ? '+' : ''}${adc.accuracyPp10minus8.toFixed(1)} pp median (largest |diff| ${adc.maxPp.toFixed(1)} pp), EDP x${adc.edpRatio10over8.toFixed(3)}, area x${adc.areaRatio10over8.toFixed(3)}`);
+}
+
+console.log(JSON.stringify({
+  bench: 'search', space: 'mnist', objectives: problem.objectives, budget: BUDGET, step: STEP, seeds: SEEDS, population: POP, limit: LIMIT,
+  supernetEpochs: state.epoch, medianHv: med, finals, target95, evalsTo95: to95, esappVsNsga2, insights,
+  distinct: cache.size, newEvaluations: evaluator.misses, wallS: Math.round(wallS),
+}, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+await pool.destroy();
+sn.dispose();
