@@ -18,6 +18,8 @@ export interface Algorithm {
   ask(n: number, ctx: AskContext): Genome[];
   /** The evaluated candidates of the generation just asked, in ask order. Ends the generation. */
   tell(evaluated: Evaluated[]): void;
+  /** Optional asynchronous learning after tell (a predictor screen retrains); before the checkpoint. */
+  learn?(evaluated: Evaluated[]): Promise<void>;
   /** The resolved settings (written into the run's config). */
   settings(): Record<string, unknown>;
   /** JSON-serializable state between generations (population, priorities, RNG, generation). */

@@ -126,7 +126,9 @@ export async function runSearch(algorithm: Algorithm, problem: Problem, evaluato
       });
       if (part.length < Math.min(chunk, todo.length - i)) return finish(evaluated, g, false, 'stopAfter');
     }
-    algorithm.tell(genomes.map((x) => byKey.get(genomeKey(x)) as Evaluated));
+    const generation = genomes.map((x) => byKey.get(genomeKey(x)) as Evaluated);
+    algorithm.tell(generation);
+    await algorithm.learn?.(generation);
     store.saveCheckpoint({ version: 1, evaluations: evaluated.length, state: algorithm.state() });
     const done = evaluated.length;
     options.onProgress?.({ generation: g, evaluations: done, budget, fraction: Math.min(1, done / budget) });

@@ -12,6 +12,7 @@ import { resolveOptions } from '../options.ts';
 import type { PriorityState } from '../priority.ts';
 import { drawDecisions, initialPriority, recordPair, updatePriority } from '../priority.ts';
 import type { Evaluated, Genome, Problem } from '../problem.ts';
+import type { Screen } from '../screen.ts';
 import { GeneticAlgorithm, type ChildMeta, type GeneticSettings } from './genetic.ts';
 
 export interface EsappSettings extends GeneticSettings {
@@ -35,13 +36,13 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
   #priority: PriorityState;
   readonly #withCv: boolean;
 
-  constructor(problem: Problem, seed: number, options?: Partial<EsappSettings>) {
+  constructor(problem: Problem, seed: number, options?: Partial<EsappSettings>, screen?: Screen) {
     super(problem, resolveOptions('esapp', options, ESAPP_DEFAULTS, {
       populationSize: { min: 2, max: 1e6, integer: true }, tournamentSize: { min: 1, max: 1e6, integer: true },
       crossoverProb: { min: 0, max: 1 }, mutateNum: { min: 1, max: 1e6, integer: true },
       wIntensity: { min: 0, max: 1e6 }, wEntropy: { min: 0, max: 1e6 }, temperature: { min: 1e-6, max: 1e6 },
       floor: { min: 0, max: 1 }, subspaceFrac: { min: 1e-6, max: 1 },
-    }), seed);
+    }), seed, screen);
     this.#withCv = problem.constraints.length > 0;
     this.#priority = initialPriority(this.sizes, problem.objectives.length + (this.#withCv ? 1 : 0));
   }

@@ -10,6 +10,7 @@ import type { AskContext } from '../operators.ts';
 import { BatchBuilder, MAX_TRIES_PER_CANDIDATE, tournament, uniformCrossover } from '../operators.ts';
 import { rankAndCrowdingSurvival } from '../pareto.ts';
 import type { Evaluated, Genome, Problem } from '../problem.ts';
+import { selectByPrediction, type Screen } from '../screen.ts';
 
 export interface GeneticSettings extends Record<string, number> {
   /** Population size N; also the children per generation. */
@@ -38,13 +39,17 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
   protected pending = new Map<string, ChildMeta>();
   protected readonly sizes: number[];
 
-  constructor(protected readonly problem: Problem, protected readonly opts: S, protected readonly seed: number) {
+  /** Optional first evaluation level (docs/search.md §9): children are proposed `oversample` x and screened. */
+  protected readonly screen?: Screen;
+
+  constructor(protected readonly problem: Problem, protected readonly opts: S, protected readonly seed: number, screen?: Screen) {
     this.sizes = problem.decisions.map((d) => d.size);
+    this.screen = screen;
   }
 
   get generation(): number { return this.gen; }
   nextBatchSize(): number { return this.opts.populationSize; }
-  settings(): Record<string, unknown> { return { ...this.opts }; }
+  settings(): Record<string, unknown> { return this.screen ? { ...this.opts, screen: this.screen.settings() } : { ...this.opts }; }
 
   /** Mutates `genome` in place; returns the changed genes. */
   protected abstract mutate(genome: Genome, rng: Rng): void;
@@ -55,17 +60,20 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
 
   ask(n: number, ctx: AskContext): Genome[] {
     const root = new Rng(this.seed);
-    const batch = new BatchBuilder<ChildMeta>(n, ctx);
     this.pending.clear();
     if (this.gen === 0 || this.population.length === 0) {
+      const initial = new BatchBuilder<ChildMeta>(n, ctx);
       const rng = root.fork('initial', this.gen);
-      batch.fillRandom(this.sizes, rng);
+      initial.fillRandom(this.sizes, rng);
       this.counters = { initial: rng.counter };
-      return batch.genomes;
+      return initial.genomes;
     }
+    const screening = this.screen !== undefined && this.gen >= this.screen.warmupGenerations;
+    const proposed = screening ? n * this.screen!.oversample : n;
+    const batch = new BatchBuilder<ChildMeta>(proposed, ctx);
     const rng = root.fork('offspring', this.gen);
     const better = (i: number, j: number): boolean => this.rank[i] < this.rank[j] || (this.rank[i] === this.rank[j] && this.crowding[i] > this.crowding[j]);
-    for (let t = 0; !batch.full && t < n * MAX_TRIES_PER_CANDIDATE; t++) {
+    for (let t = 0; !batch.full && t < proposed * MAX_TRIES_PER_CANDIDATE; t++) {
       const a = this.population[tournament(this.population.length, this.opts.tournamentSize, better, rng)];
       let child: Genome = [...a.genome];
       if (this.opts.crossoverProb > 0 && rng.next() < this.opts.crossoverProb) {
@@ -78,9 +86,20 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
     }
     const fallback = root.fork('fallback', this.gen);
     batch.fillRandom(this.sizes, fallback);
-    batch.genomes.forEach((g, i) => { const m = batch.meta[i]; if (m) this.pending.set(g.join(','), m); });
     this.counters = { offspring: rng.counter, fallback: fallback.counter };
-    return batch.genomes;
+    let keep = batch.genomes.map((_, i) => i);
+    if (screening && batch.genomes.length > n) {
+      const pick = root.fork('screen', this.gen);
+      keep = selectByPrediction(this.screen!.predict(batch.genomes), this.population, n, this.screen!.randomShare, pick);
+      this.counters.screen = pick.counter;
+    }
+    for (const i of keep) { const m = batch.meta[i]; if (m) this.pending.set(batch.genomes[i].join(','), m); }
+    return keep.map((i) => batch.genomes[i]);
+  }
+
+  /** The screen learns from the generation just told (every label from the real simulators). */
+  async learn(evaluated: Evaluated[]): Promise<void> {
+    if (this.screen) await this.screen.learn(evaluated);
   }
 
   tell(evaluated: Evaluated[]): void {
@@ -106,7 +125,8 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
   }
 
   state(): AlgorithmState {
-    return { name: this.name, generation: this.gen, rng: { seed: this.seed, counters: { ...this.counters } }, population: this.population.map(memberOf), ...this.extraState() };
+    const screen = this.screen ? { screen: this.screen.state() } : {};
+    return { name: this.name, generation: this.gen, rng: { seed: this.seed, counters: { ...this.counters } }, population: this.population.map(memberOf), ...this.extraState(), ...screen };
   }
 
   restore(state: AlgorithmState): void {
@@ -115,5 +135,6 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
     this.population = state.population.map(memberOf);
     this.recomputeRanks();
     this.restoreExtra(state);
+    if (this.screen && state.screen !== undefined) this.screen.restore(state.screen);
   }
 }

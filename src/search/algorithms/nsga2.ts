@@ -7,6 +7,7 @@ import type { Rng } from '../../util/rng.ts';
 import { resampleGene } from '../operators.ts';
 import { resolveOptions } from '../options.ts';
 import type { Genome, Problem } from '../problem.ts';
+import type { Screen } from '../screen.ts';
 import { GeneticAlgorithm, type GeneticSettings } from './genetic.ts';
 
 export interface Nsga2Settings extends GeneticSettings {
@@ -18,11 +19,11 @@ export const NSGA2_DEFAULTS: Nsga2Settings = { populationSize: 100, tournamentSi
 
 export class Nsga2 extends GeneticAlgorithm<Nsga2Settings> {
   readonly name = 'nsga2';
-  constructor(problem: Problem, seed: number, options?: Partial<Nsga2Settings>) {
+  constructor(problem: Problem, seed: number, options?: Partial<Nsga2Settings>, screen?: Screen) {
     super(problem, resolveOptions('nsga2', options, NSGA2_DEFAULTS, {
       populationSize: { min: 2, max: 1e6, integer: true }, tournamentSize: { min: 1, max: 1e6, integer: true },
       crossoverProb: { min: 0, max: 1 }, mutationProb: { min: 0, max: 1 },
-    }), seed);
+    }), seed, screen);
   }
 
   protected mutate(genome: Genome, rng: Rng): void {
