@@ -37,7 +37,8 @@ metrics), front.csv and summary.json.
   --space <name|file>     mnist (default), gibbon-cifar, or a space JSON file (docs/space.md)
   --dataset <spec>        mnist (default), idx:<dir>, cifar10:<dir>, cifar100:<dir>
   --algorithm <name>      esapp (default), nsga2, evolution, random
-  --objectives <list>     comma-separated, from ${METRIC_NAMES.join(', ')} (default accuracy,edp,area)
+  --objectives <list>     comma-separated, from ${METRIC_NAMES.join(', ')} (default accuracy,edp,area);
+                          --objective <name> is the same with one (e.g. --objective edp --min-accuracy 0.97)
   --min-accuracy <x>      constraint: validation accuracy (fraction) at least x
   --max-<metric> <x>      constraint: --max-energy (uJ), --max-latency (ms), --max-area (mm2),
                           --max-edp (mJ*ms), --max-power (W) at most x
@@ -50,6 +51,11 @@ metrics), front.csv and summary.json.
   --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
   --workers <n>           simulator threads (default: one per core)
   --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
+  --saf-hrs-pct <p>       accuracy under non-idealities (docs/functional.md §5), over the space's own:
+  --saf-lrs-pct <p>       cells stuck at HRS / at LRS (percent), resistance variation sigma (percent of R);
+  --variation-pct <p>     each in 0..100
+  --trials <n>            chip instances per accuracy evaluation (default 1); metrics hold the mean as
+                          accuracy and the population std as accuracy_std
   --out <dir>             run directory (default runs/search-<space>-s<seed>); an existing run is
                           refused unless --resume
   --resume                continue the run in --out (same options; a finished run just rewrites its results)
@@ -108,6 +114,8 @@ interface Parsed {
   seed: number;
   workers: number;
   limit: number;
+  nonideal: { safHrsPct?: number; safLrsPct?: number; variationSigmaPctOfR?: number };
+  trials: number;
   out?: string;
   resume: boolean;
   supernet?: string;
@@ -120,7 +128,8 @@ function parse(argv: string[]): Parsed | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
-      space: { type: 'string' }, dataset: { type: 'string' }, algorithm: { type: 'string' }, objectives: { type: 'string' },
+      space: { type: 'string' }, dataset: { type: 'string' }, algorithm: { type: 'string' }, objectives: { type: 'string' }, objective: { type: 'string' },
+      'saf-hrs-pct': { type: 'string' }, 'saf-lrs-pct': { type: 'string' }, 'variation-pct': { type: 'string' }, trials: { type: 'string' },
       'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
       seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
@@ -135,8 +144,10 @@ function parse(argv: string[]): Parsed | 'help' {
   if (!(ALGORITHM_NAMES as readonly string[]).includes(algorithm)) {
     throw new GibbonError('E_OPTION', `--algorithm: got ${JSON.stringify(algorithm)}; allowed: ${ALGORITHM_NAMES.join(', ')}`);
   }
+  if (str('objective') !== undefined && str('objectives') !== undefined) throw new GibbonError('E_OPTION', '--objective: got both --objective and --objectives; allowed: one of them');
+  if (str('objective')?.includes(',')) throw new GibbonError('E_OPTION', `--objective: got ${JSON.stringify(str('objective'))}; allowed: one of ${METRIC_NAMES.join(', ')} (several: --objectives)`);
   const objectives: MetricName[] = [];
-  for (const o of (str('objectives') ?? DEFAULT_SEARCH.objectives).split(',').map((s) => s.trim())) {
+  for (const o of (str('objective') ?? str('objectives') ?? DEFAULT_SEARCH.objectives).split(',').map((s) => s.trim())) {
     if (!(METRIC_NAMES as readonly string[]).includes(o)) throw new GibbonError('E_OPTION', `--objectives: got ${JSON.stringify(o)}; allowed: ${METRIC_NAMES.join(', ')} (comma-separated)`);
     if (objectives.includes(o as MetricName)) throw new GibbonError('E_OPTION', `--objectives: got ${JSON.stringify(o)} twice; allowed: each objective once`);
     objectives.push(o as MetricName);
@@ -159,6 +170,9 @@ function parse(argv: string[]): Parsed | 'help' {
     seed: num(str('seed'), 'seed', DEFAULT_SEARCH.seed, 0, 0xffffffff),
     workers: num(str('workers'), 'workers', availableParallelism(), 1, 256),
     limit: num(str('limit'), 'limit', DEFAULT_SEARCH.limit, 1, 1 << 30),
+    nonideal: Object.fromEntries(([['saf-hrs-pct', 'safHrsPct'], ['saf-lrs-pct', 'safLrsPct'], ['variation-pct', 'variationSigmaPctOfR']] as const)
+      .filter(([flag]) => str(flag) !== undefined).map(([flag, key]) => [key, num(str(flag), flag, 0, 0, 100, false)])),
+    trials: num(str('trials'), 'trials', 1, 1, 1000),
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: num(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
     testAccuracy: v['test-accuracy'] === true,
@@ -224,13 +238,13 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     supernetDir = cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs);
   }
   const out = p.out ?? join('runs', `search-${space.name}-s${p.seed}`);
-  const cli = { format: 'gibbon-search-cli', version: 1, space: space.name, dataset: p.dataset, supernet: supernetDir, split: 'validation', limit: p.limit };
+  const cli = { format: 'gibbon-search-cli', version: 1, space: space.name, dataset: p.dataset, supernet: supernetDir, split: 'validation', limit: p.limit, nonideal: p.nonideal, trials: p.trials };
   const cliPath = join(out, CLI_FILE);
   if (existsSync(join(out, RUN_FILES.config))) {
     if (!p.resume) throw new GibbonError('E_OPTION', `--out: got ${JSON.stringify(out)}, a directory that already holds a run; allowed: a new directory, or --resume to continue it`);
     const old = readRunJson<typeof cli>(cliPath);
     if (old && JSON.stringify(old) !== JSON.stringify(cli)) {
-      throw new GibbonError('E_OPTION', `--resume: ${cliPath}: got a run with other settings (${JSON.stringify(old)}); allowed: the same --space, --dataset, --supernet and --limit`);
+      throw new GibbonError('E_OPTION', `--resume: ${cliPath}: got a run with other settings (${JSON.stringify(old)}); allowed: the same --space, --dataset, --supernet, --limit, non-idealities and --trials`);
     }
   } else if (p.resume) {
     throw new GibbonError('E_OPTION', `--resume: got ${JSON.stringify(out)}, which holds no run; allowed: a run directory (drop --resume to start one)`);
@@ -254,7 +268,8 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints };
     const options: Record<string, number> = p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population };
     const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, chunkSize: CHUNK_SIZE, hypervolume: await defaultHypervolumeSpec(space, p.objectives, pool) };
-    const evaluator = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', limit: p.limit });
+    const accuracyOptions = { limit: p.limit, trials: p.trials, nonideal: Object.keys(p.nonideal).length > 0 ? p.nonideal : undefined };
+    const evaluator = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', ...accuracyOptions });
 
     // Progress: counts this session's evaluations, keeps the best value per objective and the hypervolume
     // of the feasible designs that fit the chip (journaled ones included on resume), ETA from this session's rate.
@@ -311,7 +326,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     // front.json: the designs as readable candidates with their metrics (rewrites study.ts's points form).
     let testAccuracy: (number | null)[] = result.front.map(() => null);
     if (p.testAccuracy && result.front.length > 0) {
-      const testEval = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'test', limit: p.limit });
+      const testEval = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'test', ...accuracyOptions });
       testAccuracy = (await testEval.evaluate(result.front.map((e) => e.genome))).map((m) => m.accuracy);
     }
     const designs = result.front.map((e, i) => {
@@ -325,7 +340,9 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       `search ${space.name} | ${p.algorithm} seed ${p.seed} | ${summary.evaluations} evaluations (${fresh} new) in ${summary.generations} generations | ` +
         `${summary.feasible} feasible | front ${summary.frontSize} design(s)${hv === null ? '' : ` | hypervolume ${hv.toFixed(4)}`}` +
         (summary.stoppedBy === 'time' ? ` | stopped by --time ${p.timeS} s (--resume continues)` : ''),
-      `supernet ${supernetDir} (${state.epoch} epochs) | accuracy on ${p.limit} validation images per evaluation` + (p.testAccuracy ? ', front also on the test split' : ''),
+      `supernet ${supernetDir} (${state.epoch} epochs) | accuracy on ${p.limit} validation images per evaluation` +
+        (Object.keys(p.nonideal).length > 0 ? `, non-idealities ${JSON.stringify(p.nonideal)}` : '') + (p.trials > 1 ? `, mean of ${p.trials} chip instances` : '') +
+        (p.testAccuracy ? ', front also on the test split' : ''),
       `results: ${join(out, RUN_FILES.frontJson)}, ${join(out, RUN_FILES.frontCsv)}, ${join(out, RUN_FILES.summary)} (journal ${join(out, RUN_FILES.journal)})`,
     ].join('\n'));
     return { out, evaluations: summary.evaluations, newEvaluations: fresh, frontSize: summary.frontSize, hypervolume: hv };

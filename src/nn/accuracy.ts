@@ -50,6 +50,8 @@ export interface AccuracyResult {
   float: number;
   quantized: number;
   pim: number;
+  /** Population standard deviation of the PIM accuracy over the trials (0 with one trial). */
+  pimStd: number;
   pimLoss: number;
   images: number;
   model: PimModel;
@@ -76,5 +78,5 @@ export async function evaluateAccuracy(candidate: Candidate, sn: Supernet, split
     runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 }),
   ]);
   const quantized = q.accuracyMean!, pim = p.accuracyMean!;
-  return { float, quantized, pim, pimLoss: quantized - pim, images: n, model };
+  return { float, quantized, pim, pimStd: p.accuracyStd ?? 0, pimLoss: quantized - pim, images: n, model };
 }

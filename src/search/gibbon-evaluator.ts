@@ -10,7 +10,7 @@
 //
 // Metrics of one candidate (the search core reads the objective names; the unit-suffixed names are the
 // same numbers, spelled as src/report/hw-json.ts spells them, for the journal):
-//   accuracy = pim (fraction),  float, quantized, pimLoss
+//   accuracy = pim (fraction; the mean over trials),  accuracy_std (trials > 1 only), float, quantized, pimLoss
 //   energy   = energy_uJ        latency = latency_ms        area = area_mm2
 //   edp      = edp_mJms (energy_mJ * latency_ms)            power = power_W
 //   fits     = 1 (the network maps onto the chip) or 0
@@ -58,6 +58,11 @@ export interface GibbonEvaluatorOptions {
   calibrationBatches?: number;
   seed?: number;
   trials?: number;
+  /**
+   * Device non-idealities of the accuracy evaluation, over the space's own (docs/functional.md §5). With
+   * trials > 1 the metrics also hold accuracy_std (population std over the chip instances).
+   */
+  nonideal?: Partial<ArchConfig['nonideal']>;
   /**
    * Accuracy evaluations in flight (default 2). The next candidate's tfjs work (batch-norm recalibration,
    * float accuracy, export) runs on this thread while the pool simulates the previous one; each result is
@@ -149,13 +154,15 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
       });
       const hw = await simulate(jobs);
       const accuracyOf = (i: number) => evaluateAccuracy(candidates[i], supernet, split, {
-        executor, calibration: dataset.train, limit, arch: archs[i],
+        executor, calibration: dataset.train, limit, arch: options.nonideal ? { ...archs[i], nonideal: { ...archs[i].nonideal, ...options.nonideal } } : archs[i],
         bnBatches: options.bnBatches, calibrationBatches: options.calibrationBatches, seed: options.seed, trials: options.trials,
       });
       const accuracy = await inWindow(candidates.map((_, i) => i).filter((i) => hw[i] !== undefined), concurrency, accuracyOf);
       const out: Metrics[] = hw.map((s, i) => {
         if (s === undefined) return infeasibleMetrics(penalty);
-        return { ...accuracyMetrics(accuracy.get(i)!), ...hardwareMetrics(s), fits: 1 };
+        const r = accuracy.get(i)!;
+        const std: Metrics = (options.trials ?? 1) > 1 ? { accuracy_std: r.pimStd } : {};
+        return { ...accuracyMetrics(r), ...std, ...hardwareMetrics(s), fits: 1 };
       });
       evaluations += candidates.length;
       return out;

@@ -109,6 +109,23 @@ test('a candidate that does not fit the chip gets worst-case metrics; the rest o
   assert.throws(() => createGibbonEvaluator({ supernet: sn, pool, dataset: ds, infeasiblePenalty: Infinity }), /infeasiblePenalty/);
 });
 
+test('non-idealities and trials: accuracy == evaluateAccuracy on the arch with them; accuracy_std only with trials > 1', async () => {
+  const c = { ...smallestCandidate(space), hardware: hwOf(8) };
+  const nonideal = { safLrsPct: 10, variationSigmaPctOfR: 5 };
+  const ev = createGibbonEvaluator({ space, supernet: sn, pool, dataset: ds, ...ACC, nonideal, trials: 3 });
+  const [m] = await ev.evaluate([space.encode(c)]);
+  const base = toArch(space, c);
+  const arch = { ...base, nonideal: { ...base.nonideal, ...nonideal } };
+  const r = await evaluateAccuracy(c, sn, ds.validation, { executor: exec, calibration: ds.train, arch, trials: 3, ...ACC });
+  assert.is(m.accuracy, r.pim);
+  assert.is(m.accuracy_std, r.pimStd);
+  assert.is(m.quantized, r.quantized);
+  // the hardware figures ignore device non-idealities
+  const ideal = await createGibbonEvaluator({ space, supernet: sn, pool, dataset: ds, ...ACC }).evaluate([space.encode(c)]);
+  for (const k of HW_KEYS) assert.is(m[k], ideal[0][k]);
+  assert.is(ideal[0].accuracy_std, undefined);
+});
+
 test('runSearch end to end: nsga2, population 4, budget 8, accuracy vs energy', async () => {
   const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: ['accuracy', 'energy'], constraints: [] };
   const ev = createGibbonEvaluator({ space, supernet: sn, pool, dataset: ds, split: 'validation', model: 'gibbon', limit: 20, bnBatches: 1, calibrationBatches: 1 });

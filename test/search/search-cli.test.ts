@@ -103,6 +103,10 @@ test('parseDuration: seconds from 90s, 10m, 1h30m, 1.5h, 45', () => {
 });
 
 test('bad options: exact messages', async () => {
+  await rejects(['--objective', 'edp,area'], '--objective: got "edp,area"; allowed: one of accuracy, energy, latency, area, edp, power (several: --objectives)');
+  await rejects(['--objective', 'edp', '--objectives', 'accuracy,edp'], '--objective: got both --objective and --objectives; allowed: one of them');
+  await rejects(['--saf-hrs-pct', '200'], '--saf-hrs-pct: got "200"; allowed: a number in 0..100');
+  await rejects(['--trials', '0'], '--trials: got "0"; allowed: an integer in 1..1000');
   await rejects(['--time', '10 minutes'], '--time: got "10 minutes"; allowed: a duration > 0 such as 90s, 10m, 1h30m (a number alone: seconds)');
   await rejects(['--time', '0'], '--time: got "0"; allowed: a duration > 0 such as 90s, 10m, 1h30m (a number alone: seconds)');
   await rejects(['--algorithm', 'foo'], '--algorithm: got "foo"; allowed: esapp, nsga2, evolution, random');
