@@ -7,6 +7,7 @@ import { runPimCommand, PIM_HELP } from './pim.ts';
 import { runSupernetCommand, SUPERNET_HELP } from './supernet.ts';
 import { runAccuracyCommand, ACCURACY_HELP } from './accuracy.ts';
 import { runSearchCommand, SEARCH_HELP } from './search.ts';
+import { runPredictorCommand, PREDICTOR_HELP } from './predictor.ts';
 import { runReportCommand, REPORT_HELP } from './report.ts';
 
 const HELP = `gibbon <command> [options]
@@ -18,6 +19,7 @@ Commands:
   supernet   train the weight-sharing supernet of a space: gibbon supernet train (gibbon supernet --help)
   accuracy   float, quantized and PIM accuracy of a candidate from a supernet (gibbon accuracy --help)
   search     co-explore networks and PIM hardware of a space: Pareto front of accuracy and cost (gibbon search --help)
+  predictor  train and evaluate the RNN predictor of accuracy loss and hardware cost (gibbon predictor --help)
   report     one self-contained HTML page of a search run: plots, front, per-layer hardware (gibbon report --help)
 
 Run 'gibbon <command> --help' for its options.
@@ -38,10 +40,11 @@ async function main(argv: string[]): Promise<number> {
     case 'supernet': await runSupernetCommand(rest, print); return 0;
     case 'accuracy': await runAccuracyCommand(rest, print); return 0;
     case 'search': await runSearchCommand(rest, print); return 0;
+    case 'predictor': await runPredictorCommand(rest, print); return 0;
     case 'report': await runReportCommand(rest, print); return 0;
     case undefined: case '--help': case '-h': case 'help': print(HELP); return command === undefined ? 2 : 0;
     default:
-      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset, pim, supernet, accuracy, search, report`);
+      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset, pim, supernet, accuracy, search, predictor, report`);
   }
 }
 
@@ -56,7 +59,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`gibbon: ${e.message}\n`);
       process.exitCode = EXIT_CODES[e.code];
     } else if (isArgError(e)) {
-      const helps: Record<string, string> = { dataset: DATASET_HELP, pim: PIM_HELP, supernet: SUPERNET_HELP, accuracy: ACCURACY_HELP, search: SEARCH_HELP, report: REPORT_HELP };
+      const helps: Record<string, string> = { dataset: DATASET_HELP, pim: PIM_HELP, supernet: SUPERNET_HELP, accuracy: ACCURACY_HELP, search: SEARCH_HELP, predictor: PREDICTOR_HELP, report: REPORT_HELP };
       const help = helps[process.argv[2]] ?? SIMULATE_HELP;
       process.stderr.write(`gibbon: ${e.message}\n${help}`);
       process.exitCode = 2;

@@ -1,0 +1,7 @@
+// The RNN predictor (docs/predictor.md), web-standard.
+export * from './types.ts';
+export { createPredictor, predictorFromState, PREDICTOR_DEFAULTS, type Predictor } from './predictor.ts';
+export { tokenLayout, tokenLayers, candidateLayers, layerFeatures, hardwareFeatures, tokenizeBatch, LAYER_FEATURES, LAYER_FEATURE_COUNT, type TokenLayout, type TokenLayer } from './tokens.ts';
+export { sampleDistinct, sampleOfMetrics, hardwareSamples, evaluatorSamples, candidateKey } from './labels.ts';
+export { latePopulation, oneMutationNeighbours, hardwareEvaluator } from './neighbours.ts';
+export { quality, type Quality } from './quality.ts';

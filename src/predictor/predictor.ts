@@ -1,0 +1,259 @@
+// The RNN predictor of a space (docs/predictor.md): createPredictor, fit, predict, state / restore.
+// Deterministic: initial weights from Rng(seed), the batch order of epoch e from Rng(seed).fork('epoch', e)
+// (and fork('epoch-accuracy', e) for the extra batches of accuracy-labelled samples),
+// our own Adam; state() holds all of it, so fit(A) + state + restore + fit(B) equals fit(A + B) bit for bit.
+
+import * as tf from '@tensorflow/tfjs';
+import type { Space } from '../space/space.ts';
+import type { Candidate } from '../space/types.ts';
+import { fieldError } from '../util/errors.ts';
+import { Rng } from '../util/rng.ts';
+import { Adam, forward, initialWeights, lossOf, weightShapes, type WeightName, type Weights } from './model.ts';
+import { decodeFloats, encodeFloats } from './tensor-data.ts';
+import { LAYER_FEATURE_COUNT, tokenLayers, hardwareFeatures, layerFeatures, tokenLayout, type TokenLayout } from './tokens.ts';
+import {
+  TARGETS, type FitOptions, type FitReport, type Prediction, type PredictorOptions, type PredictorSample, type PredictorState,
+  type ResolvedPredictorOptions, type TargetName, type TargetScale, type TensorData,
+} from './types.ts';
+
+/** Defaults (docs/predictor.md §2 has the measurements behind them). */
+export const PREDICTOR_DEFAULTS: Omit<ResolvedPredictorOptions, 'seed'> = {
+  cell: 'gru', tokenSize: 32, hardwareSize: 16, hiddenSize: 32, mlpSize: 64,
+  learningRate: 5e-3, batchSize: 64, rankWeight: 1, weightDecay: 1e-5, accuracyWeight: 0.2,
+};
+
+/** Candidates per forward pass in predict. */
+const PREDICT_BATCH = 1024;
+const SOURCE = 'predictor';
+
+/** Hardware targets are regressed in log space; the accuracy targets as they are. */
+const isLogTarget = (t: TargetName) => t !== 'pimLoss' && t !== 'quantized';
+
+export interface Predictor {
+  readonly space: Space;
+  readonly options: ResolvedPredictorOptions;
+  fit(samples: readonly PredictorSample[], opts: FitOptions): Promise<FitReport>;
+  predict(candidates: readonly Candidate[]): Prediction[];
+  state(): PredictorState;
+  restore(state: PredictorState): void;
+  dispose(): void;
+}
+
+function resolveOptions(o: PredictorOptions): ResolvedPredictorOptions {
+  const r: ResolvedPredictorOptions = { ...PREDICTOR_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as ResolvedPredictorOptions;
+  if (!Number.isInteger(r.seed) || r.seed < 0 || r.seed > 0xffffffff) throw fieldError('E_OPTION', SOURCE, 'seed', r.seed, 'an integer in 0..4294967295');
+  if (r.cell !== 'gru' && r.cell !== 'lstm') throw fieldError('E_OPTION', SOURCE, 'cell', r.cell, '"gru", "lstm"');
+  for (const k of ['tokenSize', 'hardwareSize', 'hiddenSize', 'mlpSize', 'batchSize'] as const) {
+    if (!Number.isInteger(r[k]) || r[k] < 1 || r[k] > 4096) throw fieldError('E_OPTION', SOURCE, k, r[k], 'an integer in 1..4096');
+  }
+  for (const k of ['learningRate', 'rankWeight', 'weightDecay', 'accuracyWeight'] as const) {
+    if (!Number.isFinite(r[k]) || r[k] < 0) throw fieldError('E_OPTION', SOURCE, k, r[k], 'a finite number >= 0');
+  }
+  return r;
+}
+
+/** Tokens of one candidate: its layer count and features, unpadded. */
+interface Tokens { count: number; layers: Float32Array; hardware: Float32Array }
+
+/** Layer tokens by network (the candidate without its hardware): searches revisit networks on other hardware. */
+class TokenCache {
+  readonly #map = new Map<string, { count: number; layers: Float32Array }>();
+  constructor(private readonly space: Space, private readonly limit = 50000) {}
+  layers(c: Candidate): { count: number; layers: Float32Array } {
+    const key = JSON.stringify([c.stem, c.stages, c.head]);
+    let hit = this.#map.get(key);
+    if (hit === undefined) {
+      const ls = tokenLayers(this.space, c);
+      const layers = new Float32Array(ls.length * LAYER_FEATURE_COUNT);
+      ls.forEach((l, t) => layers.set(layerFeatures(l, t, ls.length), t * LAYER_FEATURE_COUNT));
+      hit = { count: ls.length, layers };
+      if (this.#map.size >= this.limit) this.#map.clear();
+      this.#map.set(key, hit);
+    }
+    return hit;
+  }
+}
+
+function tokensOf(cache: TokenCache, layout: TokenLayout, c: Candidate): Tokens {
+  return { ...cache.layers(c), hardware: Float32Array.from(hardwareFeatures(layout, c)) };
+}
+
+/** A batch padded to its own longest sequence (padding never changes a result: masked steps keep the state). */
+function batchTensors(layout: TokenLayout, items: readonly Tokens[]): { tokens: tf.Tensor3D; hardware: tf.Tensor2D } {
+  const T = Math.max(1, ...items.map((t) => t.count)), F = LAYER_FEATURE_COUNT, H = layout.hardwareFeatureCount;
+  const tokens = new Float32Array(items.length * T * F);
+  const hardware = new Float32Array(items.length * H);
+  items.forEach((it, i) => { tokens.set(it.layers, i * T * F); hardware.set(it.hardware, i * H); });
+  return { tokens: tf.tensor3d(tokens, [items.length, T, F]), hardware: tf.tensor2d(hardware, [items.length, H]) };
+}
+
+const transform = (t: TargetName, v: number) => (isLogTarget(t) ? Math.log(v) : v);
+
+function scaleOf(values: number[]): TargetScale {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  return { mean, std: sd > 1e-9 ? sd : 1 };
+}
+
+class RnnPredictor implements Predictor {
+  readonly space: Space;
+  readonly options: ResolvedPredictorOptions;
+  readonly #layout: TokenLayout;
+  readonly #tokens: TokenCache;
+  readonly #weights: Weights = new Map();
+  /** tf variable name -> weight name (variableGrads keys by the former). */
+  readonly #names = new Map<string, WeightName>();
+  #adam: Adam;
+  #scales: Record<TargetName, TargetScale | null> = { pimLoss: null, quantized: null, area_mm2: null, energy_uJ: null, latency_ms: null, power_W: null };
+  #epoch = 0;
+
+  constructor(space: Space, options: PredictorOptions) {
+    this.space = space;
+    this.options = resolveOptions(options);
+    this.#layout = tokenLayout(space);
+    this.#tokens = new TokenCache(space);
+    for (const [name, { shape, values }] of initialWeights(this.options, this.#layout.hardwareFeatureCount)) {
+      const init = tf.tensor(values, shape);
+      const v = tf.variable(init, true);
+      init.dispose();
+      this.#weights.set(name, v);
+      this.#names.set(v.name, name);
+    }
+    this.#adam = new Adam(this.#weights, this.options.learningRate, this.options.weightDecay);
+  }
+
+  async fit(samples: readonly PredictorSample[], opts: FitOptions): Promise<FitReport> {
+    const t0 = performance.now();
+    const { epochs } = opts;
+    if (!Number.isInteger(epochs) || epochs < 0) throw fieldError('E_OPTION', SOURCE, 'epochs', epochs, 'an integer >= 0');
+    const n = samples.length;
+    const tokens = samples.map((s) => tokensOf(this.#tokens, this.#layout, s.candidate));
+    const K = TARGETS.length;
+    // Scales are fixed by the first fit that sees a target labelled (later fits keep them: resumable).
+    for (const t of TARGETS) {
+      if (this.#scales[t] !== null) continue;
+      const vals = samples.map((s) => s.labels[t]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (vals.length >= 2) this.#scales[t] = scaleOf(vals.map((v) => transform(t, v)));
+    }
+    const y = new Float32Array(n * K), mask = new Float32Array(n * K);
+    samples.forEach((s, i) => TARGETS.forEach((t, k) => {
+      const v = s.labels[t], sc = this.#scales[t];
+      if (typeof v !== 'number' || !Number.isFinite(v) || sc === null) return;
+      if (isLogTarget(t) && !(v > 0)) throw fieldError('E_OPTION', SOURCE, `samples[${i}].labels.${t}`, v, 'a number > 0');
+      y[i * K + k] = (transform(t, v) - sc.mean) / sc.std;
+      mask[i * K + k] = 1;
+    }));
+    const pimLossSamples = samples.filter((s) => typeof s.labels.pimLoss === 'number').length;
+    const B = this.options.batchSize;
+    let firstLoss = NaN, lastLoss = NaN;
+    const vars = [...this.#weights.values()];
+    const targetWeights = tf.tensor1d(TARGETS.map((t) => (isLogTarget(t) ? 1 : this.options.accuracyWeight)));
+    // Samples with an accuracy label also get batches of their own each epoch: mixed into thousands of
+    // hardware-only samples they would be ~5 % of a batch, too few pairs for the ranking term.
+    const accuracyLabelled = samples.map((s, i) => (typeof s.labels.pimLoss === 'number' || typeof s.labels.quantized === 'number' ? i : -1)).filter((i) => i >= 0);
+    const extra = accuracyLabelled.length >= 2 && accuracyLabelled.length < n;
+    for (let e = 0; e < epochs; e++) {
+      const root = new Rng(this.options.seed);
+      const order = root.fork('epoch', this.#epoch).shuffle(Array.from({ length: n }, (_, i) => i));
+      const batches: number[][] = [];
+      for (let start = 0; start < n; start += B) batches.push(order.slice(start, start + B));
+      if (extra) {
+        const acc = root.fork('epoch-accuracy', this.#epoch).shuffle([...accuracyLabelled]);
+        for (let start = 0; start < acc.length; start += B) batches.push(acc.slice(start, start + B));
+      }
+      let total = 0, steps = 0;
+      for (const idx of batches) {
+        if (idx.length < 2) continue; // a lone sample has no pairs and a noisy gradient
+        const yb = new Float32Array(idx.length * K), mb = new Float32Array(idx.length * K);
+        idx.forEach((j, r) => { yb.set(y.subarray(j * K, j * K + K), r * K); mb.set(mask.subarray(j * K, j * K + K), r * K); });
+        const x = batchTensors(this.#layout, idx.map((j) => tokens[j]));
+        const yt = tf.tensor2d(yb, [idx.length, K]), mt = tf.tensor2d(mb, [idx.length, K]);
+        const { value, grads } = tf.variableGrads(() => lossOf(forward(this.#weights, this.options, x), yt, mt, this.options.rankWeight, targetWeights), vars);
+        this.#adam.apply(grads, this.#names);
+        total += value.dataSync()[0];
+        steps++;
+        tf.dispose([value, ...Object.values(grads), x.tokens, x.hardware, yt, mt]);
+      }
+      this.#epoch++;
+      const loss = steps > 0 ? total / steps : NaN;
+      if (e === 0) firstLoss = loss;
+      lastLoss = loss;
+      opts.onProgress?.({ epoch: e + 1, epochs, loss });
+      await Promise.resolve();
+    }
+    targetWeights.dispose();
+    return { epochs, samples: n, pimLossSamples, firstLoss, lastLoss, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  predict(candidates: readonly Candidate[]): Prediction[] {
+    // Batches of similar length (sorted by layer count): less padding, same results (padding is exact).
+    const items = candidates.map((c) => tokensOf(this.#tokens, this.#layout, c));
+    const order = items.map((_, i) => i).sort((a, b) => items[a].count - items[b].count || a - b);
+    const out: Prediction[] = new Array(candidates.length);
+    const K = TARGETS.length;
+    for (let start = 0; start < order.length; start += PREDICT_BATCH) {
+      const idx = order.slice(start, start + PREDICT_BATCH);
+      const values = tf.tidy(() => forward(this.#weights, this.options, batchTensors(this.#layout, idx.map((i) => items[i])))).dataSync();
+      idx.forEach((i, r) => {
+        const p = {} as Prediction;
+        TARGETS.forEach((t, k) => {
+          const sc = this.#scales[t] ?? { mean: 0, std: 1 };
+          const v = values[r * K + k] * sc.std + sc.mean;
+          p[t] = isLogTarget(t) ? Math.exp(v) : v;
+        });
+        out[i] = p;
+      });
+    }
+    return out;
+  }
+
+  state(): PredictorState {
+    const enc = (m: Map<WeightName, tf.Variable>) => Object.fromEntries([...m].map(([k, v]) => [k, encodeFloats(v.shape, v.dataSync() as Float32Array)]));
+    return {
+      format: 'gibbon-predictor-state', version: 1, options: { ...this.options }, space: this.space.name,
+      weights: enc(this.#weights), adam: { step: this.#adam.step, m: enc(this.#adam.m), v: enc(this.#adam.v) },
+      scales: structuredClone(this.#scales), epoch: this.#epoch,
+    };
+  }
+
+  restore(state: PredictorState): void {
+    const src = 'predictor state';
+    if (state?.format !== 'gibbon-predictor-state' || state.version !== 1) throw fieldError('E_FILE', src, 'format', state?.format, '"gibbon-predictor-state" (version 1)');
+    if (state.space !== this.space.name) throw fieldError('E_FILE', src, 'space', state.space, JSON.stringify(this.space.name));
+    for (const k of Object.keys(PREDICTOR_DEFAULTS) as (keyof typeof PREDICTOR_DEFAULTS)[]) {
+      if (state.options[k] !== this.options[k]) throw fieldError('E_FILE', src, `options.${k}`, state.options[k], `${JSON.stringify(this.options[k])} (this predictor's; create it with the state's options)`);
+    }
+    const load = (m: Map<WeightName, tf.Variable>, data: Record<string, TensorData>, what: string) => {
+      for (const [name, v] of m) {
+        const d = data[name];
+        if (d === undefined || d.shape.join(',') !== v.shape.join(',')) throw fieldError('E_FILE', src, `${what}.${name}.shape`, d?.shape, `[${v.shape.join(', ')}]`);
+        tf.tidy(() => v.assign(tf.tensor(decodeFloats(d, `${what}.${name}`), v.shape)));
+      }
+    };
+    load(this.#weights, state.weights, 'weights');
+    load(this.#adam.m, state.adam.m, 'adam.m');
+    load(this.#adam.v, state.adam.v, 'adam.v');
+    this.#adam.step = state.adam.step;
+    this.#scales = structuredClone(state.scales);
+    this.#epoch = state.epoch;
+  }
+
+  dispose(): void {
+    for (const v of this.#weights.values()) v.dispose();
+    this.#adam.dispose();
+  }
+}
+
+/** A predictor for the candidates of `space` (options: docs/predictor.md §2). */
+export function createPredictor(space: Space, options: PredictorOptions): Predictor {
+  return new RnnPredictor(space, options);
+}
+
+/** A predictor with the options and state of a saved one. */
+export function predictorFromState(space: Space, state: PredictorState): Predictor {
+  const p = createPredictor(space, state.options);
+  p.restore(state);
+  return p;
+}
+
+export { weightShapes };

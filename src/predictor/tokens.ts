@@ -1,0 +1,131 @@
+// The predictor's view of a candidate (docs/predictor.md §1): the hardware simulator's layer list
+// (toNetworkSpec + resolveNetwork, the FC head, projections, adds and pools included) as a sequence of
+// per-layer feature tokens, padded to the space's longest sequence with a presence flag, plus one
+// feature vector of the hardware knobs. Every feature is a normalized number (log2 of sizes, bits / 10,
+// one-hots); the model's first layer embeds them.
+
+import { resolveNetwork } from '../hw/network.ts';
+import type { LayerType, ResolvedLayer } from '../hw/types.ts';
+import { toNetworkSpec } from '../space/convert.ts';
+import type { Space } from '../space/space.ts';
+import type { Candidate } from '../space/types.ts';
+
+export const LAYER_TYPES: readonly LayerType[] = ['conv', 'fc', 'pool', 'add'];
+/** Kernels with a one-hot (the PIM-relevant 1, 2 and 3); any kernel also enters as log2(kernel) / 4. */
+export const ONE_HOT_KERNELS = [1, 2, 3] as const;
+
+/** Names of the per-layer features, in token order (the last is the presence flag). */
+export const LAYER_FEATURES = [
+  'type.conv', 'type.fc', 'type.pool', 'type.add',
+  'log2InChannels/10', 'log2OutChannels/10', 'log2InSide/6', 'log2OutSide/6',
+  'kernel.1', 'kernel.2', 'kernel.3', 'log2Kernel/4', 'stride/4', 'log2Groups/5',
+  'weightBits/10', 'inputBits/10', 'outputBits/10',
+  'log2Weights/20', 'log2Macs/30', 'position', 'present',
+] as const;
+export const LAYER_FEATURE_COUNT = LAYER_FEATURES.length;
+
+/** How a space's candidates become arrays (fixed per space). */
+export interface TokenLayout {
+  space: string;
+  /** Padded sequence length: the most layers any candidate of the space can have. */
+  maxLayers: number;
+  /** Hardware paths in space order, each with its values (numbers get log2(v) / 10 plus a one-hot; strings a one-hot). */
+  hardware: { path: string; values: readonly (number | string)[] }[];
+  hardwareFeatureCount: number;
+}
+
+export function tokenLayout(space: Space): TokenLayout {
+  const { stages, head } = space.spec;
+  let maxLayers = 1; // stem
+  for (const s of stages) maxLayers += Math.max(...s.blocks) * (s.convsPerBlock + (s.residual ? 2 : 0)); // convs + projection + add
+  maxLayers += (head.pool === 'none' ? 0 : 1) + 1; // pool, fc
+  const hardware = Object.entries(space.spec.hardware).map(([path, values]) => ({ path, values }));
+  const hardwareFeatureCount = hardware.reduce((n, h) => n + h.values.length + (h.values.every((v) => typeof v === 'number') ? 1 : 0), 0);
+  return { space: space.name, maxLayers, hardware, hardwareFeatureCount };
+}
+
+const log2 = Math.log2;
+
+/** The fields of a resolved layer the tokens read. */
+export type TokenLayer = Pick<ResolvedLayer, 'type' | 'inChannels' | 'outChannels' | 'inH' | 'inW' | 'outH' | 'outW' | 'kernel' | 'stride' | 'convGroups' | 'weightBits' | 'inputBits' | 'outputBits'>;
+
+/** The features of one layer at `position` of `count` layers (LAYER_FEATURES order). */
+export function layerFeatures(l: TokenLayer, position: number, count: number): number[] {
+  const weighted = l.type === 'conv' || l.type === 'fc';
+  const weights = weighted ? (l.kernel * l.kernel * l.inChannels * l.outChannels) / l.convGroups : 0;
+  const macs = weights * l.outH * l.outW;
+  return [
+    ...LAYER_TYPES.map((t) => (l.type === t ? 1 : 0)),
+    log2(l.inChannels) / 10, log2(l.outChannels) / 10, log2(Math.max(l.inH, l.inW)) / 6, log2(Math.max(l.outH, l.outW)) / 6,
+    ...ONE_HOT_KERNELS.map((k) => (weighted && l.kernel === k ? 1 : 0)), log2(l.kernel) / 4, l.stride / 4, log2(l.convGroups) / 5,
+    weighted ? l.weightBits / 10 : 0, l.inputBits / 10, l.outputBits / 10,
+    weighted ? log2(weights) / 20 : 0, weighted ? log2(macs) / 30 : 0,
+    count > 1 ? position / (count - 1) : 0, 1,
+  ];
+}
+
+/** The hardware-knob features of a candidate (TokenLayout.hardware order). */
+export function hardwareFeatures(layout: TokenLayout, c: Candidate): number[] {
+  const out: number[] = [];
+  for (const { path, values } of layout.hardware) {
+    const v = c.hardware[path];
+    if (values.every((x) => typeof x === 'number')) out.push(log2(v as number) / 10);
+    for (const x of values) out.push(x === v ? 1 : 0);
+  }
+  return out;
+}
+
+/** The resolved layer list of a candidate, as the hardware simulator sees it (the reference path). */
+export function candidateLayers(space: Space, c: Candidate): ResolvedLayer[] {
+  return resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
+}
+
+/**
+ * The same layers as candidateLayers (test/predictor/tokens.test.ts checks it field by field), derived
+ * from toNetworkSpec without resolveNetwork's checks: the shapes follow from the producers and the
+ * output-side formula floor((side + pads - K) / stride) + 1. Half the cost, which predict needs.
+ */
+export function tokenLayers(space: Space, c: Candidate): TokenLayer[] {
+  const specs = toNetworkSpec(space, c).layers;
+  const out: TokenLayer[] = [];
+  const { input } = space.spec;
+  specs.forEach((l, i) => {
+    const rel = l.inputs?.[0] ?? -1;
+    const from = i + rel >= 0 ? out[i + rel] : undefined;
+    const inC = from ? from.outChannels : input.channels, inH = from ? from.outH : input.height, inW = from ? from.outW : input.width;
+    const bits = { inputBits: l.activationBits!, outputBits: l.outputBits! };
+    if (l.type === 'conv' || l.type === 'pool') {
+      const k = l.kernel!, s = l.stride!, p = l.padding as [number, number, number, number];
+      out.push({
+        type: l.type, inChannels: inC, outChannels: l.type === 'conv' ? l.outChannels! : inC, inH, inW,
+        outH: Math.floor((inH + p[0] + p[2] - k) / s) + 1, outW: Math.floor((inW + p[1] + p[3] - k) / s) + 1,
+        kernel: k, stride: s, convGroups: l.type === 'conv' ? l.convGroups! : 1, weightBits: l.weightBits ?? 9, ...bits,
+      });
+    } else if (l.type === 'fc') {
+      out.push({ type: 'fc', inChannels: l.inFeatures!, outChannels: l.outFeatures!, inH: 1, inW: 1, outH: 1, outW: 1, kernel: 1, stride: 1, convGroups: 1, weightBits: l.weightBits!, ...bits });
+    } else {
+      out.push({ type: 'add', inChannels: inC, outChannels: inC, inH, inW, outH: inH, outW: inW, kernel: 1, stride: 1, convGroups: 1, weightBits: 9, ...bits });
+    }
+  });
+  return out;
+}
+
+/** A batch as arrays: layers [n, maxLayers, LAYER_FEATURE_COUNT] (zero padded), hardware [n, hardwareFeatureCount]. */
+export interface TokenBatch {
+  n: number;
+  layers: Float32Array;
+  hardware: Float32Array;
+}
+
+export function tokenizeBatch(space: Space, layout: TokenLayout, candidates: readonly Candidate[]): TokenBatch {
+  const n = candidates.length, T = layout.maxLayers, F = LAYER_FEATURE_COUNT, H = layout.hardwareFeatureCount;
+  const layers = new Float32Array(n * T * F);
+  const hardware = new Float32Array(n * H);
+  candidates.forEach((c, i) => {
+    const ls = tokenLayers(space, c);
+    if (ls.length > T) throw new Error(`internal: ${ls.length} layers exceed the layout's ${T}`);
+    ls.forEach((l, t) => layers.set(layerFeatures(l, t, ls.length), (i * T + t) * F));
+    hardware.set(hardwareFeatures(layout, c), i * H);
+  });
+  return { n, layers, hardware };
+}

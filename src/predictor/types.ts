@@ -1,0 +1,113 @@
+// Public types of the RNN predictor (docs/predictor.md).
+
+import type { Candidate } from '../space/types.ts';
+
+/** The hardware figures of a design, in the units of the search journal's metrics. */
+export interface HardwareLabels {
+  area_mm2: number;
+  energy_uJ: number;
+  latency_ms: number;
+  power_W: number;
+}
+
+/**
+ * Labels of a sample. The accuracy labels are optional (masked when absent): pimLoss (quantized - PIM
+ * accuracy, a fraction) and quantized (the one-shot quantized accuracy, a fraction).
+ */
+export interface SampleLabels extends HardwareLabels {
+  pimLoss?: number;
+  quantized?: number;
+}
+
+export interface PredictorSample {
+  candidate: Candidate;
+  labels: SampleLabels;
+}
+
+/** A prediction, in natural units. */
+export interface Prediction extends HardwareLabels {
+  pimLoss: number;
+  quantized: number;
+}
+
+/** The predicted targets, in head order. */
+export const TARGETS = ['pimLoss', 'quantized', 'area_mm2', 'energy_uJ', 'latency_ms', 'power_W'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+export type CellKind = 'gru' | 'lstm';
+
+/** Sizes and training settings (docs/predictor.md §2 gives the defaults and why). */
+export interface PredictorOptions {
+  /** Seed of the initial weights and of the batch order. */
+  seed: number;
+  cell?: CellKind;
+  /** Width of the per-layer token embedding. */
+  tokenSize?: number;
+  /** Width of the hardware-knob embedding. */
+  hardwareSize?: number;
+  /** Recurrent state width. */
+  hiddenSize?: number;
+  /** Width of the MLP trunk after the RNN. */
+  mlpSize?: number;
+  learningRate?: number;
+  batchSize?: number;
+  /** Weight of the pairwise ranking term against the regression term. */
+  rankWeight?: number;
+  /** L2 weight decay (on weights, not biases). */
+  weightDecay?: number;
+  /** Weight of each accuracy target (pimLoss, quantized) in the loss; each hardware target weighs 1. */
+  accuracyWeight?: number;
+}
+
+export type ResolvedPredictorOptions = Required<PredictorOptions>;
+
+export interface FitOptions {
+  epochs: number;
+  onProgress?: (p: FitProgress) => void;
+}
+
+export interface FitProgress {
+  epoch: number;
+  epochs: number;
+  /** Mean training loss of the epoch (regression + ranking). */
+  loss: number;
+}
+
+export interface FitReport {
+  epochs: number;
+  samples: number;
+  /** Samples with a pimLoss label. */
+  pimLossSamples: number;
+  /** Mean loss of the first and last epoch of this call. */
+  firstLoss: number;
+  lastLoss: number;
+  seconds: number;
+}
+
+/** One Float32 tensor, as JSON-able data (little-endian float32 bytes, base64). */
+export interface TensorData {
+  shape: number[];
+  base64: string;
+}
+
+/** Target normalization: (value - mean) / std of the transformed target (log for the hardware ones). */
+export interface TargetScale {
+  mean: number;
+  std: number;
+}
+
+/** Everything a predictor needs to resume exactly (docs/predictor.md §5). */
+export interface PredictorState {
+  format: 'gibbon-predictor-state';
+  version: 1;
+  options: ResolvedPredictorOptions;
+  space: string;
+  /** Weights by name (docs/predictor.md §3 layout). */
+  weights: Record<string, TensorData>;
+  /** Adam: step count and first / second moments by weight name. */
+  adam: { step: number; m: Record<string, TensorData>; v: Record<string, TensorData> };
+  /** Normalization per target, fixed by the first fit that saw it (null: not yet). */
+  scales: Record<TargetName, TargetScale | null>;
+  /** Epochs trained so far (the batch-order stream of epoch e is rng.fork('epoch', e)). */
+  epoch: number;
+}
