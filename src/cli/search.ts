@@ -15,6 +15,9 @@ import { GibbonError } from '../util/errors.ts';
 import { ALGORITHM_NAMES } from '../search/registry.ts';
 import { METRIC_NAMES, constraintsOf, decisionsOfSpace, objectivesOf, violationOf, type Constraint, type Evaluator, type Genome, type MetricName, type Metrics, type Problem } from '../search/problem.ts';
 import { createGibbonEvaluator, defaultHypervolumeSpec } from '../search/gibbon-evaluator.ts';
+import { createPredictorScreen, simulatorHardware, PREDICTOR_SCREEN_DEFAULTS } from '../search/predictor-screen.ts';
+import type { Screen } from '../search/screen.ts';
+import { loadSimulatorNode } from '../node/simulator.ts';
 import { runStudy, RUN_FILES, type StudyConfig } from '../run/study.ts';
 import { hypervolume } from '../search/hypervolume.ts';
 import { readJsonFile as readRunJson, writeJsonAtomic } from '../run/checkpoint.ts';
@@ -64,6 +67,12 @@ metrics), front.csv and summary.json.
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
   --test-accuracy         at the end, also measure the front designs on the test split (same --limit)
+  --no-predictor          evaluate every child ESAPP / NSGA-II proposes (default: the RNN predictor
+                          screens them first; docs/search.md §9). random and evolution never use it
+  --predictor-oversample <k>     children proposed per child evaluated (default ${PREDICTOR_SCREEN_DEFAULTS.oversample})
+  --predictor-random-share <x>   share of the evaluated children drawn at random, not by the predictor
+                                 (default ${PREDICTOR_SCREEN_DEFAULTS.randomShare})
+  --predictor-epochs <n>         predictor training epochs after each generation (default ${PREDICTOR_SCREEN_DEFAULTS.epochsPerGeneration})
 `;
 
 function num(raw: string | undefined, name: string, fallback: number, min: number, max: number, integer = true): number {
@@ -121,6 +130,7 @@ interface Parsed {
   supernet?: string;
   supernetEpochs: number;
   testAccuracy: boolean;
+  predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
 }
 
 function parse(argv: string[]): Parsed | 'help' {
@@ -133,7 +143,8 @@ function parse(argv: string[]): Parsed | 'help' {
       'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
       seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
-      'test-accuracy': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'test-accuracy': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
+      'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true, allowPositionals: false,
   });
@@ -176,6 +187,11 @@ function parse(argv: string[]): Parsed | 'help' {
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: num(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
     testAccuracy: v['test-accuracy'] === true,
+    predictor: v['no-predictor'] === true || (algorithm !== 'esapp' && algorithm !== 'nsga2') ? false : {
+      oversample: num(str('predictor-oversample'), 'predictor-oversample', PREDICTOR_SCREEN_DEFAULTS.oversample, 1, 1000),
+      randomShare: num(str('predictor-random-share'), 'predictor-random-share', PREDICTOR_SCREEN_DEFAULTS.randomShare, 0, 1, false),
+      epochsPerGeneration: num(str('predictor-epochs'), 'predictor-epochs', PREDICTOR_SCREEN_DEFAULTS.epochsPerGeneration, 1, 100000),
+    },
   };
 }
 
@@ -264,10 +280,18 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   const sn: Supernet = new Supernet(space, state.initSeed);
   sn.setWeights(state.weights);
   const pool = await createNodePool({ workers: p.workers });
+  let disposePredictor = () => {};
   try {
     const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints };
     const options: Record<string, number> = p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population };
     const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, chunkSize: CHUNK_SIZE, hypervolume: await defaultHypervolumeSpec(space, p.objectives, pool) };
+    let screen: (Screen & { readonly samples: number }) | undefined;
+    if (p.predictor) {
+      const { createPredictor } = await import('../predictor/predictor.ts');
+      const predictor = createPredictor(space, { seed: p.seed });
+      disposePredictor = () => predictor.dispose();
+      screen = createPredictorScreen({ space, problem, predictor, hardware: simulatorHardware(space, await loadSimulatorNode()), ...p.predictor });
+    }
     const accuracyOptions = { limit: p.limit, trials: p.trials, nonideal: Object.keys(p.nonideal).length > 0 ? p.nonideal : undefined };
     const evaluator = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', ...accuracyOptions });
 
@@ -315,6 +339,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     const result = await runStudy(out, config, counting, {
       resume: p.resume,
       shouldStop: deadline === undefined ? undefined : () => performance.now() >= deadline,
+      screen,
       onProgress: (e) => {
         generation = e.generation + 1;
         const text = line(e.evaluations);
@@ -349,6 +374,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   } finally {
     await pool.destroy();
     sn.dispose();
+    disposePredictor();
   }
 }
 

@@ -13,6 +13,7 @@ import { createAlgorithm } from '../search/registry.ts';
 import { hypervolume, type HypervolumeSpec } from '../search/hypervolume.ts';
 import type { Evaluated, Evaluator, Problem } from '../search/problem.ts';
 import { checkProblem } from '../search/problem.ts';
+import type { Screen } from '../search/screen.ts';
 import { runSearch, type Checkpoint, type EvaluationRecord, type Progress, type SearchResult, type SearchStore } from '../search/run-search.ts';
 import { readJsonFile, writeAtomic, writeJsonAtomic } from './checkpoint.ts';
 import { Journal, readJournal } from './journal.ts';
@@ -45,6 +46,8 @@ export interface StudyOptions {
   onProgress?: (p: Progress) => void;
   /** A time budget: see RunSearchOptions.shouldStop. */
   shouldStop?: () => boolean;
+  /** The predictor screen of esapp / nsga2 (docs/search.md §9); its settings go into config.json. */
+  screen?: Screen;
 }
 
 function fileStore(dir: string): SearchStore & { close(): void } {
@@ -60,9 +63,9 @@ function fileStore(dir: string): SearchStore & { close(): void } {
   };
 }
 
-export function resolveStudyConfig(config: StudyConfig): ResolvedStudyConfig {
+export function resolveStudyConfig(config: StudyConfig, screen?: Screen): ResolvedStudyConfig {
   const problem = checkProblem(config.problem);
-  const algorithm = createAlgorithm(config.algorithm, problem, config.seed, config.options);
+  const algorithm = createAlgorithm(config.algorithm, problem, config.seed, config.options, screen);
   const m = problem.objectives.length;
   const ideal = config.hypervolume.ideal ?? new Array<number>(m).fill(0);
   const hv = { ref: config.hypervolume.ref, ideal, nadir: config.hypervolume.nadir ?? ideal.map((v) => v + 1), log: config.hypervolume.log ?? ideal.map(() => false) };
@@ -74,7 +77,7 @@ export function resolveStudyConfig(config: StudyConfig): ResolvedStudyConfig {
 }
 
 export async function runStudy(dir: string, config: StudyConfig, evaluator: Evaluator, opts: StudyOptions = {}): Promise<SearchResult> {
-  const resolved = resolveStudyConfig(config);
+  const resolved = resolveStudyConfig(config, opts.screen);
   const configPath = join(dir, RUN_FILES.config);
   const text = `${JSON.stringify(resolved, null, 2)}\n`;
   if (existsSync(configPath)) {
@@ -87,7 +90,7 @@ export async function runStudy(dir: string, config: StudyConfig, evaluator: Eval
   }
   const store = fileStore(dir);
   try {
-    const algorithm = createAlgorithm(config.algorithm, resolved.problem, config.seed, config.options);
+    const algorithm = createAlgorithm(config.algorithm, resolved.problem, config.seed, config.options, opts.screen);
     const result = await runSearch(algorithm, resolved.problem, evaluator, { budget: config.budget, store, chunkSize: config.chunkSize, onProgress: opts.onProgress, shouldStop: opts.shouldStop });
     writeOutputs(dir, resolved, result);
     return result;

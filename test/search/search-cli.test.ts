@@ -62,6 +62,13 @@ test('a 6-evaluation run: front.json designs (candidate + metrics), journal of 6
   }
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { evaluations: number; hypervolume: number | null };
   assert.is(summary.evaluations, 6);
+  // ESAPP screens its children with the RNN predictor by default: the settings are in config.json, the
+  // predictor's state (weights, training set) in the checkpoint
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { settings: { screen?: { kind: string; oversample: number } } };
+  assert.is(config.settings.screen?.kind, 'rnn-predictor');
+  assert.is(config.settings.screen?.oversample, 8);
+  const checkpoint = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')) as { state: { screen?: { samples: unknown[] } } };
+  assert.is(checkpoint.state.screen?.samples.length, 6);
   assert.ok(summary.hypervolume !== null && Number.isFinite(summary.hypervolume));
   assert.match(printed.join('\n'), join(out, 'front.json'));
   assert.match(progress.join(''), /evals 6\/6 best accuracy .* hv \d\.\d{4} /);
@@ -75,6 +82,15 @@ test('an existing run is refused without --resume; --resume of a finished run ev
   assert.is(r!.evaluations, 6);
   assert.is(readFileSync(join(out, 'journal.jsonl'), 'utf8').trim().split('\n').length, 6);
   assert.is(readFileSync(join(out, 'front.json'), 'utf8'), before);
+});
+
+test('--no-predictor: no screen in the config or the checkpoint', async () => {
+  const plain = join(dir, 'plain');
+  await runSearchCommand(['--supernet', supernetDir, '--limit', '20', '--budget', '4', '--population', '2', '--workers', '2', '--seed', '3', '--out', plain, '--no-predictor'], () => {}, { stream: sink });
+  const config = JSON.parse(readFileSync(join(plain, 'config.json'), 'utf8')) as { settings: Record<string, unknown> };
+  assert.is(config.settings.screen, undefined);
+  const checkpoint = JSON.parse(readFileSync(join(plain, 'checkpoint.json'), 'utf8')) as { state: Record<string, unknown> };
+  assert.is(checkpoint.state.screen, undefined);
 });
 
 test('--time: a run out of time stops with what it has; --resume without --time finishes the budget', async () => {
