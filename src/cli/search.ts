@@ -282,7 +282,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   const pool = await createNodePool({ workers: p.workers });
   let disposePredictor = () => {};
   try {
-    const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints };
+    const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints, canonicalize: (g) => space.encode(space.decode(g)) };
     const options: Record<string, number> = p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population };
     const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, chunkSize: CHUNK_SIZE, hypervolume: await defaultHypervolumeSpec(space, p.objectives, pool) };
     let screen: (Screen & { readonly samples: number }) | undefined;

@@ -9,9 +9,11 @@ import { genomeKey } from './problem.ts';
 /** Tries per wanted candidate before a batch gives up (tiny or exhausted spaces). */
 export const MAX_TRIES_PER_CANDIDATE = 100;
 
-/** What ask() may consult: whether a genome key was evaluated in an earlier generation. */
+/** What ask() may consult: whether a genome key was evaluated in an earlier generation, and the problem's canonical genome. */
 export interface AskContext {
   isSeen(key: string): boolean;
+  /** Problem.canonicalize, when the problem has one. */
+  canonical?(genome: Genome): Genome;
 }
 
 export function randomGenome(sizes: readonly number[], rng: Rng): Genome {
@@ -47,8 +49,9 @@ export class BatchBuilder<M> {
   readonly #keys = new Set<string>();
   constructor(readonly want: number, private readonly ctx: AskContext) {}
   get full(): boolean { return this.genomes.length >= this.want; }
-  /** Adds the genome if it is new; true when added. */
-  offer(genome: Genome, meta?: M): boolean {
+  /** Adds the genome (in canonical form) if it is new; true when added. */
+  offer(raw: Genome, meta?: M): boolean {
+    const genome = this.ctx.canonical ? this.ctx.canonical(raw) : raw;
     const key = genomeKey(genome);
     if (this.full || this.#keys.has(key) || this.ctx.isSeen(key)) return false;
     this.#keys.add(key);

@@ -37,6 +37,13 @@ export interface Problem {
   decisions: SearchDecision[];
   objectives: MetricName[];
   constraints: Constraint[];
+  /**
+   * The one genome of a design (optional): genomes that describe the same design map to one, e.g. a
+   * space's encode(decode(g)), which zeroes the genes of inactive blocks and repairs groups. With it, no
+   * algorithm spends an evaluation on a design it already has under another genome, and ESAPP's priority
+   * sees only the decisions a child really changed. Must be idempotent. Not part of the run config.
+   */
+  canonicalize?: (genome: Genome) => Genome;
 }
 
 const SOURCE = 'search';

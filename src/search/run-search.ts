@@ -104,7 +104,7 @@ export async function runSearch(algorithm: Algorithm, problem: Problem, evaluato
     const before = evaluated.filter((e) => e.generation < g).length;
     const remaining = budget - before;
     if (remaining <= 0) return finish(evaluated, g, true, 'budget');
-    const ctx = { isSeen: (key: string) => { const e = byKey.get(key); return e !== undefined && e.generation < g; } };
+    const ctx = { isSeen: (key: string) => { const e = byKey.get(key); return e !== undefined && e.generation < g; }, canonical: problem.canonicalize };
     const genomes = algorithm.ask(Math.min(algorithm.nextBatchSize(), remaining), ctx);
     if (genomes.length === 0) return finish(evaluated, g, true, 'exhausted');
     const todo = genomes.filter((x) => !byKey.has(genomeKey(x)));

@@ -112,4 +112,16 @@ test('options are checked with the standard message', () => {
   assert.throws(() => createAlgorithm('cmaes', problem, 1), /search: algorithm: got "cmaes"; allowed: esapp, nsga2, evolution, random/);
 });
 
+test('a canonicalizing problem: every algorithm evaluates canonical genomes only, each design once', async () => {
+  // gene 1 is "inactive" while gene 8 (a 2-valued decision) is 0: the canonical form zeroes it then
+  const canonicalize = (g: number[]) => (g[8] === 0 && g[1] !== 0 ? g.map((v, i) => (i === 1 ? 0 : v)) : g);
+  const canon = { ...problem, canonicalize };
+  for (const name of ALGORITHM_NAMES) {
+    const r = await runSearch(createAlgorithm(name, canon, 2, optsFor(name)), canon, syntheticEvaluator(), { budget: 120 });
+    assert.is(r.evaluated.length, 120, name);
+    for (const e of r.evaluated) assert.equal(e.genome, canonicalize(e.genome), `${name}: ${e.genome}`);
+    assert.is(new Set(r.evaluated.map((e) => e.key)).size, 120, name);
+  }
+});
+
 test.run();

@@ -81,6 +81,7 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
         child = uniformCrossover(a.genome, b.genome, rng);
       }
       this.mutate(child, rng);
+      if (ctx.canonical) child = ctx.canonical(child);
       const changed = child.flatMap((v, d) => (v !== a.genome[d] ? [d] : []));
       batch.offer(child, { parentF: [...a.F], parentCv: a.cv, changed });
     }
