@@ -8,8 +8,14 @@
 // ablation, and whether the fronts show the paper's insights (2x2 vs 3x3 kernels on EDP and area; 8- vs
 // 10-bit ADC accuracy). Last line: one JSON summary. Asserts nothing.
 //
-// Run: npm run bench:search [-- --budget 100 --step 10 --seeds 5 --population 10 --limit 100 --workers 2]
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+// With the predictor (issue 6): `esapp-predictor` is ESAPP with the RNN predictor screen (docs/search.md
+// §9), a fresh predictor per run (seed = the run's seed). Against plain ESAPP, with the target fixed at 95%
+// of plain ESAPP's median final hypervolume: the accuracy evaluations each needs to reach it (the
+// predictor's training labels are those evaluations) and the wall time (evaluations x the measured seconds
+// per evaluation, plus the predictor's own measured time).
+//
+// Run: npm run bench:search [-- --budget 100 --step 5 --seeds 5 --population 10 --limit 100 --workers 2]
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/node/dataset-files.ts';
@@ -26,7 +32,11 @@ import { createAlgorithm } from '../src/search/registry.ts';
 import { runSearch } from '../src/search/run-search.ts';
 import { hypervolume, type HypervolumeSpec } from '../src/search/hypervolume.ts';
 import { paretoFront } from '../src/search/pareto.ts';
-import { makeEvaluated } from '../src/search/problem.ts';
+import { makeEvaluated, type Evaluator } from '../src/search/problem.ts';
+import { createPredictorScreen, simulatorHardware } from '../src/search/predictor-screen.ts';
+import type { Screen } from '../src/search/screen.ts';
+import { createPredictor } from '../src/predictor/predictor.ts';
+import { loadSimulatorNode } from '../src/node/simulator.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -39,8 +49,9 @@ const BUDGET = Number(a.budget), STEP = Number(a.step), SEEDS = Number(a.seeds),
 const EPOCHS = Number(a['supernet-epochs']);
 
 /** The algorithms compared, with their settings at this budget (standard settings otherwise). */
-const ALGORITHMS: Record<string, { algorithm: string; options: Record<string, number> }> = {
+const ALGORITHMS: Record<string, { algorithm: string; options: Record<string, number>; predictor?: boolean }> = {
   esapp: { algorithm: 'esapp', options: { populationSize: POP } },
+  'esapp-predictor': { algorithm: 'esapp', options: { populationSize: POP }, predictor: true },
   'esapp-uniform': { algorithm: 'esapp', options: { populationSize: POP, wIntensity: 0, wEntropy: 0, subspaceFrac: 1 } },
   nsga2: { algorithm: 'nsga2', options: { populationSize: POP } },
   evolution: { algorithm: 'evolution', options: { populationSize: POP, sampleSize: Math.max(2, Math.round(POP / 4)), batchSize: POP } },
@@ -58,7 +69,7 @@ sn.setWeights(state.weights);
 const dataset = await loadDataset('mnist');
 const pool = await createNodePool({ workers: Number(a.workers) });
 
-const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: ['accuracy', 'edp'], constraints: [] };
+const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: ['accuracy', 'edp'], constraints: [], canonicalize: (g) => space.encode(space.decode(g)) };
 const hvSpec: HypervolumeSpec = await defaultHypervolumeSpec(space, problem.objectives, pool);
 
 // The shared cache, persisted line by line (a torn last line is skipped).
@@ -72,8 +83,44 @@ if (existsSync(cachePath)) {
   }
 }
 const cachedAtStart = cache.size;
-const real = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', limit: LIMIT });
-const evaluator = cachedEvaluator(real, cache, (genome, metrics) => appendFileSync(cachePath, `${JSON.stringify({ genome, metrics })}\n`));
+const gibbon = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', limit: LIMIT });
+/** Seconds per evaluation of the last real batch (recorded with each new cache entry). */
+let secondsPerEval = NaN;
+const real: Evaluator = {
+  async evaluate(genomes) {
+    const t = performance.now();
+    const out = await gibbon.evaluate(genomes);
+    secondsPerEval = (performance.now() - t) / 1000 / genomes.length;
+    return out;
+  },
+};
+const evalSeconds: number[] = [];
+const evaluator = cachedEvaluator(real, cache, (genome, metrics) => {
+  evalSeconds.push(secondsPerEval);
+  appendFileSync(cachePath, `${JSON.stringify({ genome, metrics, seconds: Number(secondsPerEval.toFixed(4)) })}\n`);
+});
+if (existsSync(cachePath)) {
+  for (const line of readFileSync(cachePath, 'utf8').split('\n')) {
+    try { const r = JSON.parse(line) as { seconds?: number }; if (typeof r.seconds === 'number') evalSeconds.push(r.seconds); } catch { /* torn */ }
+  }
+}
+const sim = await loadSimulatorNode();
+/** Wall seconds spent in the predictor (training + screening) per predictor run. */
+const predictorSeconds: Record<string, number[]> = {};
+
+function timedScreen(name: string, seed: number): Screen {
+  const predictor = createPredictor(space, { seed });
+  const inner = createPredictorScreen({ space, problem, predictor, hardware: simulatorHardware(space, sim) });
+  const spent = (predictorSeconds[name] ??= []);
+  spent[seed - 1] = 0;
+  const time = <T>(f: () => T): T => { const t = performance.now(); try { return f(); } finally { spent[seed - 1] += (performance.now() - t) / 1000; } };
+  return {
+    oversample: inner.oversample, randomShare: inner.randomShare, warmupGenerations: inner.warmupGenerations,
+    predict: (g) => time(() => inner.predict(g)),
+    async learn(e) { const t = performance.now(); await inner.learn(e); spent[seed - 1] += (performance.now() - t) / 1000; },
+    settings: () => inner.settings(), state: () => inner.state(), restore: (st) => inner.restore(st),
+  };
+}
 
 /** Hypervolume of the first k evaluations (those that fit the chip), at every multiple of STEP. */
 function hvCurve(metrics: Metrics[]): number[] {
@@ -93,11 +140,70 @@ const start = performance.now();
 const runs = SEEDS * NAMES.length;
 let done = 0;
 
+/** The comparison over the seeds done so far (text lines via log; also written after each seed). */
+function summarize(log: (s: string) => void) {
+  // ===== Hypervolume per budget step =====
+  const med: Record<string, number[]> = Object.fromEntries(NAMES.map((n) => [n, steps.map((_, i) => median(curves[n].map((c) => c[i])))]));
+  log(`\nsearch quality on mnist (accuracy on ${LIMIT} validation images, EDP), population ${POP}, ${SEEDS} seeds; supernet ${supernetDir} (${state.epoch} epochs)`);
+  log(`hypervolume: normalized (accuracy: 1-acc in [0,1]; EDP: log scale, [${hvSpec.ideal![1]}, ${hvSpec.nadir![1]}] mJ*ms -> [0,1]), reference ${hvSpec.ref.join(', ')}\n`);
+  log(['evals', ...NAMES].map((s, i) => (i === 0 ? s.padStart(5) : s.padStart(16))).join(''));
+  steps.forEach((s, i) => log([String(s).padStart(5), ...NAMES.map((n) => med[n][i].toFixed(4).padStart(16))].join('')));
+
+  /** Evaluations a run needs to reach `target` (first step at or above), or Infinity. */
+  const evalsTo = (curve: number[], target: number) => { const i = curve.findIndex((h) => h >= target - 1e-12); return i < 0 ? Infinity : steps[i]; };
+  const finals = Object.fromEntries(NAMES.map((n) => [n, med[n][steps.length - 1]]));
+  const best = Math.max(...Object.values(finals));
+  const target95 = 0.95 * best;
+  const fmtEvals = (xs: number[]) => { const m = median(xs); return Number.isFinite(m) ? String(m) : `>${BUDGET}`; };
+  log(`\nevaluations to reach 95% of the best final median hypervolume (${target95.toFixed(4)}), median over seeds [per seed]:`);
+  const to95: Record<string, number> = {};
+  for (const n of NAMES) {
+    const per = curves[n].map((c) => evalsTo(c, target95));
+    to95[n] = median(per);
+    log(`  ${n.padEnd(14)} ${fmtEvals(per).padStart(5)}  [${per.map((x) => (Number.isFinite(x) ? x : '-')).join(' ')}]`);
+  }
+  let esappVsNsga2: { target: number; esappEvals: number; nsga2Evals: number; ratio: number } | undefined;
+  if (curves.esapp && curves.nsga2) {
+    const target = finals.nsga2;
+    const e = evalsTo(med.esapp, target);
+    esappVsNsga2 = { target, esappEvals: e, nsga2Evals: evalsTo(med.nsga2, target), ratio: e / BUDGET };
+    log(`\nESAPP (median curve) reaches NSGA-II's final median hypervolume ${target.toFixed(4)} after ${Number.isFinite(e) ? e : `>${BUDGET}`} evaluations ` +
+      `(${Number.isFinite(e) ? (e / BUDGET).toFixed(2) : '-'} of NSGA-II's ${BUDGET}; target <= 0.33)`);
+  }
+  if (curves.esapp && curves['esapp-uniform']) {
+    const wins = curves.esapp.filter((c, s) => c[c.length - 1] > curves['esapp-uniform'][s][c.length - 1]).length;
+    const ties = curves.esapp.filter((c, s) => c[c.length - 1] === curves['esapp-uniform'][s][c.length - 1]).length;
+    log(`ESAPP vs its uniform-priority ablation: final median hv ${finals.esapp.toFixed(4)} vs ${finals['esapp-uniform'].toFixed(4)}; ESAPP ahead on ${wins}/${SEEDS} seeds (${ties} ties)`);
+  }
+  let predictorVsPlain: Record<string, unknown> | undefined;
+  if (curves.esapp && curves['esapp-predictor']) {
+    const target = 0.95 * finals.esapp;
+    const perEval = median(evalSeconds);
+    const rows = ['esapp', 'esapp-predictor'].map((n) => {
+      const per = curves[n].map((c) => evalsTo(c, target));
+      const extra = predictorSeconds[n] ?? curves[n].map(() => 0);
+      const wall = per.map((e, s) => (Number.isFinite(e) ? e * perEval + (extra[s] ?? 0) * Math.min(1, e / BUDGET) : Infinity));
+      return { name: n, evals: median(per), per, wallS: median(wall), predictorS: median(extra) };
+    });
+    const ratio = rows[0].evals / rows[1].evals;
+    predictorVsPlain = { target, secondsPerEvaluation: perEval, rows, ratio };
+    log(`\npredictor-assisted ESAPP vs ESAPP: target ${target.toFixed(4)} = 95% of ESAPP's median final hypervolume; ` +
+      `accuracy evaluations to reach it (the predictor's labels are these evaluations), median [per seed]:`);
+    for (const r of rows) {
+      log(`  ${r.name.padEnd(16)} ${fmtEvals(r.per).padStart(5)} evals [${r.per.map((x) => (Number.isFinite(x) ? x : '-')).join(' ')}]` +
+        `  ~${Number.isFinite(r.wallS) ? r.wallS.toFixed(0) : '-'} s wall (${perEval.toFixed(2)} s per evaluation${r.predictorS > 0 ? `, predictor ${r.predictorS.toFixed(1)} s per run` : ''})`);
+    }
+    log(`  ratio ${Number.isFinite(ratio) ? ratio.toFixed(2) : '-'}x fewer accuracy evaluations (target >= 5x)`);
+  }
+  return { med, finals, target95, to95, esappVsNsga2, predictorVsPlain };
+}
+
 process.stderr.write(`bench:search: ${NAMES.join(', ')} x ${SEEDS} seeds, budget ${BUDGET}, population ${POP}, ${LIMIT} validation images; cache ${cachePath} (${cachedAtStart} entries)\n`);
 for (let seed = 1; seed <= SEEDS; seed++) {
   for (const name of NAMES) {
-    const { algorithm, options } = ALGORITHMS[name];
-    const result = await runSearch(createAlgorithm(algorithm, problem, seed, options), problem, evaluator, {
+    const { algorithm, options, predictor } = ALGORITHMS[name];
+    const screen = predictor ? timedScreen(name, seed) : undefined;
+    const result = await runSearch(createAlgorithm(algorithm, problem, seed, options, screen), problem, evaluator, {
       budget: BUDGET,
       onProgress: (p) => {
         const elapsed = (performance.now() - start) / 1000;
@@ -108,43 +214,15 @@ for (let seed = 1; seed <= SEEDS; seed++) {
     curves[name].push(hvCurve(result.evaluated.map((e) => e.metrics)));
     done++;
   }
+  // a snapshot over the seeds done so far (a long run can be read, or stopped, part way)
+  const snapshot: string[] = [`(after ${seed} of ${SEEDS} seeds)`];
+  summarize((t) => snapshot.push(t));
+  writeFileSync(join('bench', 'out', 'search-latest.txt'), `${snapshot.join('\n')}\n`);
 }
 process.stderr.write('\n');
 const wallS = (performance.now() - start) / 1000;
 
-// ===== Hypervolume per budget step =====
-const med: Record<string, number[]> = Object.fromEntries(NAMES.map((n) => [n, steps.map((_, i) => median(curves[n].map((c) => c[i])))]));
-console.log(`\nsearch quality on mnist (accuracy on ${LIMIT} validation images, EDP), population ${POP}, ${SEEDS} seeds; supernet ${supernetDir} (${state.epoch} epochs)`);
-console.log(`hypervolume: normalized (accuracy: 1-acc in [0,1]; EDP: log scale, [${hvSpec.ideal![1]}, ${hvSpec.nadir![1]}] mJ*ms -> [0,1]), reference ${hvSpec.ref.join(', ')}\n`);
-console.log(['evals', ...NAMES].map((s, i) => (i === 0 ? s.padStart(5) : s.padStart(14))).join(''));
-steps.forEach((s, i) => console.log([String(s).padStart(5), ...NAMES.map((n) => med[n][i].toFixed(4).padStart(14))].join('')));
-
-/** Evaluations a run needs to reach `target` (first step at or above), or Infinity. */
-const evalsTo = (curve: number[], target: number) => { const i = curve.findIndex((h) => h >= target - 1e-12); return i < 0 ? Infinity : steps[i]; };
-const finals = Object.fromEntries(NAMES.map((n) => [n, med[n][steps.length - 1]]));
-const best = Math.max(...Object.values(finals));
-const target95 = 0.95 * best;
-const fmtEvals = (xs: number[]) => { const m = median(xs); return Number.isFinite(m) ? String(m) : `>${BUDGET}`; };
-console.log(`\nevaluations to reach 95% of the best final median hypervolume (${target95.toFixed(4)}), median over seeds [per seed]:`);
-const to95: Record<string, number> = {};
-for (const n of NAMES) {
-  const per = curves[n].map((c) => evalsTo(c, target95));
-  to95[n] = median(per);
-  console.log(`  ${n.padEnd(14)} ${fmtEvals(per).padStart(5)}  [${per.map((x) => (Number.isFinite(x) ? x : '-')).join(' ')}]`);
-}
-let esappVsNsga2: { target: number; esappEvals: number; nsga2Evals: number; ratio: number } | undefined;
-if (curves.esapp && curves.nsga2) {
-  const target = finals.nsga2;
-  const e = evalsTo(med.esapp, target);
-  esappVsNsga2 = { target, esappEvals: e, nsga2Evals: evalsTo(med.nsga2, target), ratio: e / BUDGET };
-  console.log(`\nESAPP (median curve) reaches NSGA-II's final median hypervolume ${target.toFixed(4)} after ${Number.isFinite(e) ? e : `>${BUDGET}`} evaluations ` +
-    `(${Number.isFinite(e) ? (e / BUDGET).toFixed(2) : '-'} of NSGA-II's ${BUDGET}; target <= 0.33)`);
-}
-if (curves.esapp && curves['esapp-uniform']) {
-  const wins = curves.esapp.filter((c, s) => c[c.length - 1] > curves['esapp-uniform'][s][c.length - 1]).length;
-  const ties = curves.esapp.filter((c, s) => c[c.length - 1] === curves['esapp-uniform'][s][c.length - 1]).length;
-  console.log(`ESAPP vs its uniform-priority ablation: final median hv ${finals.esapp.toFixed(4)} vs ${finals['esapp-uniform'].toFixed(4)}; ESAPP ahead on ${wins}/${SEEDS} seeds (${ties} ties)`);
-}
+const { med, finals, target95, to95, esappVsNsga2, predictorVsPlain } = summarize((t) => console.log(t));
 console.log(`\n${cache.size} distinct candidates evaluated in all (${evaluator.misses} new this run, ${cachedAtStart} from the cache); search wall time ${wallS.toFixed(0)} s`);
 
 // ===== The paper's insights, on the front of everything evaluated =====
@@ -202,7 +280,7 @@ if (!a['no-insights']) {
 
 console.log(JSON.stringify({
   bench: 'search', space: 'mnist', objectives: problem.objectives, budget: BUDGET, step: STEP, seeds: SEEDS, population: POP, limit: LIMIT,
-  supernetEpochs: state.epoch, medianHv: med, finals, target95, evalsTo95: to95, esappVsNsga2, insights,
+  supernetEpochs: state.epoch, medianHv: med, finals, target95, evalsTo95: to95, esappVsNsga2, predictorVsPlain, insights,
   distinct: cache.size, newEvaluations: evaluator.misses, wallS: Math.round(wallS),
 }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
 await pool.destroy();
