@@ -64,7 +64,7 @@ test('config.json is resolved; starting again without resume is refused', async 
   assert.is(r.evaluated.length, 30);
   const written = JSON.parse(read(dir, RUN_FILES.config));
   assert.equal(written.settings, { batchSize: 100 });
-  assert.equal(written.hypervolume, { ref: [1.1, 1.1], ideal: [0, 0], nadir: [1, 1] });
+  assert.equal(written.hypervolume, { ref: [1.1, 1.1], ideal: [0, 0], nadir: [1, 1], log: [false, false] });
   let message = '';
   try { await runStudy(dir, cfg, syntheticEvaluator()); } catch (e) { message = (e as Error).message; }
   assert.is(message, `search: ${dir}: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it`);
