@@ -82,3 +82,6 @@ export {
   gibbon_pim_abi_version, gibbon_pim_model_len, gibbon_pim_layer_len, gibbon_pim_hw_len, gibbon_pim_stats_len, gibbon_pim_error_len,
   gibbon_pim_prepare, gibbon_pim_run, gibbon_pim_run_baseline, gibbon_pim_free, gibbon_pim_error,
 } from './funcsim';
+export {
+  gibbon_rnn_abi_version, gibbon_rnn_shape_len, gibbon_rnn_error_len, gibbon_rnn_forward, gibbon_rnn_error,
+} from './predictor';

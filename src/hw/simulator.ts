@@ -15,6 +15,10 @@ export interface GibbonExports {
   gibbon_simulate(archPtr: number, layersPtr: number, nLayers: number, outPtr: number): number;
   gibbon_simulate_batch(jobsPtr: number, nJobs: number): number;
   gibbon_simulate_batch_totals(jobsPtr: number, nJobs: number, outPtr: number): number;
+  /** The predictor's inference (docs/abi.md §10; host: src/predictor/wasm-infer.ts). */
+  gibbon_rnn_abi_version(): number;
+  gibbon_rnn_forward(shapePtr: number, weightsPtr: number, tokensPtr: number, hardwarePtr: number, batch: number, steps: number, outPtr: number): number;
+  gibbon_rnn_error(outPtr: number): void;
 }
 
 export interface SimJob {

@@ -127,25 +127,37 @@ export function forward(w: Weights, o: ResolvedPredictorOptions, x: BatchTensors
  * labels (so a target labelled on few samples, pimLoss, weighs as much as the others; `targetWeights`
  * weighs them), plus rankWeight x the pairwise logistic ranking loss
  * log(1 + exp(-sign(y_i - y_j) (p_i - p_j))) averaged over ordered pairs of labelled samples with
- * different labels, per target, averaged over the targets that have such pairs.
+ * different labels, per target, averaged over the targets that have such pairs; plus tieWeight x the mean
+ * |p_i - p_j| over ordered pairs (i != j) with equal labels, per target, averaged over the targets with such
+ * pairs weighted by `tieTargets` (default: targetWeights).
  */
-export function lossOf(p: tf.Tensor2D, y: tf.Tensor2D, mask: tf.Tensor2D, rankWeight: number, targetWeights?: tf.Tensor1D): tf.Scalar {
+export function lossOf(p: tf.Tensor2D, y: tf.Tensor2D, mask: tf.Tensor2D, rankWeight: number, targetWeights?: tf.Tensor1D, tieWeight = 0, tieTargets?: tf.Tensor1D): tf.Scalar {
   // regression: per target, the mean over its labelled samples; then the (weighted) mean over targets with labels
   const labelled = tf.sum(mask, 0);
   const tw = targetWeights ?? tf.onesLike(labelled);
   const hasLabels = tf.mul(tf.cast(tf.greater(labelled, 0), 'float32'), tw);
   const perTargetMse = tf.div(tf.sum(tf.mul(mask, tf.squaredDifference(p, y)), 0), tf.maximum(labelled, 1));
   const mse = tf.div(tf.sum(tf.mul(perTargetMse, tw)), tf.maximum(tf.sum(hasLabels), 1e-9));
-  if (rankWeight === 0) return mse as tf.Scalar;
+  if (rankWeight === 0 && tieWeight === 0) return mse as tf.Scalar;
   const dp = tf.sub(tf.expandDims(p, 1), tf.expandDims(p, 0)); // [B, B, K]
   const sy = tf.sign(tf.sub(tf.expandDims(y, 1), tf.expandDims(y, 0)));
-  const pairs = tf.mul(tf.mul(tf.expandDims(mask, 1), tf.expandDims(mask, 0)), tf.abs(sy));
-  const perPair = tf.softplus(tf.neg(tf.mul(sy, dp)));
-  const pairCount = tf.sum(pairs, [0, 1]); // [K]
-  const perTarget = tf.div(tf.sum(tf.mul(pairs, perPair), [0, 1]), tf.maximum(pairCount, 1));
-  const present = tf.mul(tf.cast(tf.greater(pairCount, 0), 'float32'), tw);
-  const rank = tf.div(tf.sum(tf.mul(perTarget, present)), tf.maximum(tf.sum(present), 1e-9));
-  return tf.add(mse, tf.mul(rank, rankWeight)) as tf.Scalar;
+  const both = tf.mul(tf.expandDims(mask, 1), tf.expandDims(mask, 0));
+  // per target: the mean of `perPair` over the pairs where `pairs` is 1, then the weighted mean over targets with pairs
+  const meanOverPairs = (pairs: tf.Tensor, perPair: tf.Tensor, weights: tf.Tensor = tw) => {
+    const pairCount = tf.sum(pairs, [0, 1]); // [K]
+    const perTarget = tf.div(tf.sum(tf.mul(pairs, perPair), [0, 1]), tf.maximum(pairCount, 1));
+    const present = tf.mul(tf.cast(tf.greater(pairCount, 0), 'float32'), weights);
+    return tf.div(tf.sum(tf.mul(perTarget, present)), tf.maximum(tf.sum(present), 1e-9));
+  };
+  let loss: tf.Tensor = mse;
+  if (rankWeight > 0) loss = tf.add(loss, tf.mul(meanOverPairs(tf.mul(both, tf.abs(sy)), tf.softplus(tf.neg(tf.mul(sy, dp)))), rankWeight));
+  if (tieWeight > 0) {
+    // tied pairs (equal labels, i != j): |p_i - p_j|, which pulls equal labels (pimLoss: the many exact zeros) to one prediction
+    const B = p.shape[0];
+    const offDiagonal = tf.expandDims(tf.sub(1, tf.eye(B)), 2);
+    loss = tf.add(loss, tf.mul(meanOverPairs(tf.mul(tf.mul(both, tf.sub(1, tf.abs(sy))), offDiagonal), tf.abs(dp), tieTargets ?? tw), tieWeight));
+  }
+  return loss as tf.Scalar;
 }
 
 /** Adam (Kingma & Ba) with bias correction; L2 weight decay added to the gradient of every matrix (g += weightDecay * w). */

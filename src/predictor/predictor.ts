@@ -8,18 +8,19 @@ import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { fieldError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
-import { Adam, forward, initialWeights, lossOf, weightShapes, type WeightName, type Weights } from './model.ts';
+import { Adam, COST_CHANNELS, forward, initialWeights, lossOf, weightShapes, type WeightName, type Weights } from './model.ts';
 import { decodeFloats, encodeFloats } from './tensor-data.ts';
 import { LAYER_FEATURE_COUNT, tokenLayers, hardwareFeatures, layerFeatures, tokenLayout, type TokenLayout } from './tokens.ts';
 import {
   TARGETS, type FitOptions, type FitReport, type Prediction, type PredictorOptions, type PredictorSample, type PredictorState,
   type ResolvedPredictorOptions, type TargetName, type TargetScale, type TensorData,
 } from './types.ts';
+import { WasmPredictorKernel, type PaddedBatch, type PredictorWasmExports, type RnnShape } from './wasm-infer.ts';
 
 /** Defaults (docs/predictor.md §2 has the measurements behind them). */
 export const PREDICTOR_DEFAULTS: Omit<ResolvedPredictorOptions, 'seed'> = {
   cell: 'gru', tokenSize: 32, hardwareSize: 16, hiddenSize: 32, mlpSize: 64,
-  learningRate: 5e-3, batchSize: 64, rankWeight: 1, weightDecay: 1e-5, accuracyWeight: 0.2,
+  learningRate: 5e-3, batchSize: 64, rankWeight: 1, weightDecay: 1e-5, accuracyWeight: 0.2, tieWeight: 0.1, pimLossFloor: 0.01,
 };
 
 /** Candidates per forward pass in predict. */
@@ -36,7 +37,23 @@ export interface Predictor {
   predict(candidates: readonly Candidate[]): Prediction[];
   state(): PredictorState;
   restore(state: PredictorState): void;
+  /**
+   * Runs `predict` in our WASM kernel (the exports of an instantiated gibbon.wasm, e.g. a Simulator's
+   * `exports`) instead of tfjs; null goes back to tfjs. Training stays in tfjs; the weights are
+   * re-uploaded after every fit or restore.
+   */
+  useWasm(exports: PredictorWasmExports | null): void;
+  /** Which forward pass `predict` uses. */
+  readonly inference: 'tfjs' | 'wasm';
   dispose(): void;
+}
+
+/** The kernel's view of a predictor's sizes. */
+export function rnnShapeOf(o: ResolvedPredictorOptions, hardwareFeatures: number): RnnShape {
+  return {
+    cell: o.cell, layerFeatures: LAYER_FEATURE_COUNT, hardwareFeatures, tokenSize: o.tokenSize, hardwareSize: o.hardwareSize,
+    hiddenSize: o.hiddenSize, mlpSize: o.mlpSize, costChannels: COST_CHANNELS, heads: TARGETS.length,
+  };
 }
 
 function resolveOptions(o: PredictorOptions): ResolvedPredictorOptions {
@@ -46,7 +63,7 @@ function resolveOptions(o: PredictorOptions): ResolvedPredictorOptions {
   for (const k of ['tokenSize', 'hardwareSize', 'hiddenSize', 'mlpSize', 'batchSize'] as const) {
     if (!Number.isInteger(r[k]) || r[k] < 1 || r[k] > 4096) throw fieldError('E_OPTION', SOURCE, k, r[k], 'an integer in 1..4096');
   }
-  for (const k of ['learningRate', 'rankWeight', 'weightDecay', 'accuracyWeight'] as const) {
+  for (const k of ['learningRate', 'rankWeight', 'weightDecay', 'accuracyWeight', 'tieWeight', 'pimLossFloor'] as const) {
     if (!Number.isFinite(r[k]) || r[k] < 0) throw fieldError('E_OPTION', SOURCE, k, r[k], 'a finite number >= 0');
   }
   return r;
@@ -79,15 +96,21 @@ function tokensOf(cache: TokenCache, layout: TokenLayout, c: Candidate): Tokens 
 }
 
 /** A batch padded to its own longest sequence (padding never changes a result: masked steps keep the state). */
-function batchTensors(layout: TokenLayout, items: readonly Tokens[]): { tokens: tf.Tensor3D; hardware: tf.Tensor2D } {
+function padBatch(layout: TokenLayout, items: readonly Tokens[]): PaddedBatch {
   const T = Math.max(1, ...items.map((t) => t.count)), F = LAYER_FEATURE_COUNT, H = layout.hardwareFeatureCount;
   const tokens = new Float32Array(items.length * T * F);
   const hardware = new Float32Array(items.length * H);
   items.forEach((it, i) => { tokens.set(it.layers, i * T * F); hardware.set(it.hardware, i * H); });
-  return { tokens: tf.tensor3d(tokens, [items.length, T, F]), hardware: tf.tensor2d(hardware, [items.length, H]) };
+  return { n: items.length, steps: T, tokens, hardware };
 }
 
-const transform = (t: TargetName, v: number) => (isLogTarget(t) ? Math.log(v) : v);
+function batchTensors(layout: TokenLayout, items: readonly Tokens[]): { tokens: tf.Tensor3D; hardware: tf.Tensor2D } {
+  const b = padBatch(layout, items);
+  return { tokens: tf.tensor3d(b.tokens, [b.n, b.steps, LAYER_FEATURE_COUNT]), hardware: tf.tensor2d(b.hardware, [b.n, layout.hardwareFeatureCount]) };
+}
+
+/** The regressed value of a label: log of a hardware target; a negative pimLoss (PIM luckier than quantized: noise) as 0. */
+const transform = (t: TargetName, v: number) => (isLogTarget(t) ? Math.log(v) : t === 'pimLoss' ? Math.max(0, v) : v);
 
 function scaleOf(values: number[]): TargetScale {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -106,6 +129,9 @@ class RnnPredictor implements Predictor {
   #adam: Adam;
   #scales: Record<TargetName, TargetScale | null> = { pimLoss: null, quantized: null, area_mm2: null, energy_uJ: null, latency_ms: null, power_W: null };
   #epoch = 0;
+  #kernel: WasmPredictorKernel | null = null;
+  /** Whether the kernel holds the current weights. */
+  #kernelFresh = false;
 
   constructor(space: Space, options: PredictorOptions) {
     this.space = space;
@@ -127,6 +153,7 @@ class RnnPredictor implements Predictor {
     const { epochs } = opts;
     if (!Number.isInteger(epochs) || epochs < 0) throw fieldError('E_OPTION', SOURCE, 'epochs', epochs, 'an integer >= 0');
     const n = samples.length;
+    this.#kernelFresh = false;
     const tokens = samples.map((s) => tokensOf(this.#tokens, this.#layout, s.candidate));
     const K = TARGETS.length;
     // Scales are fixed by the first fit that sees a target labelled (later fits keep them: resumable).
@@ -148,6 +175,8 @@ class RnnPredictor implements Predictor {
     let firstLoss = NaN, lastLoss = NaN;
     const vars = [...this.#weights.values()];
     const targetWeights = tf.tensor1d(TARGETS.map((t) => (isLogTarget(t) ? 1 : this.options.accuracyWeight)));
+    // the tie term is for the accuracy targets only (their exact zeros); equal hardware labels are coincidences
+    const tieTargets = tf.tensor1d(TARGETS.map((t) => (isLogTarget(t) ? 0 : 1)));
     // Samples with an accuracy label also get batches of their own each epoch: mixed into thousands of
     // hardware-only samples they would be ~5 % of a batch, too few pairs for the ranking term.
     const accuracyLabelled = samples.map((s, i) => (typeof s.labels.pimLoss === 'number' || typeof s.labels.quantized === 'number' ? i : -1)).filter((i) => i >= 0);
@@ -168,13 +197,14 @@ class RnnPredictor implements Predictor {
         idx.forEach((j, r) => { yb.set(y.subarray(j * K, j * K + K), r * K); mb.set(mask.subarray(j * K, j * K + K), r * K); });
         const x = batchTensors(this.#layout, idx.map((j) => tokens[j]));
         const yt = tf.tensor2d(yb, [idx.length, K]), mt = tf.tensor2d(mb, [idx.length, K]);
-        const { value, grads } = tf.variableGrads(() => lossOf(forward(this.#weights, this.options, x), yt, mt, this.options.rankWeight, targetWeights), vars);
+        const { value, grads } = tf.variableGrads(() => lossOf(forward(this.#weights, this.options, x), yt, mt, this.options.rankWeight, targetWeights, this.options.tieWeight, tieTargets), vars);
         this.#adam.apply(grads, this.#names);
         total += value.dataSync()[0];
         steps++;
         tf.dispose([value, ...Object.values(grads), x.tokens, x.hardware, yt, mt]);
       }
       this.#epoch++;
+      this.#kernelFresh = false;
       const loss = steps > 0 ? total / steps : NaN;
       if (e === 0) firstLoss = loss;
       lastLoss = loss;
@@ -182,6 +212,7 @@ class RnnPredictor implements Predictor {
       await Promise.resolve();
     }
     targetWeights.dispose();
+    tieTargets.dispose();
     return { epochs, samples: n, pimLossSamples, firstLoss, lastLoss, seconds: (performance.now() - t0) / 1000 };
   }
 
@@ -193,18 +224,38 @@ class RnnPredictor implements Predictor {
     const K = TARGETS.length;
     for (let start = 0; start < order.length; start += PREDICT_BATCH) {
       const idx = order.slice(start, start + PREDICT_BATCH);
-      const values = tf.tidy(() => forward(this.#weights, this.options, batchTensors(this.#layout, idx.map((i) => items[i])))).dataSync();
+      const values = this.#forward(idx.map((i) => items[i]));
       idx.forEach((i, r) => {
         const p = {} as Prediction;
         TARGETS.forEach((t, k) => {
           const sc = this.#scales[t] ?? { mean: 0, std: 1 };
           const v = values[r * K + k] * sc.std + sc.mean;
-          p[t] = isLogTarget(t) ? Math.exp(v) : v;
+          // a pimLoss at or below the floor (the labels' resolution) is reported as no loss: 0
+          p[t] = isLogTarget(t) ? Math.exp(v) : t === 'pimLoss' && v <= this.options.pimLossFloor ? 0 : v;
         });
         out[i] = p;
       });
     }
     return out;
+  }
+
+  /** Normalized predictions [items, TARGETS] of one batch, in WASM when attached, else tfjs. */
+  #forward(items: readonly Tokens[]): Float32Array {
+    if (this.#kernel === null) return tf.tidy(() => forward(this.#weights, this.options, batchTensors(this.#layout, items))).dataSync() as Float32Array;
+    if (!this.#kernelFresh) {
+      const values = new Map<WeightName, Float32Array>([...this.#weights].map(([name, v]) => [name, v.dataSync() as Float32Array]));
+      this.#kernel.upload(rnnShapeOf(this.options, this.#layout.hardwareFeatureCount), values);
+      this.#kernelFresh = true;
+    }
+    return this.#kernel.forward(padBatch(this.#layout, items));
+  }
+
+  get inference(): 'tfjs' | 'wasm' { return this.#kernel === null ? 'tfjs' : 'wasm'; }
+
+  useWasm(exports: PredictorWasmExports | null): void {
+    this.#kernel?.dispose();
+    this.#kernel = exports === null ? null : new WasmPredictorKernel(exports);
+    this.#kernelFresh = false;
   }
 
   state(): PredictorState {
@@ -221,7 +272,7 @@ class RnnPredictor implements Predictor {
     if (state?.format !== 'gibbon-predictor-state' || state.version !== 1) throw fieldError('E_FILE', src, 'format', state?.format, '"gibbon-predictor-state" (version 1)');
     if (state.space !== this.space.name) throw fieldError('E_FILE', src, 'space', state.space, JSON.stringify(this.space.name));
     for (const k of Object.keys(PREDICTOR_DEFAULTS) as (keyof typeof PREDICTOR_DEFAULTS)[]) {
-      if (state.options[k] !== this.options[k]) throw fieldError('E_FILE', src, `options.${k}`, state.options[k], `${JSON.stringify(this.options[k])} (this predictor's; create it with the state's options)`);
+      if ((state.options[k] ?? PREDICTOR_DEFAULTS[k]) !== this.options[k]) throw fieldError('E_FILE', src, `options.${k}`, state.options[k], `${JSON.stringify(this.options[k])} (this predictor's; create it with the state's options)`);
     }
     const load = (m: Map<WeightName, tf.Variable>, data: Record<string, TensorData>, what: string) => {
       for (const [name, v] of m) {
@@ -236,9 +287,12 @@ class RnnPredictor implements Predictor {
     this.#adam.step = state.adam.step;
     this.#scales = structuredClone(state.scales);
     this.#epoch = state.epoch;
+    this.#kernelFresh = false;
   }
 
   dispose(): void {
+    this.#kernel?.dispose();
+    this.#kernel = null;
     for (const v of this.#weights.values()) v.dispose();
     this.#adam.dispose();
   }

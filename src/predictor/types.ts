@@ -57,6 +57,10 @@ export interface PredictorOptions {
   weightDecay?: number;
   /** Weight of each accuracy target (pimLoss, quantized) in the loss; each hardware target weighs 1. */
   accuracyWeight?: number;
+  /** Weight of the tie term: |p_i - p_j| over pairs with equal labels (pimLoss: the exact zeros). */
+  tieWeight?: number;
+  /** A predicted pimLoss at or below this is reported as 0 (no measurable loss; docs/predictor.md §2). */
+  pimLossFloor?: number;
 }
 
 export type ResolvedPredictorOptions = Required<PredictorOptions>;

@@ -124,6 +124,34 @@ test('lossOf: masked entries never change the loss', () => {
   assert.ok(Math.abs(mse - ((0.01 + 0.49 + 0.25) / 3 + 0.36) / 2) < 1e-6, `mse ${mse}`);
 });
 
+test('lossOf: the tie term, |p_i - p_j| over pairs with equal labels, for the targets tieTargets selects', () => {
+  const [withTies, off] = tf.tidy(() => {
+    const p = tf.tensor2d([[0.1], [0.5], [0.3]]), y = tf.tensor2d([[0], [0], [1]]), mask = tf.tensor2d([[1], [1], [1]]);
+    return [lossOf(p, y, mask, 0, undefined, 1).dataSync()[0], lossOf(p, y, mask, 0, undefined, 1, tf.tensor1d([0])).dataSync()[0]];
+  });
+  // by hand: mse (0.01 + 0.25 + 0.49) / 3 = 0.25; tied ordered pairs (0, 1) and (1, 0), |0.1 - 0.5| each: 0.4
+  assert.ok(Math.abs(withTies - 0.65) < 1e-6, `loss ${withTies}`);
+  assert.ok(Math.abs(off - 0.25) < 1e-6, `loss without the tie target ${off}`);
+});
+
+test('pimLossFloor: a predicted pimLoss at or below it is 0, the other targets unchanged', async () => {
+  const data = trainC.slice(0, 40).map((c) => synthetic(c, true));
+  const a = createPredictor(space, { seed: 4, ...SMALL, pimLossFloor: 0 });
+  await a.fit(data, { epochs: 2 });
+  const pa = a.predict(testC);
+  const floor = [...pa.map((x) => x.pimLoss)].sort((x, y) => x - y)[Math.floor(pa.length / 2)]; // half of them at or below
+  const b = createPredictor(space, { seed: 4, ...SMALL, pimLossFloor: Math.max(floor, 0) });
+  await b.fit(data, { epochs: 2 });
+  const pb = b.predict(testC);
+  assert.ok(pb.filter((x) => x.pimLoss === 0).length >= pa.length / 2);
+  pa.forEach((x, i) => {
+    assert.is(pb[i].pimLoss, x.pimLoss <= Math.max(floor, 0) ? 0 : x.pimLoss);
+    assert.is(pb[i].area_mm2, x.area_mm2);
+  });
+  a.dispose();
+  b.dispose();
+});
+
 test('LSTM cell: trains, and resumes exactly too', async () => {
   const data = trainC.slice(0, 40).map((c) => synthetic(c, true));
   const whole = createPredictor(space, { seed: 6, ...SMALL, cell: 'lstm' });
