@@ -24,7 +24,7 @@ import { readJsonFile as readRunJson, writeJsonAtomic } from '../run/checkpoint.
 import type { Supernet } from '../nn/supernet.ts';
 import { formatTrainProgress, loadSpace } from './supernet.ts';
 
-export const DEFAULT_SEARCH = { space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 40, seed: 1, supernetEpochs: 4, limit: 300 } as const;
+export const DEFAULT_SEARCH = { space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 60, seed: 1, supernetEpochs: 8, limit: 300 } as const;
 
 /** Constraint options: --min-accuracy and --max-<metric> for every other metric. */
 const MAX_METRICS = METRIC_NAMES.filter((m) => m !== 'accuracy');
@@ -290,7 +290,9 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       const { createPredictor } = await import('../predictor/predictor.ts');
       const predictor = createPredictor(space, { seed: p.seed });
       disposePredictor = () => predictor.dispose();
-      screen = createPredictorScreen({ space, problem, predictor, hardware: simulatorHardware(space, await loadSimulatorNode()), ...p.predictor });
+      const sim = await loadSimulatorNode();
+      predictor.useWasm(sim.exports); // inference in our WASM kernel (docs/predictor.md §6); training stays in tfjs
+      screen = createPredictorScreen({ space, problem, predictor, hardware: simulatorHardware(space, sim), ...p.predictor });
     }
     const accuracyOptions = { limit: p.limit, trials: p.trials, nonideal: Object.keys(p.nonideal).length > 0 ? p.nonideal : undefined };
     const evaluator = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', ...accuracyOptions });
