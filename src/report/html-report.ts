@@ -96,14 +96,14 @@ function summarySection(input: ReportInput, hvFinal: number | null): string {
   const rows: Array<[string, string]> = [
     ['space', search?.space ?? input.front[0]?.candidate.space ?? '—'],
     ['dataset', search ? `${search.dataset} (accuracy on ${search.limit} ${search.split} images per evaluation)` : '—'],
-    ['algorithm', `${config.algorithm}${config.settings ? ` (${Object.entries(config.settings).map(([k, v]) => `${k} ${String(v)}`).join(', ')})` : ''}`],
+    ['algorithm', `${config.algorithm}${config.settings ? ` (${settingsText(config.settings)})` : ''}`],
     ['seed', String(config.seed)],
     ['objectives', p.objectives.map((o) => (o === 'accuracy' ? 'max accuracy' : `min ${o}`)).join(', ')],
     ['constraints', constraints],
     ['evaluations', `${input.journal.length} of a budget of ${config.budget}${summary ? ` in ${summary.generations} generations` : ''}`],
     ['feasible', `${feasible} (fit the chip and meet the constraints)`],
     ['front', `${input.front.length} design(s)`],
-    ['hypervolume', hvFinal === null ? '— (defined for 2 or 3 objectives)' : `${hvFinal.toFixed(4)} (ref ${JSON.stringify(hvSpec?.ref)}, ideal ${JSON.stringify(hvSpec?.ideal ?? null)}, nadir ${JSON.stringify(hvSpec?.nadir ?? null)})`],
+    ['hypervolume', hvFinal === null ? '— (defined for 2 or 3 objectives)' : `${hvFinal.toFixed(4)} (ref ${JSON.stringify(hvSpec?.ref)}, ideal ${JSON.stringify(hvSpec?.ideal ?? null)}, nadir ${JSON.stringify(hvSpec?.nadir ?? null)}${hvSpec?.log?.some((x) => x) ? `, log scale for ${hvSpec.log.flatMap((x, i) => (x ? [config.problem.objectives[i]] : [])).join(', ')}` : ''})`],
     ['supernet', search?.supernet ?? '—'],
     ['decisions', `${p.decisions.length} (${p.decisions.filter((d) => d.kind === 'nn').length} network, ${p.decisions.filter((d) => d.kind === 'hw').length} hardware)`],
   ];
@@ -269,4 +269,15 @@ export function buildReportHtml(input: ReportInput): string {
   parts.push(`<footer>${esc(`Gibbon-TS gibbon report${input.generatedAt ? `, ${input.generatedAt}` : ''}. Self-contained page: no scripts, no external resources.`)}</footer>`);
   parts.push('</main></body></html>\n');
   return parts.join('');
+}
+
+/** "k v, k v" for settings; nested objects (the predictor screen's) in brackets, one level deep. */
+function settingsText(settings: Record<string, unknown>): string {
+  return Object.entries(settings).map(([k, v]) => {
+    if (v !== null && typeof v === 'object') {
+      const inner = Object.entries(v as Record<string, unknown>).filter(([, x]) => x === null || typeof x !== 'object').map(([ik, x]) => `${ik} ${String(x)}`);
+      return `${k} [${inner.join(', ')}]`;
+    }
+    return `${k} ${String(v)}`;
+  }).join(', ');
 }

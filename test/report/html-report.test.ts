@@ -106,6 +106,16 @@ test('escaping: a malicious space name, run dir and hardware key never reach the
   assert.is(escapeHtml(`a'b`), 'a&#39;b');
 });
 
+test('run summary: nested settings (the predictor screen) and log-scale hypervolume objectives are spelled out', () => {
+  const html = buildReportHtml({
+    ...base,
+    config: { ...base.config, settings: { populationSize: 4, screen: { kind: 'rnn-predictor', oversample: 8, predictor: { cell: 'gru' } } }, hypervolume: { ref: [1.1, 1.1], ideal: [0, 1], nadir: [1, 100], log: [false, true] } },
+  });
+  assert.not.match(html, '[object Object]');
+  assert.match(html, 'populationSize 4, screen [kind rnn-predictor, oversample 8]');
+  assert.match(html, 'log scale for area');
+});
+
 test('self-contained: no script, no link, no external URL but the SVG namespace', () => {
   const html = buildReportHtml(base);
   assert.ok(html.startsWith('<!doctype html>'));
