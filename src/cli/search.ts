@@ -371,6 +371,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
         (Object.keys(p.nonideal).length > 0 ? `, non-idealities ${JSON.stringify(p.nonideal)}` : '') + (p.trials > 1 ? `, mean of ${p.trials} chip instances` : '') +
         (p.testAccuracy ? ', front also on the test split' : ''),
       `results: ${join(out, RUN_FILES.frontJson)}, ${join(out, RUN_FILES.frontCsv)}, ${join(out, RUN_FILES.summary)} (journal ${join(out, RUN_FILES.journal)})`,
+      `report: npx gibbon report ${out}`,
     ].join('\n'));
     return { out, evaluations: summary.evaluations, newEvaluations: fresh, frontSize: summary.frontSize, hypervolume: hv };
   } finally {
