@@ -43,6 +43,7 @@ const { values: a } = parseArgs({
     budget: { type: 'string', default: '100' }, step: { type: 'string', default: '10' }, seeds: { type: 'string', default: '5' },
     population: { type: 'string', default: '10' }, limit: { type: 'string', default: '100' }, workers: { type: 'string', default: '2' },
     'supernet-epochs': { type: 'string', default: '10' }, algorithms: { type: 'string' }, 'no-insights': { type: 'boolean' },
+    'esapp-options': { type: 'string' },
   },
 });
 const BUDGET = Number(a.budget), STEP = Number(a.step), SEEDS = Number(a.seeds), POP = Number(a.population), LIMIT = Number(a.limit);
@@ -57,6 +58,8 @@ const ALGORITHMS: Record<string, { algorithm: string; options: Record<string, nu
   evolution: { algorithm: 'evolution', options: { populationSize: POP, sampleSize: Math.max(2, Math.round(POP / 4)), batchSize: POP } },
   random: { algorithm: 'random', options: { batchSize: POP } },
 };
+// --esapp-options '{"temperature":1}' adds `esapp-custom`: ESAPP with those settings (a priority sweep).
+if (a['esapp-options']) ALGORITHMS['esapp-custom'] = { algorithm: 'esapp', options: { populationSize: POP, ...(JSON.parse(a['esapp-options']) as Record<string, number>) } };
 const NAMES = a.algorithms ? a.algorithms.split(',') : Object.keys(ALGORITHMS);
 
 const space = spacePreset('mnist');
