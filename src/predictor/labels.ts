@@ -3,13 +3,10 @@
 // search evaluator runs it) and, optionally, their pimLoss from the search evaluator (supernet accuracy on
 // the functional simulator). Candidates that do not fit the chip are dropped.
 
-import { resolveNetwork } from '../hw/network.ts';
-import type { ModelName, SimSummary } from '../hw/types.ts';
-import type { EvalPool, SimJob } from '../pool/eval-pool.ts';
-import { hardwareMetrics, isTilesError } from '../search/gibbon-evaluator.ts';
+import type { EvalPool } from '../pool/eval-pool.ts';
+import { hardwareMetrics, simJobOf, simulateTotals } from '../search/gibbon-evaluator.ts';
 import type { Evaluator, Metrics } from '../search/problem.ts';
 import { genomeKey } from '../search/problem.ts';
-import { toArch, toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { Rng } from '../util/rng.ts';
@@ -52,35 +49,9 @@ export function sampleOfMetrics(candidate: Candidate, m: Metrics): PredictorSamp
   return { candidate, labels };
 }
 
-/** The simulator job of a candidate: its resolved layer list on its own architecture. */
-export function simJobOf(space: Space, c: Candidate, model: ModelName = 'gibbon'): SimJob {
-  const layers = resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
-  return { layers, arch: toArch(space, c), options: { model } };
-}
-
-/** Totals of every candidate in one batch call; undefined for a candidate that does not fit the chip. */
-export async function simulateTotals(space: Space, pool: EvalPool, candidates: readonly Candidate[]): Promise<(SimSummary | undefined)[]> {
-  const jobs = candidates.map((c) => simJobOf(space, c));
-  try {
-    return await pool.simulateBatch(jobs, { detail: 'totals' });
-  } catch (error) {
-    if (!isTilesError(error)) throw error;
-  }
-  const out: (SimSummary | undefined)[] = [];
-  for (const job of jobs) {
-    try {
-      out.push((await pool.simulateBatch([job], { detail: 'totals' }))[0]);
-    } catch (error) {
-      if (!isTilesError(error)) throw error;
-      out.push(undefined);
-    }
-  }
-  return out;
-}
-
 /** Hardware-only samples (no pimLoss) of the candidates that fit. */
 export async function hardwareSamples(space: Space, pool: EvalPool, candidates: readonly Candidate[]): Promise<PredictorSample[]> {
-  const totals = await simulateTotals(space, pool, candidates);
+  const totals = await simulateTotals(pool, candidates.map((c) => simJobOf(space, c)));
   const out: PredictorSample[] = [];
   totals.forEach((s, i) => {
     if (s === undefined) return;

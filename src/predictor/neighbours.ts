@@ -3,24 +3,21 @@
 // area from the real simulator), then every neighbour changes one decision of one member.
 
 import type { EvalPool } from '../pool/eval-pool.ts';
-import { DEFAULT_INFEASIBLE_PENALTY, hardwareMetrics } from '../search/gibbon-evaluator.ts';
+import { hardwareMetrics, infeasibleMetrics, simJobOf, simulateTotals } from '../search/gibbon-evaluator.ts';
 import { decisionsOfSpace, type Evaluator, type Genome, type Metrics, type Problem } from '../search/problem.ts';
 import { createAlgorithm } from '../search/registry.ts';
 import { memoryStore, runSearch } from '../search/run-search.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { Rng } from '../util/rng.ts';
-import { candidateKey, simulateTotals } from './labels.ts';
+import { candidateKey } from './labels.ts';
 
 /** Energy, area and the rest of the hardware metrics; designs that do not fit get the evaluator's penalty. */
 export function hardwareEvaluator(space: Space, pool: EvalPool): Evaluator {
   return {
     async evaluate(genomes: Genome[]): Promise<Metrics[]> {
-      const totals = await simulateTotals(space, pool, genomes.map((g) => space.decode(g)));
-      const p = DEFAULT_INFEASIBLE_PENALTY;
-      return totals.map((s): Metrics => (s === undefined
-        ? { energy: p, latency: p, area: p, edp: p, power: p, fits: 0 }
-        : { ...hardwareMetrics(s), fits: 1 }));
+      const totals = await simulateTotals(pool, genomes.map((g) => simJobOf(space, space.decode(g))));
+      return totals.map((s): Metrics => (s === undefined ? infeasibleMetrics() : { ...hardwareMetrics(s), fits: 1 }));
     },
   };
 }

@@ -104,9 +104,35 @@ function accuracyMetrics(r: Pick<AccuracyResult, 'float' | 'quantized' | 'pim' |
   return { accuracy: r.pim, float: r.float, quantized: r.quantized, pimLoss: r.pimLoss };
 }
 
-function infeasibleMetrics(penalty: number): Metrics {
+/** The worst-case metrics of a candidate that does not fit the chip (see the header). */
+export function infeasibleMetrics(penalty: number = DEFAULT_INFEASIBLE_PENALTY): Metrics {
   const hw = { energy: penalty, latency: penalty, area: penalty, edp: penalty, power: penalty };
   return { ...accuracyMetrics({ float: 0, quantized: 0, pim: 0, pimLoss: 0 }), ...hw, energy_uJ: penalty, latency_ms: penalty, area_mm2: penalty, edp_mJms: penalty, power_W: penalty, fits: 0 };
+}
+
+/** The simulator job of a candidate: its resolved layer list on its own architecture, toArch(space, c). */
+export function simJobOf(space: Space, c: Candidate, model: ModelName = 'gibbon'): SimJob {
+  const layers: ResolvedLayer[] = resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
+  return { layers, arch: toArch(space, c), options: { model } };
+}
+
+/**
+ * Totals of every job in one batch call; undefined for a job whose network does not fit the chip. Only
+ * when some job does not fit (the batch call rejects with one job's error and no index) is each job run
+ * again on its own to find which. Any other simulator error rejects.
+ */
+export async function simulateTotals(pool: EvalPool, jobs: SimJob[]): Promise<(SimSummary | undefined)[]> {
+  try {
+    return await pool.simulateBatch(jobs, { detail: 'totals' });
+  } catch (error) {
+    if (!isTilesError(error)) throw error;
+  }
+  const settled = await Promise.allSettled(jobs.map((j) => pool.simulateBatch([j], { detail: 'totals' })));
+  return settled.map((r) => {
+    if (r.status === 'fulfilled') return r.value[0];
+    if (isTilesError(r.reason)) return undefined;
+    throw r.reason;
+  });
 }
 
 export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEvaluator {
@@ -125,34 +151,15 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
   const executor = pimExecutor(pool);
   let evaluations = 0;
 
-  /** Hardware of every job in one batch call; if a job does not fit, each job again on its own to find which. */
-  async function simulate(jobs: SimJob[]): Promise<(SimSummary | undefined)[]> {
-    try {
-      return await pool.simulateBatch(jobs, { detail: 'totals' });
-    } catch (error) {
-      if (!isTilesError(error)) throw error;
-    }
-    // Only when some candidate does not fit: the batch call rejects with one job's error and no index.
-    const settled = await Promise.allSettled(jobs.map((j) => pool.simulateBatch([j], { detail: 'totals' })));
-    return settled.map((s) => {
-      if (s.status === 'fulfilled') return s.value[0];
-      if (isTilesError(s.reason)) return undefined;
-      throw s.reason;
-    });
-  }
-
   return {
     space,
     get evaluations() { return evaluations; },
     candidate: (genome) => space.decode(genome),
     async evaluate(genomes: Genome[]): Promise<Metrics[]> {
       const candidates = genomes.map((g) => space.decode(g));
-      const archs: ArchConfig[] = candidates.map((c) => toArch(space, c));
-      const jobs: SimJob[] = candidates.map((c, i) => {
-        const layers: ResolvedLayer[] = resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
-        return { layers, arch: archs[i], options: { model } };
-      });
-      const hw = await simulate(jobs);
+      const jobs = candidates.map((c) => simJobOf(space, c, model));
+      const archs: ArchConfig[] = jobs.map((j) => j.arch);
+      const hw = await simulateTotals(pool, jobs);
       const accuracyOf = (i: number) => evaluateAccuracy(candidates[i], supernet, split, {
         executor, calibration: dataset.train, limit, arch: options.nonideal ? { ...archs[i], nonideal: { ...archs[i].nonideal, ...options.nonideal } } : archs[i],
         bnBatches: options.bnBatches, calibrationBatches: options.calibrationBatches, seed: options.seed, trials: options.trials,
@@ -178,12 +185,8 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
  */
 export async function defaultHypervolumeSpec(space: Space, objectives: MetricName[], pool: EvalPool): Promise<Required<HypervolumeSpec>> {
   const hw: Metrics[] = [];
-  for (const c of [largestCandidate(space), smallestCandidate(space)]) {
-    try {
-      const layers = resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers;
-      const [s] = await pool.simulateBatch([{ layers, arch: toArch(space, c), options: { model: 'gibbon' } }], { detail: 'totals' });
-      hw.push(hardwareMetrics(s));
-    } catch (e) { if (!isTilesError(e)) throw e; }
+  for (const s of await simulateTotals(pool, [largestCandidate(space), smallestCandidate(space)].map((c) => simJobOf(space, c)))) {
+    if (s !== undefined) hw.push(hardwareMetrics(s));
   }
   const sig3 = (x: number) => Number(x.toPrecision(3));
   const bounds = objectives.map((o) => {

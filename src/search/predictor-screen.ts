@@ -6,15 +6,13 @@
 // from the real simulators and every one of them was an evaluation of the search, so the budget already
 // counts it. Numbers on a front are never predictions: a kept child is evaluated for real.
 import type { SimResult } from '../hw/types.ts';
-import { resolveNetwork } from '../hw/network.ts';
 import type { Simulator } from '../hw/simulator.ts';
 import type { Predictor } from '../predictor/predictor.ts';
 import type { PredictorSample, PredictorState } from '../predictor/types.ts';
-import { toArch, toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { fieldError } from '../util/errors.ts';
-import { DEFAULT_INFEASIBLE_PENALTY, hardwareMetrics, isTilesError } from './gibbon-evaluator.ts';
+import { hardwareMetrics, infeasibleMetrics, isTilesError, simJobOf } from './gibbon-evaluator.ts';
 import type { Evaluated, Genome, Metrics, Problem } from './problem.ts';
 import { constraintsOf, objectivesOf, violationOf } from './problem.ts';
 import type { Predicted, Screen } from './screen.ts';
@@ -51,7 +49,8 @@ export function simulatorHardware(space: Space, sim: Simulator): (candidate: Can
   return (c) => {
     let r: SimResult;
     try {
-      r = sim.simulate(resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers, toArch(space, c), { model: 'gibbon' });
+      const job = simJobOf(space, c);
+      r = sim.simulate(job.layers, job.arch, job.options);
     } catch (e) {
       if (isTilesError(e)) return undefined;
       throw e;
@@ -68,10 +67,8 @@ export function createPredictorScreen(options: PredictorScreenOptions): Screen &
   if (!Number.isInteger(s.epochsPerGeneration) || s.epochsPerGeneration < 1) throw fieldError('E_OPTION', 'predictor screen', 'epochsPerGeneration', s.epochsPerGeneration, 'an integer >= 1');
   const { space, problem, predictor, hardware } = options;
   let samples: ScreenState['samples'] = [];
-  const worst = (): Predicted => {
-    const m: Metrics = { accuracy: 0, energy: DEFAULT_INFEASIBLE_PENALTY, latency: DEFAULT_INFEASIBLE_PENALTY, area: DEFAULT_INFEASIBLE_PENALTY, edp: DEFAULT_INFEASIBLE_PENALTY, power: DEFAULT_INFEASIBLE_PENALTY };
-    return { F: objectivesOf(problem, m), cv: violationOf(constraintsOf(problem, m)) };
-  };
+  const infeasible = infeasibleMetrics();
+  const worst: Predicted = { F: objectivesOf(problem, infeasible), cv: violationOf(constraintsOf(problem, infeasible)) };
 
   return {
     oversample: s.oversample,
@@ -86,7 +83,7 @@ export function createPredictorScreen(options: PredictorScreenOptions): Screen &
       const predictions = predictor.predict(fitting);
       let k = 0;
       return hw.map((h) => {
-        if (h === undefined) return worst();
+        if (h === undefined) return { F: [...worst.F], cv: worst.cv };
         const p = predictions[k++];
         const accuracy = Math.min(1, Math.max(0, p.quantized - p.pimLoss));
         const m: Metrics = { ...h, accuracy };
