@@ -15,7 +15,8 @@
 // per evaluation, plus the predictor's own measured time).
 //
 // Run: npm run bench:search [-- --budget 100 --step 5 --seeds 5 --population 10 --limit 100 --workers 2]
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readJournal } from '../src/run/journal.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/node/dataset-files.ts';
@@ -32,7 +33,7 @@ import { createAlgorithm } from '../src/search/registry.ts';
 import { runSearch } from '../src/search/run-search.ts';
 import { hypervolume, type HypervolumeSpec } from '../src/search/hypervolume.ts';
 import { paretoFront } from '../src/search/pareto.ts';
-import { makeEvaluated, type Evaluator } from '../src/search/problem.ts';
+import { genomeKey, makeEvaluated, type Evaluator } from '../src/search/problem.ts';
 import { createPredictorScreen, simulatorHardware } from '../src/search/predictor-screen.ts';
 import type { Screen } from '../src/search/screen.ts';
 import { createPredictor } from '../src/predictor/predictor.ts';
@@ -75,15 +76,16 @@ const pool = await createNodePool({ workers: Number(a.workers) });
 const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: ['accuracy', 'edp'], constraints: [], canonicalize: (g) => space.encode(space.decode(g)) };
 const hvSpec: HypervolumeSpec = await defaultHypervolumeSpec(space, problem.objectives, pool);
 
-// The shared cache, persisted line by line (a torn last line is skipped).
+// The shared cache, persisted line by line and read as a journal (src/run/journal.ts: a torn last line is skipped).
 const cacheDir = join('bench', 'out', 'search-cache');
 mkdirSync(cacheDir, { recursive: true });
 const cachePath = join(cacheDir, `mnist-e${EPOCHS}-s1-l${LIMIT}.jsonl`);
 const cache = new Map<string, Metrics>();
-if (existsSync(cachePath)) {
-  for (const line of readFileSync(cachePath, 'utf8').split('\n')) {
-    try { const r = JSON.parse(line) as { genome: Genome; metrics: Metrics }; cache.set(r.genome.join(','), r.metrics); } catch { /* torn or empty */ }
-  }
+/** Seconds per evaluation of every cached entry that recorded it, then of the new ones. */
+const evalSeconds: number[] = [];
+for (const r of readJournal<{ genome: Genome; metrics: Metrics; seconds?: number }>(cachePath).records) {
+  cache.set(genomeKey(r.genome), r.metrics);
+  if (typeof r.seconds === 'number') evalSeconds.push(r.seconds);
 }
 const cachedAtStart = cache.size;
 const gibbon = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', limit: LIMIT });
@@ -97,16 +99,10 @@ const real: Evaluator = {
     return out;
   },
 };
-const evalSeconds: number[] = [];
 const evaluator = cachedEvaluator(real, cache, (genome, metrics) => {
   evalSeconds.push(secondsPerEval);
   appendFileSync(cachePath, `${JSON.stringify({ genome, metrics, seconds: Number(secondsPerEval.toFixed(4)) })}\n`);
 });
-if (existsSync(cachePath)) {
-  for (const line of readFileSync(cachePath, 'utf8').split('\n')) {
-    try { const r = JSON.parse(line) as { seconds?: number }; if (typeof r.seconds === 'number') evalSeconds.push(r.seconds); } catch { /* torn */ }
-  }
-}
 const sim = await loadSimulatorNode();
 /** Wall seconds spent in the predictor (training + screening) per predictor run. */
 const predictorSeconds: Record<string, number[]> = {};

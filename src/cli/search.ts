@@ -4,7 +4,7 @@
 // directory (src/run/study.ts) that a later `--resume` continues.
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../node/dataset-files.ts';
 import { hasSupernet, loadSupernetState } from '../node/supernet-files.ts';
@@ -19,6 +19,7 @@ import { createPredictorScreen, simulatorHardware, PREDICTOR_SCREEN_DEFAULTS } f
 import type { Screen } from '../search/screen.ts';
 import { loadSimulatorNode } from '../node/simulator.ts';
 import { runStudy, RUN_FILES, type StudyConfig } from '../run/study.ts';
+import { readJournal } from '../run/journal.ts';
 import { hypervolume } from '../search/hypervolume.ts';
 import { readJsonFile as readRunJson, writeJsonAtomic } from '../run/checkpoint.ts';
 import type { Supernet } from '../nn/supernet.ts';
@@ -303,7 +304,8 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     const live = stream.isTTY === true;
     let fresh = 0, generation = 0;
     const best = new Map<MetricName, number>();
-    const prior = readJournalMetrics(join(out, RUN_FILES.journal));
+    // the journal as study.ts reads it (a torn last line skipped): progress starts from it on resume
+    const prior = readJournal<{ metrics: Metrics }>(join(out, RUN_FILES.journal)).records.map((r) => r.metrics);
     const journaled = prior.length;
     // Feasible objective vectors so far (hypervolume of the front so far, 2 or 3 objectives).
     const points: number[][] = [];
@@ -379,14 +381,4 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     sn.dispose();
     disposePredictor();
   }
-}
-
-/** Metrics of an existing journal's complete lines (progress starts from them on resume). */
-function readJournalMetrics(path: string): Metrics[] {
-  if (!existsSync(path)) return [];
-  const out: Metrics[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    try { out.push((JSON.parse(line) as { metrics: Metrics }).metrics); } catch { /* a torn or empty line: study.ts handles it */ }
-  }
-  return out;
 }
