@@ -177,7 +177,7 @@ export async function runReportCommand(argv: string[], print: (s: string) => voi
   const retrained = p.retrain > 0 && front.length > 0 ? await retrain(head, space, front, p, stream) : undefined;
   const html = buildReportHtml({
     runDir: p.runDir, config: head.config, search: head.search, summary: head.summary, journal: head.journal, front,
-    breakdown, retrain: retrained, generatedAt: new Date().toISOString(),
+    breakdown, retrain: retrained, priorities: head.priorities, generatedAt: new Date().toISOString(),
   });
   const out = p.out ?? join(p.runDir, REPORT_FILE);
   writeAtomic(out, html);

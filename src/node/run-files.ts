@@ -8,6 +8,7 @@ import { readJournal } from '../run/journal.ts';
 import { RUN_FILES } from '../run/study.ts';
 import { METRIC_NAMES, type Metrics } from '../search/problem.ts';
 import type { FrontDesign, JournalRecord, RunConfig, RunSummary, SearchInfo } from '../report/run-data.ts';
+import type { PriorityRecord } from '../search/algorithms/esapp.ts';
 import type { Candidate } from '../space/types.ts';
 import { fieldError } from '../util/errors.ts';
 
@@ -20,6 +21,8 @@ export interface RunFiles {
   front: FrontDesign[];
   search?: SearchInfo;
   summary?: RunSummary;
+  /** ESAPP's priority table after every generation (checkpoint.json), when the run is an ESAPP run. */
+  priorities?: PriorityRecord[];
 }
 
 type Json = Record<string, unknown>;
@@ -140,6 +143,22 @@ function readSummary(dir: string): RunSummary | undefined {
   };
 }
 
+/** ESAPP's priority history from checkpoint.json (state.priorityHistory); undefined for other algorithms or before the first generation. */
+function readPriorities(dir: string, decisions: number): PriorityRecord[] | undefined {
+  const file = join(dir, RUN_FILES.checkpoint);
+  const c = readJsonFile<unknown>(file);
+  if (!isObject(c) || !isObject(c.state) || c.state.priorityHistory === undefined) return undefined;
+  const h = c.state.priorityHistory;
+  const path = 'state.priorityHistory';
+  need<unknown[]>(Array.isArray(h), h, file, path, 'a list of { generation, entropy, intensity, priority }');
+  return h.map((r, i) => {
+    need<Json>(isObject(r), r, file, `${path}[${i}]`, 'a { generation, entropy, intensity, priority } record');
+    need(isInt(r.generation), r.generation, file, `${path}[${i}].generation`, 'an integer');
+    for (const k of ['entropy', 'intensity', 'priority'] as const) need(isNumberList(r[k]) && r[k].length === decisions, r[k], file, `${path}[${i}].${k}`, `a list of ${decisions} numbers (one per decision)`);
+    return { generation: r.generation as number, entropy: r.entropy as number[], intensity: r.intensity as number[], priority: r.priority as number[] };
+  });
+}
+
 /** Whether `dir` is a directory (the run directory check before any file). */
 function checkDir(dir: string): void {
   let ok = false;
@@ -150,6 +169,7 @@ function checkDir(dir: string): void {
 /** The run's files except front.json (which may need the space to decode genomes). */
 export function readRunHead(dir: string): Omit<RunFiles, 'front'> {
   checkDir(dir);
-  return { dir, config: readConfig(dir), journal: readJournalRecords(dir), search: readSearchInfo(dir), summary: readSummary(dir) };
+  const config = readConfig(dir);
+  return { dir, config, journal: readJournalRecords(dir), search: readSearchInfo(dir), summary: readSummary(dir), priorities: readPriorities(dir, config.problem.decisions.length) };
 }
 

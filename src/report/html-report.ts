@@ -6,6 +6,7 @@ import {
   hypervolumeSeries, isFeasible,
   type DesignBreakdown, type FrontDesign, type JournalRecord, type RetrainReport, type RunConfig, type RunSummary, type SearchInfo,
 } from './run-data.ts';
+import type { PriorityRecord } from '../search/algorithms/esapp.ts';
 import type { Metrics } from '../search/problem.ts';
 import type { Candidate, CandidateConv } from '../space/types.ts';
 
@@ -19,6 +20,8 @@ export interface ReportInput {
   front: readonly FrontDesign[];
   breakdown?: DesignBreakdown;
   retrain?: RetrainReport;
+  /** ESAPP's priority table after every generation (checkpoint.json). */
+  priorities?: readonly PriorityRecord[];
   /** ISO time shown in the footer (omitted when absent, so the page is reproducible). */
   generatedAt?: string;
 }
@@ -266,9 +269,39 @@ export function buildReportHtml(input: ReportInput): string {
     parts.push('<h2>One-shot vs stand-alone accuracy</h2>');
     parts.push(retrainSection(input.retrain));
   }
+  if (input.priorities && input.priorities.length > 0) {
+    parts.push('<h2>ESAPP priorities</h2>');
+    parts.push(prioritySection(input.config.problem.decisions.map((d) => d.id), input.priorities));
+  }
   parts.push(`<footer>${esc(`Gibbon-TS gibbon report${input.generatedAt ? `, ${input.generatedAt}` : ''}. Self-contained page: no scripts, no external resources.`)}</footer>`);
   parts.push('</main></body></html>\n');
   return parts.join('');
+}
+
+/** Generations shown as columns: all when few, else MAX evenly spaced ones (first and last included). */
+const PRIORITY_COLUMNS = 10;
+
+/**
+ * The mutation priority of every decision after selected generations (shaded by its share of the column's
+ * largest), then the last generation's entropy and normalized intensity (docs/search.md §4).
+ */
+export function prioritySection(decisions: readonly string[], history: readonly PriorityRecord[]): string {
+  const n = history.length;
+  const cols = n <= PRIORITY_COLUMNS ? history : Array.from({ length: PRIORITY_COLUMNS }, (_, i) => history[Math.round((i * (n - 1)) / (PRIORITY_COLUMNS - 1))]);
+  const last = history[n - 1];
+  const maxOf = cols.map((r) => Math.max(...r.priority, 1e-12));
+  const head = `<tr><th>decision</th>${cols.map((r) => `<th class="n">gen ${esc(r.generation)}</th>`).join('')}<th class="n">entropy</th><th class="n">intensity</th></tr>`;
+  const rows = decisions.map((id, d) => {
+    if (last.priority[d] === 0 && cols.every((r) => r.priority[d] === 0)) return ''; // single-valued: never mutated
+    const cells = cols.map((r, c) => {
+      const share = r.priority[d] / maxOf[c];
+      return `<td class="n" style="background: rgba(31, 119, 180, ${(0.6 * share).toFixed(3)})">${esc((100 * r.priority[d]).toFixed(1))}</td>`;
+    }).join('');
+    return `<tr><td>${esc(id)}</td>${cells}<td class="n">${esc(last.entropy[d].toFixed(2))}</td><td class="n">${esc(last.intensity[d].toFixed(2))}</td></tr>`;
+  }).join('');
+  const note = 'Probability (%) that a child mutates each decision, after the generations shown (the darker, the closer to the column\'s largest). ' +
+    'Entropy (spread of the decision\'s values in the population) and intensity (mean objective change when it changed, normalized) are the two signals behind it, shown for the last generation.';
+  return `<p class="note">${esc(note)}</p><div class="table-wrap"><table data-table="priorities"><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** "k v, k v" for settings; nested objects (the predictor screen's) in brackets, one level deep. */

@@ -4,7 +4,9 @@
 //   I_d  intensity: mean over evaluated parent->child pairs in which d changed of
 //        sum_o |ΔF_o| / range_o (range over the current population), each pair's change shared equally
 //        among the decisions it changed; a decision never seen changing gets the largest known intensity
-//        (optimism: it is tried before it is judged);
+//        (optimism: it is tried before it is judged); with priorPairs κ > 0 instead the shrunk mean
+//        (S_d + κ m) / (n_d + κ), m the mean over all pairs (an unseen decision gets m), so that a few noisy
+//        pairs cannot make the priority sharp;
 //   s_d = wIntensity * I_d / max(I) + wEntropy * H_d;
 //   q   = softmax(s / temperature) over the ceil(subspaceFrac * D_mutable) highest-scoring mutable decisions
 //        (0 elsewhere);
@@ -21,6 +23,8 @@ export interface PriorityOptions {
   floor: number;
   /** The sub-space: the fraction of mutable decisions, highest scores first, that share the softmax mass (1 = all). */
   subspaceFrac: number;
+  /** Shrinkage of each decision's intensity toward the mean over all pairs, in pseudo-pairs (0 = none; docs/search.md §4). */
+  priorPairs?: number;
 }
 
 export interface PriorityState {
@@ -76,10 +80,19 @@ export function updatePriority(state: PriorityState, sizes: readonly number[], p
     const r = vals.length > 0 ? Math.max(...vals) - Math.min(...vals) : 0;
     range[k] = r > EPS ? r : 1;
   }
-  const raw = sizes.map((_, d) => (state.count[d] > 0 ? state.sumAbs[d].reduce((s, x, k) => s + x / state.count[d] / range[k], 0) : NaN));
-  const known = raw.filter((x) => !Number.isNaN(x));
-  const optimistic = known.length > 0 ? Math.max(...known) : 1;
-  const intensity = raw.map((x) => (Number.isNaN(x) ? optimistic : x));
+  const summed = sizes.map((_, d) => state.sumAbs[d].reduce((s, x, k) => s + x / range[k], 0));
+  let intensity: number[];
+  const kappa = o.priorPairs ?? 0;
+  const pairs = state.count.reduce((s, n, d) => s + (sizes[d] > 1 ? n : 0), 0);
+  if (kappa > 0 && pairs > 0) {
+    const mean = summed.reduce((s, x, d) => s + (sizes[d] > 1 ? x : 0), 0) / pairs;
+    intensity = summed.map((x, d) => (x + kappa * mean) / (state.count[d] + kappa));
+  } else {
+    const raw = summed.map((x, d) => (state.count[d] > 0 ? x / state.count[d] : NaN));
+    const known = raw.filter((x) => !Number.isNaN(x));
+    const optimistic = known.length > 0 ? Math.max(...known) : 1;
+    intensity = raw.map((x) => (Number.isNaN(x) ? optimistic : x));
+  }
   const maxI = Math.max(...intensity.filter((_, d) => sizes[d] > 1), 0);
   state.intensity = intensity.map((x) => (maxI > EPS ? x / maxI : 1));
   state.entropy = populationEntropy(sizes, population);

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simulator, zooLayers, arch } from '../helpers.ts';
-import { buildReportHtml, type ReportInput } from '../../src/report/html-report.ts';
+import { buildReportHtml, prioritySection, type ReportInput } from '../../src/report/html-report.ts';
 import { hypervolumeSeries, isFeasible, type FrontDesign, type JournalRecord, type RunConfig } from '../../src/report/run-data.ts';
 import { escapeHtml, linearTicks, logTicks, stepPath } from '../../src/report/svg-plot.ts';
 import { toPublicJson } from '../../src/report/hw-json.ts';
@@ -165,6 +165,22 @@ test('per-layer breakdown (LeNet on the simulator) and the retrain table from gi
   assert.match(r, '<td class="n">99.0</td><td class="n">90.0</td><td class="n">-9.0</td>');
   assert.match(r, '<td class="n">+5.0</td>');
   assert.match(html, 'Kendall&#39;s tau-b of one-shot vs stand-alone accuracy: 0.333');
+});
+
+test('ESAPP priorities: at most 10 generation columns (first and last kept), single-valued decisions left out, shading by the column maximum', () => {
+  const history = Array.from({ length: 25 }, (_, g) => ({ generation: g, entropy: [1, 0.5, 0], intensity: [0.2, 1, 0], priority: [0.25, 0.75, 0] }));
+  const html = prioritySection(['stem.kernel', 'hw.adc.bits', 'hw.fixed'], history);
+  const gens = [...html.matchAll(/<th class="n">gen (\d+)<\/th>/g)].map((m) => Number(m[1]));
+  // round(i * 24 / 9) for i = 0..9
+  assert.equal(gens, [0, 3, 5, 8, 11, 13, 16, 19, 21, 24]);
+  assert.not.ok(html.includes('hw.fixed'));
+  // 75 % is the column maximum (alpha 0.6), 25 % a third of it (alpha 0.2)
+  assert.is((html.match(/rgba\(31, 119, 180, 0\.600\)">75\.0</g) ?? []).length, 10);
+  assert.is((html.match(/rgba\(31, 119, 180, 0\.200\)">25\.0</g) ?? []).length, 10);
+  assert.ok(html.includes('<td class="n">0.50</td><td class="n">1.00</td>'), 'last generation entropy and intensity of hw.adc.bits');
+  const page = buildReportHtml({ runDir: 'r', config, journal, front: [], priorities: history.slice(0, 3) });
+  assert.ok(page.includes('<h2>ESAPP priorities</h2>') && page.includes('data-table="priorities"'));
+  assert.not.ok(buildReportHtml({ runDir: 'r', config, journal, front: [] }).includes('ESAPP priorities'));
 });
 
 test.run();

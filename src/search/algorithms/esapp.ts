@@ -24,16 +24,29 @@ export interface EsappSettings extends GeneticSettings {
   floor: number;
   /** Fraction of the mutable decisions in the high-priority sub-space (1 = all). */
   subspaceFrac: number;
+  /** Intensity shrinkage toward the mean over all pairs, in pseudo-pairs (0 = none). */
+  priorPairs: number;
 }
 
 export const ESAPP_DEFAULTS: EsappSettings = {
   populationSize: 100, tournamentSize: 2, crossoverProb: 0.9, mutateNum: 1,
-  wIntensity: 1, wEntropy: 1, temperature: 0.25, floor: 0.1, subspaceFrac: 0.5,
+  wIntensity: 1, wEntropy: 1, temperature: 0.25, floor: 0.1, subspaceFrac: 0.5, priorPairs: 0,
 };
+
+/** The priority table after one generation's update (rounded to 1e-4: a log, not state). */
+export interface PriorityRecord {
+  generation: number;
+  entropy: number[];
+  intensity: number[];
+  priority: number[];
+}
+
+const round4 = (xs: readonly number[]) => xs.map((x) => Math.round(x * 1e4) / 1e4);
 
 export class Esapp extends GeneticAlgorithm<EsappSettings> {
   readonly name = 'esapp';
   #priority: PriorityState;
+  #history: PriorityRecord[] = [];
   readonly #withCv: boolean;
 
   constructor(problem: Problem, seed: number, options?: Partial<EsappSettings>, screen?: Screen) {
@@ -41,7 +54,7 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
       populationSize: { min: 2, max: 1e6, integer: true }, tournamentSize: { min: 1, max: 1e6, integer: true },
       crossoverProb: { min: 0, max: 1 }, mutateNum: { min: 1, max: 1e6, integer: true },
       wIntensity: { min: 0, max: 1e6 }, wEntropy: { min: 0, max: 1e6 }, temperature: { min: 1e-6, max: 1e6 },
-      floor: { min: 0, max: 1 }, subspaceFrac: { min: 1e-6, max: 1 },
+      floor: { min: 0, max: 1 }, subspaceFrac: { min: 1e-6, max: 1 }, priorPairs: { min: 0, max: 1e6 },
     }), seed, screen);
     this.#withCv = problem.constraints.length > 0;
     this.#priority = initialPriority(this.sizes, problem.objectives.length + (this.#withCv ? 1 : 0));
@@ -49,6 +62,8 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
 
   /** Entropy, intensity and priority per decision (for logs and ablations). */
   get priority(): Readonly<PriorityState> { return this.#priority; }
+  /** The table after every generation so far (kept in the checkpoint; `gibbon report` plots it). */
+  get priorityHistory(): readonly PriorityRecord[] { return this.#history; }
 
   protected mutate(genome: Genome, rng: Rng): void {
     for (const d of drawDecisions(this.#priority.priority, this.opts.mutateNum, rng)) resampleGene(genome, d, this.sizes[d], rng);
@@ -63,8 +78,13 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
       recordPair(this.#priority, m.changed, delta);
     });
     updatePriority(this.#priority, this.sizes, this.population, this.#withCv, this.opts);
+    const { entropy, intensity, priority } = this.#priority;
+    this.#history.push({ generation: this.gen, entropy: round4(entropy), intensity: round4(intensity), priority: round4(priority) });
   }
 
-  protected extraState(): Record<string, unknown> { return { priority: structuredClone(this.#priority) }; }
-  protected restoreExtra(state: AlgorithmState): void { this.#priority = structuredClone(state.priority as PriorityState); }
+  protected extraState(): Record<string, unknown> { return { priority: structuredClone(this.#priority), priorityHistory: structuredClone(this.#history) }; }
+  protected restoreExtra(state: AlgorithmState): void {
+    this.#priority = structuredClone(state.priority as PriorityState);
+    this.#history = structuredClone((state.priorityHistory as PriorityRecord[] | undefined) ?? []);
+  }
 }
