@@ -9,23 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadDataset } from '../../src/node/dataset-files.ts';
-import { saveSupernet } from '../../src/node/supernet-files.ts';
-import { spacePreset } from '../../src/space/presets.ts';
-import { Supernet, trainSupernet } from '../../src/nn/supernet.ts';
+import { saveTinySupernet } from './tiny-supernet.ts';
 import { parseDuration, runSearchCommand } from '../../src/cli/search.ts';
 import { GibbonError } from '../../src/util/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gibbon-search-cli-'));
 const supernetDir = join(dir, 'supernet');
 const out = join(dir, 'run');
-{
-  const space = spacePreset('mnist');
-  const ds = await loadDataset('mnist');
-  const sn = new Supernet(space, 1);
-  saveSupernet(supernetDir, await trainSupernet(sn, ds.train, { epochs: 1, limit: 320, seed: 1 }));
-  sn.dispose();
-}
+await saveTinySupernet(supernetDir);
 
 const progress: string[] = [];
 const sink = new Writable({ write(chunk, _enc, cb) { progress.push(String(chunk)); cb(); } });
