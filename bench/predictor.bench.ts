@@ -10,7 +10,7 @@
 // neighbours of a late ESAPP population (60 with pimLoss). pimLoss labels are cached in
 // .gibbon-cache/predictor-labels/ (the first mnist run spends ~8 min on them).
 //
-//   node --import tsx bench/predictor.bench.ts [--space mnist|gibbon-cifar] [--epochs E] [--samples N] [--speed-only] [--json]
+//   node --import tsx bench/predictor.bench.ts [--space mnist|gibbon-cifar] [--epochs E] [--samples N] [--layer-weight W] [--speed-only] [--json]
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ import { spacePreset, type SpacePresetName } from '../src/space/presets.ts';
 import { createPredictor } from '../src/predictor/predictor.ts';
 import { predictorSpeed, speedLines, type SpeedReport } from './predictor-speed.ts';
 
-const { values } = parseArgs({ options: { space: { type: 'string' }, epochs: { type: 'string' }, samples: { type: 'string' }, 'accuracy-samples': { type: 'string' }, 'speed-only': { type: 'boolean' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { space: { type: 'string' }, epochs: { type: 'string' }, samples: { type: 'string' }, 'accuracy-samples': { type: 'string' }, 'layer-weight': { type: 'string' }, 'speed-only': { type: 'boolean' }, json: { type: 'boolean' } } });
 const spaces = values.space ? [values.space] : ['mnist', 'gibbon-cifar'];
 const quiet = () => {};
 const fmt = (x: number | null) => (x === null ? '   -  ' : x.toFixed(3).padStart(6));
@@ -48,6 +48,7 @@ for (const space of spaces) {
     if (values.epochs) trainArgs.push('--epochs', values.epochs);
     if (values.samples) trainArgs.push('--samples', values.samples);
     if (values['accuracy-samples']) trainArgs.push('--accuracy-samples', values['accuracy-samples']);
+    if (values['layer-weight']) trainArgs.push('--layer-weight', values['layer-weight']);
     const train = (await runPredictorCommand(trainArgs, quiet)) as PredictorTrainResult;
     const ev = (await runPredictorCommand(['eval', '--predictor', dir, '--json'], quiet)) as PredictorEvalResult;
     const file = loadPredictorFile(dir);

@@ -32,7 +32,8 @@ const sanitize = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 /**
  * Samples of `candidates`: the first `accuracyCount` with pimLoss (evaluator), the rest hardware only.
- * Designs that do not fit are dropped. `cacheName` names the cache file (one per candidate stream).
+ * Designs that do not fit are dropped. Every sample carries its per-layer labels (`layers`). `cacheName`
+ * names the cache file (one per candidate stream).
  */
 export async function labelCandidates(src: LabelSource, candidates: readonly Candidate[], accuracyCount: number, cacheName: string,
   onProgress?: (p: LabelProgress) => void): Promise<PredictorSample[]> {
@@ -71,11 +72,15 @@ export async function labelCandidates(src: LabelSource, candidates: readonly Can
       });
     }
   }
-  // Hardware part: cheap, never cached.
-  const hwCandidates = candidates.slice(withAcc);
-  const hw = await hardwareSamples(src.space, src.pool, hwCandidates);
+  // Hardware part, with the per-layer labels (the full detail): cheap, never cached. The accuracy-labelled
+  // candidates are simulated again for their per-layer labels (their totals come from the evaluator).
+  const hw = await hardwareSamples(src.space, src.pool, candidates);
   const byKey = new Map(hw.map((s) => [candidateKey(src.space, s.candidate), s]));
-  for (let i = withAcc; i < candidates.length; i++) out[i] = byKey.get(keys[i]) ?? null;
+  for (let i = 0; i < candidates.length; i++) {
+    const s = byKey.get(keys[i]);
+    if (i >= withAcc) out[i] = s ?? null;
+    else if (out[i] !== null && s?.layers !== undefined) out[i] = { ...out[i]!, layers: s.layers };
+  }
   report(candidates.length);
   return out.filter((s): s is PredictorSample => s !== null);
 }

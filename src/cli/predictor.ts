@@ -43,6 +43,7 @@ heads only and says so. pimLoss labels are cached in .gibbon-cache/predictor-lab
   --limit <n>                validation images per accuracy evaluation (default ${DEFAULT_PREDICTOR.limit})
   --epochs <e>               training epochs (default ${DEFAULT_PREDICTOR.epochs})
   --seed <s>                 seed of the candidates and of the predictor (default ${DEFAULT_PREDICTOR.seed})
+  --layer-weight <w>         weight of the per-layer loss (the predictor's layerWeight, docs/predictor.md §2; 0: off)
   --workers <n>              simulator threads (default: one per core)
 
 eval: a fresh seeded set of candidates disjoint from the training set, and one-mutation neighbours of a
@@ -147,7 +148,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
     options: {
       space: { type: 'string' }, dataset: { type: 'string' }, supernet: { type: 'string' }, samples: { type: 'string' },
       'accuracy-samples': { type: 'string' }, limit: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' },
-      workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      workers: { type: 'string' }, out: { type: 'string' }, 'layer-weight': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true, allowPositionals: false,
   });
@@ -159,6 +160,11 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   const limit = num(values.limit, 'limit', DEFAULT_PREDICTOR.limit, 1, 1 << 30);
   const epochs = num(values.epochs, 'epochs', DEFAULT_PREDICTOR.epochs, 1, 100000);
   const workers = num(values.workers, 'workers', availableParallelism(), 1, 256);
+  const lwRaw = values['layer-weight'];
+  const layerWeight = lwRaw === undefined ? undefined : Number(lwRaw);
+  if (lwRaw !== undefined && (lwRaw.trim() === '' || !Number.isFinite(layerWeight) || layerWeight! < 0)) {
+    throw new GibbonError('E_OPTION', `--layer-weight: got ${JSON.stringify(lwRaw)}; allowed: a number >= 0`);
+  }
   const wantAcc = num(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
   const src = wantAcc > 0 ? accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
   const t0 = performance.now();
@@ -173,7 +179,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
       `${space.name}-s${seed}-train`, (p: LabelProgress) => bar.update(p.done, p.total, p.seconds));
     bar.end();
     const { createPredictor } = await predictorModule();
-    const predictor = createPredictor(space, { seed });
+    const predictor = createPredictor(space, { seed, layerWeight });
     try {
       const fitBar = progressLine(stream, 'train epoch');
       const t1 = performance.now();

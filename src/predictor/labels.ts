@@ -1,16 +1,18 @@
 // Labelled samples for the predictor (docs/predictor.md §4), web-standard: distinct seeded candidates of a
-// space, their hardware labels from the real hardware simulator (one pool batch, totals only, as the
-// search evaluator runs it) and, optionally, their pimLoss from the search evaluator (supernet accuracy on
-// the functional simulator). Candidates that do not fit the chip are dropped.
+// space, their hardware labels from the real hardware simulator (pool batches with the full per-layer
+// detail, kept as the samples' per-layer labels; or totals only, as the search evaluator runs it) and,
+// optionally, their pimLoss from the search evaluator (supernet accuracy on the functional simulator).
+// Candidates that do not fit the chip are dropped.
 
-import type { EvalPool } from '../pool/eval-pool.ts';
-import { hardwareMetrics, simJobOf, simulateTotals } from '../search/gibbon-evaluator.ts';
+import type { SimResult } from '../hw/types.ts';
+import type { EvalPool, SimJob } from '../pool/eval-pool.ts';
+import { hardwareMetrics, isTilesError, simJobOf, simulateTotals } from '../search/gibbon-evaluator.ts';
 import type { Evaluator, Metrics } from '../search/problem.ts';
 import { genomeKey } from '../search/problem.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { Rng } from '../util/rng.ts';
-import type { HardwareLabels, PredictorSample, SampleLabels } from './types.ts';
+import type { HardwareLabels, LayerLabels, PredictorSample, SampleLabels } from './types.ts';
 
 /** The genome key of a candidate (what makes two candidates the same design). */
 export const candidateKey = (space: Space, c: Candidate): string => genomeKey(space.encode(c));
@@ -49,15 +51,70 @@ export function sampleOfMetrics(candidate: Candidate, m: Metrics): PredictorSamp
   return { candidate, labels };
 }
 
-/** Hardware-only samples (no pimLoss) of the candidates that fit. */
-export async function hardwareSamples(space: Space, pool: EvalPool, candidates: readonly Candidate[]): Promise<PredictorSample[]> {
-  const totals = await simulateTotals(pool, candidates.map((c) => simJobOf(space, c)));
-  const out: PredictorSample[] = [];
-  totals.forEach((s, i) => {
-    if (s === undefined) return;
-    const m = hardwareMetrics(s);
-    out.push({ candidate: candidates[i], labels: { area_mm2: m.area_mm2, energy_uJ: m.energy_uJ, latency_ms: m.latency_ms, power_W: m.power_W } });
+/** Unit conversions of hardwareMetrics (nJ -> uJ, µm² -> mm², ns -> ms). */
+const NJ_TO_UJ = 1e-3, UM2_TO_MM2 = 1e-6, NS_TO_MS = 1e-6;
+
+/**
+ * The per-layer labels of a full simulation result (LayerLabels): each layer's area, energy and power,
+ * its latency share, the increase of the running maximum of the layers' last-done times (the total
+ * latency is their maximum, so the shares sum to it), and its busy time, output pixels x steady pixel latency.
+ */
+export function layerLabelsOf(r: SimResult): LayerLabels {
+  const out: LayerLabels = { area_mm2: [], energy_uJ: [], latency_ms: [], power_W: [], busy_ms: [] };
+  let done = 0;
+  for (const l of r.layers) {
+    out.area_mm2.push(l.areaUm2 * UM2_TO_MM2);
+    out.energy_uJ.push(l.energyNj * NJ_TO_UJ);
+    out.power_W.push(l.powerW);
+    const next = Math.max(done, l.lastDoneNs);
+    out.latency_ms.push((next - done) * NS_TO_MS);
+    out.busy_ms.push(l.outputPixels * l.pixelLatencyNs * NS_TO_MS);
+    done = next;
+  }
+  return out;
+}
+
+/** Full results of every job in one batch call, undefined for a job that does not fit (as simulateTotals). */
+async function simulateFull(pool: EvalPool, jobs: SimJob[]): Promise<(SimResult | undefined)[]> {
+  try {
+    return await pool.simulateBatch(jobs, { detail: 'full' });
+  } catch (error) {
+    if (!isTilesError(error)) throw error;
+  }
+  const settled = await Promise.allSettled(jobs.map((j) => pool.simulateBatch([j], { detail: 'full' })));
+  return settled.map((r) => {
+    if (r.status === 'fulfilled') return r.value[0];
+    if (isTilesError(r.reason)) return undefined;
+    throw r.reason;
   });
+}
+
+/** Candidates per full-detail pool call (a full result holds ~60 numbers per layer: keep few at a time). */
+const FULL_CHUNK = 500;
+
+/**
+ * Hardware-only samples (no pimLoss) of the candidates that fit. With `layers` (the default) the
+ * simulator runs with the full detail and each sample keeps its per-layer labels (`layers`); without,
+ * totals only (the search evaluator's path, cheaper).
+ */
+export async function hardwareSamples(space: Space, pool: EvalPool, candidates: readonly Candidate[], opts: { layers?: boolean } = {}): Promise<PredictorSample[]> {
+  const out: PredictorSample[] = [];
+  const push = (c: Candidate, s: { totals: SimResult['totals']; pipeline: boolean; model: SimResult['model'] }, layers?: LayerLabels) => {
+    const m = hardwareMetrics(s);
+    const sample: PredictorSample = { candidate: c, labels: { area_mm2: m.area_mm2, energy_uJ: m.energy_uJ, latency_ms: m.latency_ms, power_W: m.power_W } };
+    if (layers) sample.layers = layers;
+    out.push(sample);
+  };
+  if (opts.layers === false) {
+    const totals = await simulateTotals(pool, candidates.map((c) => simJobOf(space, c)));
+    totals.forEach((s, i) => { if (s !== undefined) push(candidates[i], s); });
+    return out;
+  }
+  for (let start = 0; start < candidates.length; start += FULL_CHUNK) {
+    const part = candidates.slice(start, start + FULL_CHUNK);
+    const full = await simulateFull(pool, part.map((c) => simJobOf(space, c)));
+    full.forEach((r, i) => { if (r !== undefined) push(part[i], r, layerLabelsOf(r)); });
+  }
   return out;
 }
 

@@ -64,8 +64,16 @@ export interface BatchTensors {
 const w2 = (w: Weights, n: WeightName) => w.get(n)! as tf.Tensor as tf.Tensor2D;
 const w1 = (w: Weights, n: WeightName) => w.get(n)! as tf.Tensor as tf.Tensor1D;
 
-/** Normalized predictions [B, 5] (TARGETS order). Call inside tf.tidy. */
+/** Normalized predictions [B, 6] (TARGETS order). Call inside tf.tidy. */
 export function forward(w: Weights, o: ResolvedPredictorOptions, x: BatchTensors): tf.Tensor2D {
+  return forwardWithCosts(w, o, x).out;
+}
+
+/**
+ * The forward pass with its per-layer log-costs: out [B, 6] as `forward`, costs [B, T, COST_CHANNELS]
+ * (a padded step's cost is -1e4). Call inside tf.tidy.
+ */
+export function forwardWithCosts(w: Weights, o: ResolvedPredictorOptions, x: BatchTensors): { out: tf.Tensor2D; costs: tf.Tensor3D } {
   const [B, T, F] = x.tokens.shape;
   const Hs = o.hiddenSize;
   const flat = tf.reshape(x.tokens, [B * T, F]) as tf.Tensor2D;
@@ -114,11 +122,30 @@ export function forward(w: Weights, o: ResolvedPredictorOptions, x: BatchTensors
     costs.push(tf.sub(tf.add(tf.matMul(hNew, costW), costB), tf.mul(absent[t], 1e4)) as tf.Tensor2D);
   }
   const count = tf.maximum(tf.sum(mask, 1, true), 1);
-  const cost = tf.logSumExp(tf.stack(costs, 1), 1) as tf.Tensor2D; // [B, COST_CHANNELS]
+  const perLayer = tf.stack(costs, 1) as tf.Tensor3D; // [B, T, COST_CHANNELS]
+  const cost = tf.logSumExp(perLayer, 1) as tf.Tensor2D; // [B, COST_CHANNELS]
   const z0 = tf.concat([h, tf.div(sum, count) as tf.Tensor2D, max, cost, hw], 1);
   const z1 = tf.relu(tf.add(tf.matMul(z0, w2(w, 'mlp.W1')), w1(w, 'mlp.b1'))) as tf.Tensor2D;
   const z2 = tf.relu(tf.add(tf.matMul(z1, w2(w, 'mlp.W2')), w1(w, 'mlp.b2'))) as tf.Tensor2D;
-  return tf.add(tf.add(tf.matMul(z2, w2(w, 'head.W')), tf.matMul(cost, w2(w, 'head.Wcost'))), w1(w, 'head.b')) as tf.Tensor2D;
+  const out = tf.add(tf.add(tf.matMul(z2, w2(w, 'head.W')), tf.matMul(cost, w2(w, 'head.Wcost'))), w1(w, 'head.b')) as tf.Tensor2D;
+  return { out, costs: perLayer };
+}
+
+/**
+ * The per-layer auxiliary loss (docs/predictor.md §3): the first L cost channels of `costs` [B, T, C]
+ * against per-layer targets `y` [B, T, L], as squared errors divided by `std` [L] squared (the total
+ * target's standard deviation: errors in the units of the regression term), weighted by `weight`
+ * [B, T, L] (0: no label; the trainer passes each layer's share of its sample's total); per channel the
+ * weighted mean over its layers, then the mean over the channels with labels.
+ */
+export function layerLossOf(costs: tf.Tensor3D, y: tf.Tensor3D, weight: tf.Tensor3D, std: tf.Tensor1D): tf.Scalar {
+  const [B, T, L] = y.shape;
+  const c = tf.slice(costs, [0, 0, 0], [B, T, L]);
+  const err = tf.div(tf.mul(weight, tf.squaredDifference(c, y)), tf.square(std));
+  const labelled = tf.sum(weight, [0, 1]); // [L]
+  const perChannel = tf.div(tf.sum(err, [0, 1]), tf.maximum(labelled, 1e-12));
+  const present = tf.cast(tf.greater(labelled, 0), 'float32');
+  return tf.div(tf.sum(tf.mul(perChannel, present)), tf.maximum(tf.sum(present), 1e-9)) as tf.Scalar;
 }
 
 /**
@@ -173,10 +200,11 @@ export class Adam {
     }
   }
 
-  apply(grads: Record<string, tf.Tensor>, names: Map<string, WeightName>): void {
+  /** One step; `lr` (default: the constructor's) lets the caller schedule the learning rate. */
+  apply(grads: Record<string, tf.Tensor>, names: Map<string, WeightName>, lr: number = this.lr): void {
     this.step++;
     const { beta1: b1, beta2: b2 } = this;
-    const lrT = (this.lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
+    const lrT = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
     tf.tidy(() => {
       for (const [varName, g0] of Object.entries(grads)) {
         const name = names.get(varName)!;

@@ -8,11 +8,11 @@ import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { fieldError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
-import { Adam, COST_CHANNELS, forward, initialWeights, lossOf, weightShapes, type WeightName, type Weights } from './model.ts';
+import { Adam, COST_CHANNELS, forward, forwardWithCosts, initialWeights, layerLossOf, lossOf, weightShapes, type WeightName, type Weights } from './model.ts';
 import { decodeFloats, encodeFloats } from './tensor-data.ts';
 import { LAYER_FEATURE_COUNT, tokenLayers, hardwareFeatures, layerFeatures, tokenLayout, type TokenLayout } from './tokens.ts';
 import {
-  TARGETS, type FitOptions, type FitReport, type Prediction, type PredictorOptions, type PredictorSample, type PredictorState,
+  LAYER_TARGETS, LAYER_TOTALS, TARGETS, type FitOptions, type FitReport, type Prediction, type PredictorOptions, type PredictorSample, type PredictorState,
   type ResolvedPredictorOptions, type TargetName, type TargetScale, type TensorData,
 } from './types.ts';
 import { WasmPredictorKernel, type PaddedBatch, type PredictorWasmExports, type RnnShape } from './wasm-infer.ts';
@@ -21,7 +21,15 @@ import { WasmPredictorKernel, type PaddedBatch, type PredictorWasmExports, type 
 export const PREDICTOR_DEFAULTS: Omit<ResolvedPredictorOptions, 'seed'> = {
   cell: 'gru', tokenSize: 32, hardwareSize: 16, hiddenSize: 32, mlpSize: 64,
   learningRate: 5e-3, batchSize: 64, rankWeight: 1, weightDecay: 1e-5, accuracyWeight: 0.2, tieWeight: 0.1, pimLossFloor: 0.01,
+  layerWeight: 1, learningRateDecay: 1,
 };
+
+/**
+ * A per-layer label below this share of its sample's total (an add layer's area, 0; a layer that finishes
+ * before an earlier one, latency share 0) is trained as that share: logs of zeros do not exist, and the
+ * layer's channel should only be small next to the others.
+ */
+export const LAYER_FLOOR = 1e-3;
 
 /** Candidates per forward pass in predict. */
 const PREDICT_BATCH = 1024;
@@ -63,9 +71,10 @@ function resolveOptions(o: PredictorOptions): ResolvedPredictorOptions {
   for (const k of ['tokenSize', 'hardwareSize', 'hiddenSize', 'mlpSize', 'batchSize'] as const) {
     if (!Number.isInteger(r[k]) || r[k] < 1 || r[k] > 4096) throw fieldError('E_OPTION', SOURCE, k, r[k], 'an integer in 1..4096');
   }
-  for (const k of ['learningRate', 'rankWeight', 'weightDecay', 'accuracyWeight', 'tieWeight', 'pimLossFloor'] as const) {
+  for (const k of ['learningRate', 'rankWeight', 'weightDecay', 'accuracyWeight', 'tieWeight', 'pimLossFloor', 'layerWeight'] as const) {
     if (!Number.isFinite(r[k]) || r[k] < 0) throw fieldError('E_OPTION', SOURCE, k, r[k], 'a finite number >= 0');
   }
+  if (!(r.learningRateDecay > 0 && r.learningRateDecay <= 1)) throw fieldError('E_OPTION', SOURCE, 'learningRateDecay', r.learningRateDecay, 'a number in (0, 1]');
   return r;
 }
 
@@ -170,6 +179,37 @@ class RnnPredictor implements Predictor {
       y[i * K + k] = (transform(t, v) - sc.mean) / sc.std;
       mask[i * K + k] = 1;
     }));
+    // Per-layer targets (samples with `layers`; docs/predictor.md §3): cost channel k predicts
+    // log(layer's LAYER_TARGETS[k]) minus its total's log-mean (LAYER_TOTALS), so that its log-sum-exp over
+    // the layers is the total's log up to that mean; each layer weighs its share of the sample's total.
+    const L = LAYER_TARGETS.length;
+    const useLayers = this.options.layerWeight > 0;
+    const layerW: (Float32Array | null)[] = samples.map(() => null);
+    const layerY: (Float32Array | null)[] = samples.map((s, i) => {
+      if (!useLayers || s.layers === undefined) return null;
+      const count = tokens[i].count;
+      const out = new Float32Array(count * L), wts = new Float32Array(count * L);
+      layerW[i] = wts;
+      let any = false;
+      LAYER_TARGETS.forEach((t, k) => {
+        const v = s.layers![t], sc = this.#scales[LAYER_TOTALS[t]];
+        if (!Array.isArray(v) || v.length !== count) throw fieldError('E_OPTION', SOURCE, `samples[${i}].layers.${t}`, Array.isArray(v) ? `${v.length} values` : v, `${count} numbers (one per layer token)`);
+        let sum = 0;
+        for (const x of v) {
+          if (!(Number.isFinite(x) && x >= 0)) throw fieldError('E_OPTION', SOURCE, `samples[${i}].layers.${t}`, x, 'finite numbers >= 0');
+          sum += x;
+        }
+        if (sc === null || !(sum > 0)) { for (let l = 0; l < count; l++) { out[l * L + k] = NaN; wts[l * L + k] = 0; } return; }
+        for (let l = 0; l < count; l++) {
+          const x = Math.max(v[l], LAYER_FLOOR * sum);
+          out[l * L + k] = Math.log(x) - sc.mean;
+          wts[l * L + k] = x / sum; // the layer's share: the layers that make the total weigh most
+        }
+        any = true;
+      });
+      return any ? out : null;
+    });
+    const layerStd = tf.tensor1d(LAYER_TARGETS.map((t) => this.#scales[LAYER_TOTALS[t]]?.std ?? 1));
     const pimLossSamples = samples.filter((s) => typeof s.labels.pimLoss === 'number').length;
     const B = this.options.batchSize;
     let firstLoss = NaN, lastLoss = NaN;
@@ -191,17 +231,26 @@ class RnnPredictor implements Predictor {
         for (let start = 0; start < acc.length; start += B) batches.push(acc.slice(start, start + B));
       }
       let total = 0, steps = 0;
+      // a pure function of the epoch counter: fit(A) + fit(B) still equals fit(A + B)
+      const lr = this.options.learningRateDecay === 1 ? this.options.learningRate : this.options.learningRate * this.options.learningRateDecay ** this.#epoch;
       for (const idx of batches) {
         if (idx.length < 2) continue; // a lone sample has no pairs and a noisy gradient
         const yb = new Float32Array(idx.length * K), mb = new Float32Array(idx.length * K);
         idx.forEach((j, r) => { yb.set(y.subarray(j * K, j * K + K), r * K); mb.set(mask.subarray(j * K, j * K + K), r * K); });
         const x = batchTensors(this.#layout, idx.map((j) => tokens[j]));
         const yt = tf.tensor2d(yb, [idx.length, K]), mt = tf.tensor2d(mb, [idx.length, K]);
-        const { value, grads } = tf.variableGrads(() => lossOf(forward(this.#weights, this.options, x), yt, mt, this.options.rankWeight, targetWeights, this.options.tieWeight, tieTargets), vars);
-        this.#adam.apply(grads, this.#names);
+        const lt = this.#layerBatch(idx.map((j) => layerY[j]), idx.map((j) => layerW[j]), x.tokens.shape[1]);
+        const { value, grads } = tf.variableGrads(() => {
+          if (lt === null) return lossOf(forward(this.#weights, this.options, x), yt, mt, this.options.rankWeight, targetWeights, this.options.tieWeight, tieTargets);
+          const { out, costs } = forwardWithCosts(this.#weights, this.options, x);
+          const main = lossOf(out, yt, mt, this.options.rankWeight, targetWeights, this.options.tieWeight, tieTargets);
+          return tf.add(main, tf.mul(layerLossOf(costs, lt.y, lt.weight, layerStd), this.options.layerWeight)) as tf.Scalar;
+        }, vars);
+        this.#adam.apply(grads, this.#names, lr);
         total += value.dataSync()[0];
         steps++;
         tf.dispose([value, ...Object.values(grads), x.tokens, x.hardware, yt, mt]);
+        if (lt !== null) tf.dispose([lt.y, lt.weight]);
       }
       this.#epoch++;
       this.#kernelFresh = false;
@@ -213,7 +262,27 @@ class RnnPredictor implements Predictor {
     }
     targetWeights.dispose();
     tieTargets.dispose();
+    layerStd.dispose();
     return { epochs, samples: n, pimLossSamples, firstLoss, lastLoss, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  /**
+   * Per-layer targets and their weights [n, steps, LAYER_TARGETS] of a batch (weight 0: no label), or null
+   * when no sample of the batch has per-layer labels (the loss is then exactly the one without the layer term).
+   */
+  #layerBatch(items: readonly (Float32Array | null)[], weights: readonly (Float32Array | null)[], steps: number): { y: tf.Tensor3D; weight: tf.Tensor3D } | null {
+    if (items.every((it) => it === null)) return null;
+    const L = LAYER_TARGETS.length;
+    const y = new Float32Array(items.length * steps * L), weight = new Float32Array(items.length * steps * L);
+    items.forEach((it, i) => {
+      if (it === null) return;
+      for (let j = 0; j < it.length; j++) {
+        if (Number.isNaN(it[j])) continue;
+        y[i * steps * L + j] = it[j];
+        weight[i * steps * L + j] = weights[i]![j];
+      }
+    });
+    return { y: tf.tensor3d(y, [items.length, steps, L]), weight: tf.tensor3d(weight, [items.length, steps, L]) };
   }
 
   predict(candidates: readonly Candidate[]): Prediction[] {

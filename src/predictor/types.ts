@@ -19,9 +19,32 @@ export interface SampleLabels extends HardwareLabels {
   quantized?: number;
 }
 
+/**
+ * Per-layer hardware figures of a design, one entry per simulator layer (= per token, in token order),
+ * in the units of HardwareLabels: each layer's area, energy and power (their sums are the totals; area
+ * leaves out the chip-level global accumulator, under 0.5 %), and its share of the latency: the increase
+ * of the running maximum of the layers' last-done times (the total latency is that maximum, so the
+ * shares sum to it exactly; a layer that finishes before an earlier one has share 0).
+ */
+export interface LayerLabels {
+  area_mm2: number[];
+  energy_uJ: number[];
+  latency_ms: number[];
+  power_W: number[];
+  /** The layer's busy time: output pixels x its steady per-pixel latency (the total latency is close to their maximum). */
+  busy_ms: number[];
+}
+
+/** The per-layer targets, in cost-channel order (cost channel k is trained on LAYER_TARGETS[k]). */
+export const LAYER_TARGETS = ['area_mm2', 'energy_uJ', 'latency_ms', 'power_W', 'busy_ms'] as const;
+/** The total target whose log-mean and standard deviation normalize each per-layer target. */
+export const LAYER_TOTALS = { area_mm2: 'area_mm2', energy_uJ: 'energy_uJ', latency_ms: 'latency_ms', power_W: 'power_W', busy_ms: 'latency_ms' } as const;
+
 export interface PredictorSample {
   candidate: Candidate;
   labels: SampleLabels;
+  /** Optional per-layer figures (the simulator's full detail): the auxiliary loss of docs/predictor.md §3. */
+  layers?: LayerLabels;
 }
 
 /** A prediction, in natural units. */
@@ -50,6 +73,8 @@ export interface PredictorOptions {
   /** Width of the MLP trunk after the RNN. */
   mlpSize?: number;
   learningRate?: number;
+  /** The learning rate of epoch e (the predictor's epoch counter) is learningRate x learningRateDecay^e; 1: constant. */
+  learningRateDecay?: number;
   batchSize?: number;
   /** Weight of the pairwise ranking term against the regression term. */
   rankWeight?: number;
@@ -61,6 +86,8 @@ export interface PredictorOptions {
   tieWeight?: number;
   /** A predicted pimLoss at or below this is reported as 0 (no measurable loss; docs/predictor.md §2). */
   pimLossFloor?: number;
+  /** Weight of the per-layer auxiliary loss (samples with `layers`; docs/predictor.md §3). 0: off. */
+  layerWeight?: number;
 }
 
 export type ResolvedPredictorOptions = Required<PredictorOptions>;

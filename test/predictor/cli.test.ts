@@ -23,6 +23,9 @@ test('errors: missing --out, bad --samples, unknown sub-command, no predictor.js
   r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--samples', '1');
   assert.is(r.stderr, 'gibbon: --samples: got "1"; allowed: an integer in 2..1000000\n');
   assert.is(r.status, 2);
+  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--layer-weight', 'heavy');
+  assert.is(r.stderr, 'gibbon: --layer-weight: got "heavy"; allowed: a number >= 0\n');
+  assert.is(r.status, 2);
   r = gibbon('predictor', 'fit');
   assert.is(r.stderr, 'gibbon: gibbon predictor: got "fit"; allowed: train, eval\n');
   assert.is(r.status, 2);
@@ -44,6 +47,7 @@ test('hardware-only train and eval on gibbon-cifar (no dataset): says so, writes
   const file = JSON.parse(readFileSync(join(out, 'predictor.json'), 'utf8'));
   assert.is(file.train.accuracySamples, 0);
   assert.is(file.state.format, 'gibbon-predictor-state');
+  assert.is(file.state.options.layerWeight, 1); // per-layer labels on by default
   r = gibbon('predictor', 'eval', '--predictor', out, '--samples', '20', '--neighbours', '0', '--workers', '1', '--json');
   assert.is(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
