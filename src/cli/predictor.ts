@@ -24,7 +24,7 @@ import { labelCandidates, type LabelProgress } from './predictor-labels.ts';
 import { cachedSupernetDir } from './search.ts';
 import { loadSpace } from './supernet.ts';
 
-export const DEFAULT_PREDICTOR = { samples: 10000, accuracySamples: 300, seed: 1, limit: 100, epochs: 30, evalSamples: 400, evalAccuracySamples: 100, neighbours: 200, neighbourAccuracySamples: 60, supernetEpochs: 4 } as const;
+export const DEFAULT_PREDICTOR = { samples: 10000, accuracySamples: 300, seed: 1, limit: 100, epochs: 30, learningRateDecay: 0.95, evalSamples: 400, evalAccuracySamples: 100, neighbours: 200, neighbourAccuracySamples: 60, supernetEpochs: 4 } as const;
 
 export const PREDICTOR_HELP = `gibbon predictor train --out <dir> [options]
 gibbon predictor eval --predictor <dir> [options]
@@ -44,6 +44,7 @@ heads only and says so. pimLoss labels are cached in .gibbon-cache/predictor-lab
   --epochs <e>               training epochs (default ${DEFAULT_PREDICTOR.epochs})
   --seed <s>                 seed of the candidates and of the predictor (default ${DEFAULT_PREDICTOR.seed})
   --layer-weight <w>         weight of the per-layer loss (the predictor's layerWeight, docs/predictor.md §2; 0: off)
+  --lr-decay <d>             learning rate x d per epoch, in (0, 1] (default ${DEFAULT_PREDICTOR.learningRateDecay}; 1: constant)
   --workers <n>              simulator threads (default: one per core)
 
 eval: a fresh seeded set of candidates disjoint from the training set, and one-mutation neighbours of a
@@ -148,7 +149,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
     options: {
       space: { type: 'string' }, dataset: { type: 'string' }, supernet: { type: 'string' }, samples: { type: 'string' },
       'accuracy-samples': { type: 'string' }, limit: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' },
-      workers: { type: 'string' }, out: { type: 'string' }, 'layer-weight': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      workers: { type: 'string' }, out: { type: 'string' }, 'layer-weight': { type: 'string' }, 'lr-decay': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true, allowPositionals: false,
   });
@@ -165,6 +166,11 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   if (lwRaw !== undefined && (lwRaw.trim() === '' || !Number.isFinite(layerWeight) || layerWeight! < 0)) {
     throw new GibbonError('E_OPTION', `--layer-weight: got ${JSON.stringify(lwRaw)}; allowed: a number >= 0`);
   }
+  const decayRaw = values['lr-decay'];
+  const learningRateDecay = decayRaw === undefined ? DEFAULT_PREDICTOR.learningRateDecay : Number(decayRaw);
+  if (decayRaw !== undefined && (decayRaw.trim() === '' || !(learningRateDecay > 0 && learningRateDecay <= 1))) {
+    throw new GibbonError('E_OPTION', `--lr-decay: got ${JSON.stringify(decayRaw)}; allowed: a number in (0, 1]`);
+  }
   const wantAcc = num(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
   const src = wantAcc > 0 ? accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
   const t0 = performance.now();
@@ -179,7 +185,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
       `${space.name}-s${seed}-train`, (p: LabelProgress) => bar.update(p.done, p.total, p.seconds));
     bar.end();
     const { createPredictor } = await predictorModule();
-    const predictor = createPredictor(space, { seed, layerWeight });
+    const predictor = createPredictor(space, { seed, layerWeight, learningRateDecay });
     try {
       const fitBar = progressLine(stream, 'train epoch');
       const t1 = performance.now();

@@ -26,6 +26,9 @@ test('errors: missing --out, bad --samples, unknown sub-command, no predictor.js
   r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--layer-weight', 'heavy');
   assert.is(r.stderr, 'gibbon: --layer-weight: got "heavy"; allowed: a number >= 0\n');
   assert.is(r.status, 2);
+  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--lr-decay', '1.5');
+  assert.is(r.stderr, 'gibbon: --lr-decay: got "1.5"; allowed: a number in (0, 1]\n');
+  assert.is(r.status, 2);
   r = gibbon('predictor', 'fit');
   assert.is(r.stderr, 'gibbon: gibbon predictor: got "fit"; allowed: train, eval\n');
   assert.is(r.status, 2);
@@ -48,6 +51,7 @@ test('hardware-only train and eval on gibbon-cifar (no dataset): says so, writes
   assert.is(file.train.accuracySamples, 0);
   assert.is(file.state.format, 'gibbon-predictor-state');
   assert.is(file.state.options.layerWeight, 1); // per-layer labels on by default
+  assert.is(file.state.options.learningRateDecay, 0.95); // the train command's decay (the library's default is 1)
   r = gibbon('predictor', 'eval', '--predictor', out, '--samples', '20', '--neighbours', '0', '--workers', '1', '--json');
   assert.is(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
