@@ -44,23 +44,43 @@ const { values: a } = parseArgs({
     budget: { type: 'string', default: '100' }, step: { type: 'string', default: '10' }, seeds: { type: 'string', default: '5' },
     population: { type: 'string', default: '10' }, limit: { type: 'string', default: '100' }, workers: { type: 'string', default: '2' },
     'supernet-epochs': { type: 'string', default: '10' }, algorithms: { type: 'string' }, 'no-insights': { type: 'boolean' },
-    'esapp-options': { type: 'string' },
+    'esapp-options': { type: 'string' }, 'predictor-options': { type: 'string' },
   },
 });
 const BUDGET = Number(a.budget), STEP = Number(a.step), SEEDS = Number(a.seeds), POP = Number(a.population), LIMIT = Number(a.limit);
 const EPOCHS = Number(a['supernet-epochs']);
 
 /** The algorithms compared, with their settings at this budget (standard settings otherwise). */
-const ALGORITHMS: Record<string, { algorithm: string; options: Record<string, number>; predictor?: boolean }> = {
+const UNIFORM = { wIntensity: 0, wEntropy: 0, subspaceFrac: 1 };
+const ALGORITHMS: Record<string, { algorithm: string; options: Record<string, number>; predictor?: boolean | Record<string, number> }> = {
   esapp: { algorithm: 'esapp', options: { populationSize: POP } },
   'esapp-predictor': { algorithm: 'esapp', options: { populationSize: POP }, predictor: true },
-  'esapp-uniform': { algorithm: 'esapp', options: { populationSize: POP, wIntensity: 0, wEntropy: 0, subspaceFrac: 1 } },
+  'esapp-uniform': { algorithm: 'esapp', options: { populationSize: POP, ...UNIFORM } },
+  // the ablation of the product's default (ESAPP + predictor screen): the same screen, uniform priorities
+  'esapp-uniform-predictor': { algorithm: 'esapp', options: { populationSize: POP, ...UNIFORM }, predictor: true },
   nsga2: { algorithm: 'nsga2', options: { populationSize: POP } },
   evolution: { algorithm: 'evolution', options: { populationSize: POP, sampleSize: Math.max(2, Math.round(POP / 4)), batchSize: POP } },
   random: { algorithm: 'random', options: { batchSize: POP } },
 };
-// --esapp-options '{"temperature":1}' adds `esapp-custom`: ESAPP with those settings (a priority sweep).
-if (a['esapp-options']) ALGORITHMS['esapp-custom'] = { algorithm: 'esapp', options: { populationSize: POP, ...(JSON.parse(a['esapp-options']) as Record<string, number>) } };
+// --esapp-options '{"temperature":1}' adds `esapp-custom`: ESAPP with those settings (a priority sweep);
+// '{"k3":{"priorPairs":3},"k10":{"priorPairs":10}}' adds `esapp-k3` and `esapp-k10`.
+if (a['esapp-options']) {
+  const o = JSON.parse(a['esapp-options']) as Record<string, number | Record<string, number>>;
+  const named = Object.values(o).every((v) => typeof v === 'object');
+  for (const [name, settings] of named ? Object.entries(o as Record<string, Record<string, number>>) : [['custom', o as Record<string, number>] as const]) {
+    ALGORITHMS[`esapp-${name}`] = { algorithm: 'esapp', options: { populationSize: POP, ...settings } };
+  }
+}
+// --predictor-options '{"oversample":24}' adds `esapp-predictor-custom`: predictor-assisted ESAPP with those screen
+// settings; '{"o24":{"oversample":24}}' adds `esapp-predictor-o24`. A key "esapp" in a variant's settings holds ESAPP's.
+if (a['predictor-options']) {
+  const o = JSON.parse(a['predictor-options']) as Record<string, number | Record<string, unknown>>;
+  const named = Object.values(o).every((v) => typeof v === 'object');
+  for (const [name, raw] of named ? Object.entries(o as Record<string, Record<string, unknown>>) : [['custom', o as Record<string, unknown>] as const]) {
+    const { esapp, ...screen } = raw as { esapp?: Record<string, number> } & Record<string, number>;
+    ALGORITHMS[`esapp-predictor-${name}`] = { algorithm: 'esapp', options: { populationSize: POP, ...esapp }, predictor: screen };
+  }
+}
 const NAMES = a.algorithms ? a.algorithms.split(',') : Object.keys(ALGORITHMS);
 
 const space = spacePreset('mnist');
@@ -107,9 +127,9 @@ const sim = await loadSimulatorNode();
 /** Wall seconds spent in the predictor (training + screening) per predictor run. */
 const predictorSeconds: Record<string, number[]> = {};
 
-function timedScreen(name: string, seed: number): Screen {
+function timedScreen(name: string, seed: number, settings: Record<string, number>): Screen {
   const predictor = createPredictor(space, { seed });
-  const inner = createPredictorScreen({ space, problem, predictor, hardware: simulatorHardware(space, sim) });
+  const inner = createPredictorScreen({ ...settings, space, problem, predictor, hardware: simulatorHardware(space, sim) });
   const spent = (predictorSeconds[name] ??= []);
   spent[seed - 1] = 0;
   const time = <T>(f: () => T): T => { const t = performance.now(); try { return f(); } finally { spent[seed - 1] += (performance.now() - t) / 1000; } };
@@ -145,8 +165,9 @@ function summarize(log: (s: string) => void) {
   const med: Record<string, number[]> = Object.fromEntries(NAMES.map((n) => [n, steps.map((_, i) => median(curves[n].map((c) => c[i])))]));
   log(`\nsearch quality on mnist (accuracy on ${LIMIT} validation images, EDP), population ${POP}, ${SEEDS} seeds; supernet ${supernetDir} (${state.epoch} epochs)`);
   log(`hypervolume: normalized (accuracy: 1-acc in [0,1]; EDP: log scale, [${hvSpec.ideal![1]}, ${hvSpec.nadir![1]}] mJ*ms -> [0,1]), reference ${hvSpec.ref.join(', ')}\n`);
-  log(['evals', ...NAMES].map((s, i) => (i === 0 ? s.padStart(5) : s.padStart(16))).join(''));
-  steps.forEach((s, i) => log([String(s).padStart(5), ...NAMES.map((n) => med[n][i].toFixed(4).padStart(16))].join('')));
+  const width = (n: string) => Math.max(16, n.length + 2);
+  log(['evals', ...NAMES].map((s, i) => (i === 0 ? s.padStart(5) : s.padStart(width(s)))).join(''));
+  steps.forEach((s, i) => log([String(s).padStart(5), ...NAMES.map((n) => med[n][i].toFixed(4).padStart(width(n)))].join('')));
 
   /** Evaluations a run needs to reach `target` (first step at or above), or Infinity. */
   const evalsTo = (curve: number[], target: number) => { const i = curve.findIndex((h) => h >= target - 1e-12); return i < 0 ? Infinity : steps[i]; };
@@ -159,8 +180,10 @@ function summarize(log: (s: string) => void) {
   for (const n of NAMES) {
     const per = curves[n].map((c) => evalsTo(c, target95));
     to95[n] = median(per);
-    log(`  ${n.padEnd(14)} ${fmtEvals(per).padStart(5)}  [${per.map((x) => (Number.isFinite(x) ? x : '-')).join(' ')}]`);
+    log(`  ${n.padEnd(24)} ${fmtEvals(per).padStart(5)}  [${per.map((x) => (Number.isFinite(x) ? x : '-')).join(' ')}]`);
   }
+  log(`\nfinal hypervolume per seed:`);
+  for (const n of NAMES) log(`  ${n.padEnd(24)} ${curves[n].map((c) => c[c.length - 1].toFixed(4)).join(' ')}`);
   let esappVsNsga2: { target: number; esappEvals: number; nsga2Evals: number; ratio: number } | undefined;
   if (curves.esapp && curves.nsga2) {
     const target = finals.nsga2;
@@ -169,10 +192,18 @@ function summarize(log: (s: string) => void) {
     log(`\nESAPP (median curve) reaches NSGA-II's final median hypervolume ${target.toFixed(4)} after ${Number.isFinite(e) ? e : `>${BUDGET}`} evaluations ` +
       `(${Number.isFinite(e) ? (e / BUDGET).toFixed(2) : '-'} of NSGA-II's ${BUDGET}; target <= 0.33)`);
   }
-  if (curves.esapp && curves['esapp-uniform']) {
-    const wins = curves.esapp.filter((c, s) => c[c.length - 1] > curves['esapp-uniform'][s][c.length - 1]).length;
-    const ties = curves.esapp.filter((c, s) => c[c.length - 1] === curves['esapp-uniform'][s][c.length - 1]).length;
-    log(`ESAPP vs its uniform-priority ablation: final median hv ${finals.esapp.toFixed(4)} vs ${finals['esapp-uniform'].toFixed(4)}; ESAPP ahead on ${wins}/${SEEDS} seeds (${ties} ties)`);
+  if (curves['esapp-predictor'] && curves.nsga2) {
+    const e = evalsTo(med['esapp-predictor'], finals.nsga2);
+    log(`ESAPP + predictor (median curve) reaches it after ${Number.isFinite(e) ? e : `>${BUDGET}`} evaluations (${Number.isFinite(e) ? (e / BUDGET).toFixed(2) : '-'} of ${BUDGET})`);
+  }
+  const ablations: Record<string, { finals: [number, number]; wins: number; ties: number }> = {};
+  for (const [n, u, label] of [['esapp', 'esapp-uniform', 'ESAPP'], ['esapp-predictor', 'esapp-uniform-predictor', 'ESAPP + predictor']] as const) {
+    if (!curves[n] || !curves[u]) continue;
+    const last = (c: number[]) => c[c.length - 1];
+    const wins = curves[n].filter((c, s) => last(c) > last(curves[u][s])).length;
+    const ties = curves[n].filter((c, s) => last(c) === last(curves[u][s])).length;
+    ablations[n] = { finals: [finals[n], finals[u]], wins, ties };
+    log(`${label} vs its uniform-priority ablation: final median hv ${finals[n].toFixed(4)} vs ${finals[u].toFixed(4)}; ahead on ${wins}/${curves[n].length} seeds (${ties} ties)`);
   }
   let predictorVsPlain: Record<string, unknown> | undefined;
   if (curves.esapp && curves['esapp-predictor']) {
@@ -194,14 +225,14 @@ function summarize(log: (s: string) => void) {
     }
     log(`  ratio ${Number.isFinite(ratio) ? ratio.toFixed(2) : '-'}x fewer accuracy evaluations (target >= 5x)`);
   }
-  return { med, finals, target95, to95, esappVsNsga2, predictorVsPlain };
+  return { med, finals, target95, to95, esappVsNsga2, ablations, predictorVsPlain };
 }
 
 process.stderr.write(`bench:search: ${NAMES.join(', ')} x ${SEEDS} seeds, budget ${BUDGET}, population ${POP}, ${LIMIT} validation images; cache ${cachePath} (${cachedAtStart} entries)\n`);
 for (let seed = 1; seed <= SEEDS; seed++) {
   for (const name of NAMES) {
     const { algorithm, options, predictor } = ALGORITHMS[name];
-    const screen = predictor ? timedScreen(name, seed) : undefined;
+    const screen = predictor ? timedScreen(name, seed, predictor === true ? {} : predictor) : undefined;
     const result = await runSearch(createAlgorithm(algorithm, problem, seed, options, screen), problem, evaluator, {
       budget: BUDGET,
       onProgress: (p) => {
@@ -221,7 +252,7 @@ for (let seed = 1; seed <= SEEDS; seed++) {
 process.stderr.write('\n');
 const wallS = (performance.now() - start) / 1000;
 
-const { med, finals, target95, to95, esappVsNsga2, predictorVsPlain } = summarize((t) => console.log(t));
+const { med, finals, target95, to95, esappVsNsga2, ablations, predictorVsPlain } = summarize((t) => console.log(t));
 console.log(`\n${cache.size} distinct candidates evaluated in all (${evaluator.misses} new this run, ${cachedAtStart} from the cache); search wall time ${wallS.toFixed(0)} s`);
 
 // ===== The paper's insights, on the front of everything evaluated =====
@@ -279,7 +310,7 @@ if (!a['no-insights']) {
 
 console.log(JSON.stringify({
   bench: 'search', space: 'mnist', objectives: problem.objectives, budget: BUDGET, step: STEP, seeds: SEEDS, population: POP, limit: LIMIT,
-  supernetEpochs: state.epoch, medianHv: med, finals, target95, evalsTo95: to95, esappVsNsga2, predictorVsPlain, insights,
+  supernetEpochs: state.epoch, medianHv: med, finals, target95, evalsTo95: to95, esappVsNsga2, ablations, predictorVsPlain, insights,
   distinct: cache.size, newEvaluations: evaluator.misses, wallS: Math.round(wallS),
 }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
 await pool.destroy();
