@@ -30,7 +30,7 @@ export interface EsappSettings extends GeneticSettings {
 
 export const ESAPP_DEFAULTS: EsappSettings = {
   populationSize: 100, tournamentSize: 2, crossoverProb: 0.9, mutateNum: 1,
-  wIntensity: 1, wEntropy: 1, temperature: 0.25, floor: 0.1, subspaceFrac: 0.5, priorPairs: 0,
+  wIntensity: 1, wEntropy: 1, temperature: 0.25, floor: 0.1, subspaceFrac: 0.5, priorPairs: 10,
 };
 
 /** The priority table after one generation's update (rounded to 1e-4: a log, not state). */
