@@ -4,9 +4,9 @@
 // optionally, their pimLoss from the search evaluator (supernet accuracy on the functional simulator).
 // Candidates that do not fit the chip are dropped.
 
-import type { SimResult } from '../hw/types.ts';
-import type { EvalPool, SimJob } from '../pool/eval-pool.ts';
-import { hardwareMetrics, isTilesError, simJobOf, simulateTotals } from '../search/gibbon-evaluator.ts';
+import type { SimResult, SimSummary } from '../hw/types.ts';
+import type { EvalPool } from '../pool/eval-pool.ts';
+import { hardwareMetrics, simJobOf, simulateFitting, simulateTotals } from '../search/gibbon-evaluator.ts';
 import type { Evaluator, Metrics } from '../search/problem.ts';
 import { genomeKey } from '../search/problem.ts';
 import type { Space } from '../space/space.ts';
@@ -74,21 +74,6 @@ export function layerLabelsOf(r: SimResult): LayerLabels {
   return out;
 }
 
-/** Full results of every job in one batch call, undefined for a job that does not fit (as simulateTotals). */
-async function simulateFull(pool: EvalPool, jobs: SimJob[]): Promise<(SimResult | undefined)[]> {
-  try {
-    return await pool.simulateBatch(jobs, { detail: 'full' });
-  } catch (error) {
-    if (!isTilesError(error)) throw error;
-  }
-  const settled = await Promise.allSettled(jobs.map((j) => pool.simulateBatch([j], { detail: 'full' })));
-  return settled.map((r) => {
-    if (r.status === 'fulfilled') return r.value[0];
-    if (isTilesError(r.reason)) return undefined;
-    throw r.reason;
-  });
-}
-
 /** Candidates per full-detail pool call (a full result holds ~60 numbers per layer: keep few at a time). */
 const FULL_CHUNK = 500;
 
@@ -99,9 +84,8 @@ const FULL_CHUNK = 500;
  */
 export async function hardwareSamples(space: Space, pool: EvalPool, candidates: readonly Candidate[], opts: { layers?: boolean } = {}): Promise<PredictorSample[]> {
   const out: PredictorSample[] = [];
-  const push = (c: Candidate, s: { totals: SimResult['totals']; pipeline: boolean; model: SimResult['model'] }, layers?: LayerLabels) => {
-    const m = hardwareMetrics(s);
-    const sample: PredictorSample = { candidate: c, labels: { area_mm2: m.area_mm2, energy_uJ: m.energy_uJ, latency_ms: m.latency_ms, power_W: m.power_W } };
+  const push = (c: Candidate, s: SimSummary, layers?: LayerLabels) => {
+    const sample: PredictorSample = { candidate: c, labels: hardwareLabelsOf(hardwareMetrics(s))! }; // hardwareMetrics has no `fits`: always defined
     if (layers) sample.layers = layers;
     out.push(sample);
   };
@@ -112,7 +96,7 @@ export async function hardwareSamples(space: Space, pool: EvalPool, candidates: 
   }
   for (let start = 0; start < candidates.length; start += FULL_CHUNK) {
     const part = candidates.slice(start, start + FULL_CHUNK);
-    const full = await simulateFull(pool, part.map((c) => simJobOf(space, c)));
+    const full = await simulateFitting(pool, part.map((c) => simJobOf(space, c)), 'full');
     full.forEach((r, i) => { if (r !== undefined) push(part[i], r, layerLabelsOf(r)); });
   }
   return out;

@@ -25,7 +25,7 @@
 
 import type { Dataset, Split } from '../data/types.ts';
 import { resolveNetwork } from '../hw/network.ts';
-import type { ArchConfig, ModelName, ResolvedLayer, SimSummary } from '../hw/types.ts';
+import type { ArchConfig, ModelName, ResolvedLayer, SimDetail, SimResult, SimSummary } from '../hw/types.ts';
 import type { SimJob } from '../hw/simulator.ts';
 import { evaluateAccuracy, type AccuracyResult } from '../nn/accuracy.ts';
 import type { Supernet } from '../nn/supernet.ts';
@@ -117,23 +117,29 @@ export function simJobOf(space: Space, c: Candidate, model: ModelName = 'gibbon'
 }
 
 /**
- * Totals of every job in one batch call; undefined for a job whose network does not fit the chip. Only
- * when some job does not fit (the batch call rejects with one job's error and no index) is each job run
- * again on its own to find which. Any other simulator error rejects.
+ * Results of every job in one batch call (totals only, or with `detail: 'full'` the per-layer records);
+ * undefined for a job whose network does not fit the chip. Only when some job does not fit (the batch call
+ * rejects with one job's error and no index) is each job run again on its own to find which. Any other
+ * simulator error rejects.
  */
-export async function simulateTotals(pool: EvalPool, jobs: SimJob[]): Promise<(SimSummary | undefined)[]> {
+export async function simulateFitting(pool: EvalPool, jobs: SimJob[], detail: 'full'): Promise<(SimResult | undefined)[]>;
+export async function simulateFitting(pool: EvalPool, jobs: SimJob[], detail?: 'totals'): Promise<(SimSummary | undefined)[]>;
+export async function simulateFitting(pool: EvalPool, jobs: SimJob[], detail: SimDetail = 'totals'): Promise<(SimResult | SimSummary | undefined)[]> {
   try {
-    return await pool.simulateBatch(jobs, { detail: 'totals' });
+    return await pool.simulateBatch(jobs, { detail });
   } catch (error) {
     if (!isTilesError(error)) throw error;
   }
-  const settled = await Promise.allSettled(jobs.map((j) => pool.simulateBatch([j], { detail: 'totals' })));
+  const settled = await Promise.allSettled(jobs.map((j) => pool.simulateBatch([j], { detail })));
   return settled.map((r) => {
     if (r.status === 'fulfilled') return r.value[0];
     if (isTilesError(r.reason)) return undefined;
     throw r.reason;
   });
 }
+
+/** Totals of every job in one batch call; undefined for a job that does not fit (simulateFitting). */
+export const simulateTotals = (pool: EvalPool, jobs: SimJob[]): Promise<(SimSummary | undefined)[]> => simulateFitting(pool, jobs);
 
 export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEvaluator {
   const { supernet, pool, dataset } = options;
