@@ -241,10 +241,9 @@ class RnnPredictor implements Predictor {
         const yt = tf.tensor2d(yb, [idx.length, K]), mt = tf.tensor2d(mb, [idx.length, K]);
         const lt = this.#layerBatch(idx.map((j) => layerY[j]), idx.map((j) => layerW[j]), x.tokens.shape[1]);
         const { value, grads } = tf.variableGrads(() => {
-          if (lt === null) return lossOf(forward(this.#weights, this.options, x), yt, mt, this.options.rankWeight, targetWeights, this.options.tieWeight, tieTargets);
           const { out, costs } = forwardWithCosts(this.#weights, this.options, x);
           const main = lossOf(out, yt, mt, this.options.rankWeight, targetWeights, this.options.tieWeight, tieTargets);
-          return tf.add(main, tf.mul(layerLossOf(costs, lt.y, lt.weight, layerStd), this.options.layerWeight)) as tf.Scalar;
+          return lt === null ? main : tf.add(main, tf.mul(layerLossOf(costs, lt.y, lt.weight, layerStd), this.options.layerWeight)) as tf.Scalar;
         }, vars);
         this.#adam.apply(grads, this.#names, lr);
         total += value.dataSync()[0];
