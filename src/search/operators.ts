@@ -49,14 +49,14 @@ export class BatchBuilder<M> {
   readonly #keys = new Set<string>();
   constructor(readonly want: number, private readonly ctx: AskContext) {}
   get full(): boolean { return this.genomes.length >= this.want; }
-  /** Adds the genome (in canonical form) if it is new; true when added. */
-  offer(raw: Genome, meta?: M): boolean {
+  /** Adds the genome (in canonical form) if it is new, with metaOf(that canonical genome); true when added. */
+  offer(raw: Genome, metaOf?: (genome: Genome) => M): boolean {
     const genome = this.ctx.canonical ? this.ctx.canonical(raw) : raw;
     const key = genomeKey(genome);
     if (this.full || this.#keys.has(key) || this.ctx.isSeen(key)) return false;
     this.#keys.add(key);
     this.genomes.push(genome);
-    this.meta.push(meta);
+    this.meta.push(metaOf?.(genome));
     return true;
   }
   /** Fills the rest with uniform random genomes (bounded tries). */

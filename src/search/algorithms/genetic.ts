@@ -81,9 +81,8 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
         child = uniformCrossover(a.genome, b.genome, rng);
       }
       this.mutate(child, rng);
-      if (ctx.canonical) child = ctx.canonical(child);
-      const changed = child.flatMap((v, d) => (v !== a.genome[d] ? [d] : []));
-      batch.offer(child, { parentF: [...a.F], parentCv: a.cv, changed });
+      // `changed` compares the canonical child (what is evaluated) with its parent
+      batch.offer(child, (g) => ({ parentF: [...a.F], parentCv: a.cv, changed: g.flatMap((v, d) => (v !== a.genome[d] ? [d] : [])) }));
     }
     const fallback = root.fork('fallback', this.gen);
     batch.fillRandom(this.sizes, fallback);
