@@ -62,24 +62,21 @@ const ALGORITHMS: Record<string, { algorithm: string; options: Record<string, nu
   evolution: { algorithm: 'evolution', options: { populationSize: POP, sampleSize: Math.max(2, Math.round(POP / 4)), batchSize: POP } },
   random: { algorithm: 'random', options: { batchSize: POP } },
 };
+/** A JSON option as variants: one settings object is `custom`; an object of objects names each variant. */
+function variants(json: string): [string, Record<string, unknown>][] {
+  const o = JSON.parse(json) as Record<string, unknown>;
+  return Object.values(o).every((v) => typeof v === 'object' && v !== null) ? Object.entries(o as Record<string, Record<string, unknown>>) : [['custom', o]];
+}
 // --esapp-options '{"temperature":1}' adds `esapp-custom`: ESAPP with those settings (a priority sweep);
 // '{"k3":{"priorPairs":3},"k10":{"priorPairs":10}}' adds `esapp-k3` and `esapp-k10`.
-if (a['esapp-options']) {
-  const o = JSON.parse(a['esapp-options']) as Record<string, number | Record<string, number>>;
-  const named = Object.values(o).every((v) => typeof v === 'object');
-  for (const [name, settings] of named ? Object.entries(o as Record<string, Record<string, number>>) : [['custom', o as Record<string, number>] as const]) {
-    ALGORITHMS[`esapp-${name}`] = { algorithm: 'esapp', options: { populationSize: POP, ...settings } };
-  }
+for (const [name, settings] of a['esapp-options'] ? variants(a['esapp-options']) : []) {
+  ALGORITHMS[`esapp-${name}`] = { algorithm: 'esapp', options: { populationSize: POP, ...(settings as Record<string, number>) } };
 }
 // --predictor-options '{"oversample":24}' adds `esapp-predictor-custom`: predictor-assisted ESAPP with those screen
 // settings; '{"o24":{"oversample":24}}' adds `esapp-predictor-o24`. A key "esapp" in a variant's settings holds ESAPP's.
-if (a['predictor-options']) {
-  const o = JSON.parse(a['predictor-options']) as Record<string, number | Record<string, unknown>>;
-  const named = Object.values(o).every((v) => typeof v === 'object');
-  for (const [name, raw] of named ? Object.entries(o as Record<string, Record<string, unknown>>) : [['custom', o as Record<string, unknown>] as const]) {
-    const { esapp, ...screen } = raw as { esapp?: Record<string, number> } & Record<string, number>;
-    ALGORITHMS[`esapp-predictor-${name}`] = { algorithm: 'esapp', options: { populationSize: POP, ...esapp }, predictor: screen };
-  }
+for (const [name, raw] of a['predictor-options'] ? variants(a['predictor-options']) : []) {
+  const { esapp, ...screen } = raw as { esapp?: Record<string, number> } & Record<string, number>;
+  ALGORITHMS[`esapp-predictor-${name}`] = { algorithm: 'esapp', options: { populationSize: POP, ...esapp }, predictor: screen };
 }
 const NAMES = a.algorithms ? a.algorithms.split(',') : Object.keys(ALGORITHMS);
 
