@@ -2,7 +2,7 @@
 // record, and the status codes. Plain integer constants only, so that asc compiles this file into the
 // kernel and the TypeScript host (src/predictor/wasm-infer.ts) imports it. Bump RNN_ABI_VERSION on any change.
 
-export const RNN_ABI_VERSION = 1;
+export const RNN_ABI_VERSION = 2;
 
 // ===== Shape record (RS_LEN f64): the sizes of the network whose weights follow =====
 export const RS_CELL = 0; // RNN_GRU or RNN_LSTM
@@ -14,8 +14,11 @@ export const RS_HIDDEN_SIZE = 5;
 export const RS_MLP_SIZE = 6;
 export const RS_COST_CHANNELS = 7;
 export const RS_HEADS = 8;
-export const RS_WEIGHT_COUNT = 9; // f32 values in the weight block; must equal the sum of the 17 shapes
-export const RS_LEN = 10;
+export const RS_WEIGHT_COUNT = 9; // f32 values in the weight block; must equal the sum of the 17 (19) shapes
+export const RS_COST_MAX_POOL = 10; // 0: costs pooled by log-sum-exp; 1: [log-sum-exp, max] (since version 2)
+export const RS_COST_TOKEN_INPUT = 11; // 0: cost channels read h'_t; 1: [h'_t, token_t] (since version 2)
+export const RS_COST_HIDDEN_SIZE = 12; // width of the relu layer before the cost channels, 0: none (since version 2)
+export const RS_LEN = 13;
 
 export const RNN_GRU = 0;
 export const RNN_LSTM = 1;

@@ -1,7 +1,7 @@
 // Inference of the RNN predictor (docs/predictor.md §3, docs/abi.md §10) in f32: token and hardware
-// embeddings, a GRU (reset after the matmul) or LSTM over the present layers, log-sum-exp pooling of the
-// per-layer costs, the MLP over [h_last, mean, max, lse, hw] and the linear heads. Every size comes from
-// the shape record; the weights are the 17 tensors of §3 back to back (f32, row-major, x · W with W
+// embeddings, a GRU (reset after the matmul) or LSTM over the present layers, log-sum-exp (and optionally
+// max) pooling of the per-layer costs, the MLP over [h_last, mean, max, lse, (cost max,) hw] and the linear heads. Every size comes from
+// the shape record; the weights are the 17 (with a cost hidden layer 19) tensors of §3 back to back (f32, row-major, x · W with W
 // [in, out]). Candidates are independent: each one runs its whole sequence through the scalar-in, SIMD-out
 // mat-vec below (zero inputs skipped: one-hot features and relu outputs are often zero).
 import * as S from './predictor-layout';
@@ -41,15 +41,19 @@ let gates: i32 = 0;
 let mlpSize: i32 = 0;
 let costs: i32 = 0;
 let heads: i32 = 0;
-let poolWidth: i32 = 0; // 3 hidden + costs + hwSize
+let costPools: i32 = 1; // 1: [lse]; 2: [lse, max] (RS_COST_MAX_POOL)
+let costTokenIn: bool = false; // the cost channels also read the token embedding (RS_COST_TOKEN_INPUT)
+let costHidden: i32 = 0; // width of the relu layer before the cost channels (RS_COST_HIDDEN_SIZE), 0: none
+let poolWidth: i32 = 0; // 3 hidden + costPools * costs + hwSize
 
 // weight addresses (bytes)
 let wEmbTok: usize = 0; let bEmbTok: usize = 0; let wEmbHw: usize = 0; let bEmbHw: usize = 0;
 let wToken: usize = 0; let wHw: usize = 0; let wU: usize = 0; let bRnn: usize = 0;
 let wCost: usize = 0; let bCost: usize = 0; let wMlp1: usize = 0; let bMlp1: usize = 0;
 let wMlp2: usize = 0; let bMlp2: usize = 0; let wHead: usize = 0; let wHeadCost: usize = 0; let bHead: usize = 0;
+let wCostH: usize = 0; let bCostH: usize = 0;
 
-/** Sets the weight addresses from the shape; returns the f32 values the 17 tensors take. */
+/** Sets the weight addresses from the shape; returns the f32 values the 17 (19 with a cost hidden layer) tensors take. */
 let cursor: f64 = 0;
 let cursorBase: usize = 0;
 function next(n: f64): usize { const p = cursorBase + (<usize>cursor << 2); cursor += n; return p; }
@@ -60,9 +64,11 @@ function layWeights(base: usize): f64 {
   const G = <f64>gates, m = <f64>mlpSize, C = <f64>costs, K = <f64>heads;
   wEmbTok = next((F + H) * ts); bEmbTok = next(ts); wEmbHw = next(H * hs); bEmbHw = next(hs);
   wToken = next(ts * G); wHw = next(hs * G); wU = next(hd * G); bRnn = next(G);
-  wCost = next(hd * C); bCost = next(C);
+  const costIn = hd + (costTokenIn ? ts : 0), CH = <f64>costHidden;
+  wCost = next((costHidden > 0 ? CH : costIn) * C); bCost = next(C);
   wMlp1 = next(<f64>poolWidth * m); bMlp1 = next(m); wMlp2 = next(m * m); bMlp2 = next(m);
-  wHead = next(m * K); wHeadCost = next(C * K); bHead = next(K);
+  wHead = next(m * K); wHeadCost = next(<f64>costPools * C * K); bHead = next(K);
+  if (costHidden > 0) { wCostH = next(costIn * CH); bCostH = next(CH); }
   return cursor;
 }
 
@@ -73,12 +79,12 @@ let sHw: usize = 0; let sTokHw: usize = 0; let sGateHw: usize = 0; let sTok: usi
 let sGate: usize = 0; let sRec: usize = 0; let sH: usize = 0; let sC: usize = 0;
 let sSum: usize = 0; let sMax: usize = 0; let sHNew: usize = 0;
 let sCosts: usize = 0; let sPool: usize = 0; let sZ1: usize = 0; let sZ2: usize = 0;
-let sNzRow: usize = 0; let sNzVal: usize = 0;
+let sNzRow: usize = 0; let sNzVal: usize = 0; let sCostH: usize = 0;
 
 function layScratch(steps: i32): void {
-  const widest = max(max(max(nFeatures + nHardware, poolWidth), max(tokenSize, hwSize)), max(max(hidden, mlpSize), costs));
+  const widest = max(max(max(nFeatures + nHardware, poolWidth), max(tokenSize, hwSize)), max(max(hidden, mlpSize), max(costs, costHidden)));
   const sizes: i32[] = [hwSize, tokenSize, gates, tokenSize, gates, gates, hidden, hidden, hidden, hidden, hidden,
-    steps * costs, poolWidth, mlpSize, mlpSize, widest, widest];
+    steps * costs, poolWidth, mlpSize, mlpSize, widest, widest, costHidden];
   let total: usize = 0;
   for (let i = 0; i < sizes.length; i++) total += (<usize>sizes[i] + 3) & ~<usize>3; // 16-byte aligned vectors
   const bytes = total << 2;
@@ -92,7 +98,7 @@ function layScratch(steps: i32): void {
   for (let i = 0; i < sizes.length; i++) { ptrs[i] = at; at += ((<usize>sizes[i] + 3) & ~<usize>3) << 2; }
   sHw = ptrs[0]; sTokHw = ptrs[1]; sGateHw = ptrs[2]; sTok = ptrs[3]; sGate = ptrs[4]; sRec = ptrs[5];
   sH = ptrs[6]; sC = ptrs[7]; sSum = ptrs[8]; sMax = ptrs[9]; sHNew = ptrs[10];
-  sCosts = ptrs[11]; sPool = ptrs[12]; sZ1 = ptrs[13]; sZ2 = ptrs[14]; sNzRow = ptrs[15]; sNzVal = ptrs[16];
+  sCosts = ptrs[11]; sPool = ptrs[12]; sZ1 = ptrs[13]; sZ2 = ptrs[14]; sNzRow = ptrs[15]; sNzVal = ptrs[16]; sCostH = ptrs[17];
 }
 
 // ----- vector kernels -----
@@ -275,13 +281,22 @@ function candidate(tokens: usize, hwFeatures: usize, steps: i32, out: usize): bo
     // per-layer log-costs; a partly present step is pushed down as in the tfjs forward
     const cost = sCosts + (<usize>present * <usize>costs << 2);
     copyF32(cost, bCost, costs);
-    addMatVec(sHNew, hidden, wCost, costs, cost);
+    if (costHidden > 0) {
+      copyF32(sCostH, bCostH, costHidden);
+      addMatVec(sHNew, hidden, wCostH, costHidden, sCostH);
+      if (costTokenIn) addMatVec(sTok, tokenSize, wCostH + (<usize>hidden * <usize>costHidden << 2), costHidden, sCostH); // sTok: this step's token embedding
+      reluInPlace(sCostH, costHidden);
+      addMatVec(sCostH, costHidden, wCost, costs, cost);
+    } else {
+      addMatVec(sHNew, hidden, wCost, costs, cost);
+      if (costTokenIn) addMatVec(sTok, tokenSize, wCost + (<usize>hidden * <usize>costs << 2), costs, cost);
+    }
     const push = (<f32>1 - m) * <f32>1e4;
     for (let k = 0; k < costs; k++) setF32(cost, k, f32At(cost, k) - push);
     present++;
   }
   if (present == 0) return false;
-  // pooled z0 = [h_last, mean, max, lse, hw]
+  // pooled z0 = [h_last, mean, max, lse, (cost max,) hw]
   const hd = hidden;
   const mean = sPool + (<usize>hd << 2), mx = sPool + (<usize>(2 * hd) << 2), lse = sPool + (<usize>(3 * hd) << 2);
   copyF32(sPool, sH, hd);
@@ -294,8 +309,9 @@ function candidate(tokens: usize, hwFeatures: usize, steps: i32, out: usize): bo
     let sum: f32 = 0;
     for (let t = 0; t < present; t++) sum += Mathf.exp(f32At(sCosts, t * costs + k) - top);
     setF32(lse, k, Mathf.log(sum) + top);
+    if (costPools == 2) setF32(lse, costs + k, top);
   }
-  copyF32(lse + (<usize>costs << 2), sHw, hwSize);
+  copyF32(lse + (<usize>(costPools * costs) << 2), sHw, hwSize);
   // MLP and heads
   copyF32(sZ1, bMlp1, mlpSize);
   addMatVec(sPool, poolWidth, wMlp1, mlpSize, sZ1);
@@ -305,7 +321,7 @@ function candidate(tokens: usize, hwFeatures: usize, steps: i32, out: usize): bo
   reluInPlace(sZ2, mlpSize);
   copyF32(out, bHead, heads);
   addMatVec(sZ2, mlpSize, wHead, heads, out);
-  addMatVec(lse, costs, wHeadCost, heads, out);
+  addMatVec(lse, costPools * costs, wHeadCost, heads, out);
   return true;
 }
 
@@ -320,12 +336,20 @@ function readShape(shapePtr: usize, weightsPtr: usize): i32 {
   for (let s = S.RS_LAYER_FEATURES; s <= S.RS_HEADS; s++) {
     if (!widthOk(shapeAt(shapePtr, s), <f64>mins[s - S.RS_LAYER_FEATURES])) return fail(S.RN_SHAPE_FIELD, s, shapeAt(shapePtr, s));
   }
+  const maxPool = shapeAt(shapePtr, S.RS_COST_MAX_POOL), tokenIn = shapeAt(shapePtr, S.RS_COST_TOKEN_INPUT);
+  if (maxPool != 0 && maxPool != 1) return fail(S.RN_SHAPE_FIELD, S.RS_COST_MAX_POOL, maxPool);
+  if (tokenIn != 0 && tokenIn != 1) return fail(S.RN_SHAPE_FIELD, S.RS_COST_TOKEN_INPUT, tokenIn);
+  const costHiddenSize = shapeAt(shapePtr, S.RS_COST_HIDDEN_SIZE);
+  if (costHiddenSize != 0 && !widthOk(costHiddenSize, 1)) return fail(S.RN_SHAPE_FIELD, S.RS_COST_HIDDEN_SIZE, costHiddenSize);
   cell = <i32>c;
+  costPools = maxPool == 1 ? 2 : 1;
+  costTokenIn = tokenIn == 1;
+  costHidden = <i32>costHiddenSize;
   nFeatures = <i32>shapeAt(shapePtr, S.RS_LAYER_FEATURES); nHardware = <i32>shapeAt(shapePtr, S.RS_HARDWARE_FEATURES);
   tokenSize = <i32>shapeAt(shapePtr, S.RS_TOKEN_SIZE); hwSize = <i32>shapeAt(shapePtr, S.RS_HARDWARE_SIZE); hidden = <i32>shapeAt(shapePtr, S.RS_HIDDEN_SIZE);
   mlpSize = <i32>shapeAt(shapePtr, S.RS_MLP_SIZE); costs = <i32>shapeAt(shapePtr, S.RS_COST_CHANNELS); heads = <i32>shapeAt(shapePtr, S.RS_HEADS);
   gates = (cell == S.RNN_GRU ? 3 : 4) * hidden;
-  poolWidth = 3 * hidden + costs + hwSize;
+  poolWidth = 3 * hidden + costPools * costs + hwSize;
   const count = layWeights(weightsPtr);
   if (shapeAt(shapePtr, S.RS_WEIGHT_COUNT) != count) return fail(S.RN_SHAPE_FIELD, S.RS_WEIGHT_COUNT, shapeAt(shapePtr, S.RS_WEIGHT_COUNT));
   if (<f64>weightsPtr + count * 4 > <f64>memory.size() * 65536) return fail(S.RN_BAD_CALL, S.RA_WEIGHTS_PTR, <f64>weightsPtr);

@@ -1,7 +1,7 @@
 // The RNN predictor (docs/predictor.md), web-standard.
 export * from './types.ts';
-export { createPredictor, predictorFromState, rnnShapeOf, PREDICTOR_DEFAULTS, LAYER_FLOOR, type Predictor } from './predictor.ts';
-export { WasmPredictorKernel, RNN_WEIGHT_ORDER, type PredictorWasmExports, type RnnShape, type PaddedBatch } from './wasm-infer.ts';
+export { createPredictor, predictorFromState, stateOptions, rnnShapeOf, PREDICTOR_DEFAULTS, LAYER_FLOOR, type Predictor } from './predictor.ts';
+export { WasmPredictorKernel, RNN_WEIGHT_ORDER, RNN_COST_HIDDEN_WEIGHTS, type PredictorWasmExports, type RnnShape, type PaddedBatch } from './wasm-infer.ts';
 export { tokenLayout, tokenLayers, candidateLayers, layerFeatures, hardwareFeatures, tokenizeBatch, LAYER_FEATURES, LAYER_FEATURE_COUNT, type TokenLayout, type TokenLayer } from './tokens.ts';
 export { sampleDistinct, sampleOfMetrics, hardwareSamples, layerLabelsOf, evaluatorSamples, candidateKey } from './labels.ts';
 export { latePopulation, oneMutationNeighbours, hardwareEvaluator } from './neighbours.ts';

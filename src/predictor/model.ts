@@ -1,6 +1,6 @@
 // The predictor network in tfjs ops (docs/predictor.md §3): token and hardware embedders, a GRU or LSTM
 // over the layer tokens (masked: a padded step leaves the state exactly as it was), per-layer log-costs
-// pooled by log-sum-exp, an MLP over [last state, mean and max of the states over the layers, pooled
+// pooled by log-sum-exp (and optionally max), an MLP over [last state, mean and max of the states over the layers, pooled
 // costs, hardware embedding], six linear heads (plus a direct path from the pooled costs). Initial
 // weights come from our Rng (Glorot-uniform), Adam is ours too: weights and optimizer state are plain
 // arrays we can save.
@@ -13,23 +13,36 @@ import { TARGETS, type ResolvedPredictorOptions } from './types.ts';
 export type WeightName =
   | 'embed.token.W' | 'embed.token.b' | 'embed.hw.W' | 'embed.hw.b'
   | 'rnn.Wtoken' | 'rnn.Whw' | 'rnn.U' | 'rnn.b'
-  | 'cost.W' | 'cost.b' | 'mlp.W1' | 'mlp.b1' | 'mlp.W2' | 'mlp.b2' | 'head.W' | 'head.Wcost' | 'head.b';
+  | 'cost.W' | 'cost.b' | 'mlp.W1' | 'mlp.b1' | 'mlp.W2' | 'mlp.b2' | 'head.W' | 'head.Wcost' | 'head.b'
+  | 'cost.Wh' | 'cost.bh';
 
 /** Per-layer log-costs pooled by log-sum-exp (an additive prior: a total is a sum of per-layer costs). */
 export const COST_CHANNELS = 8;
 
-/** Weight shapes, in creation (and seed-stream) order. Gates are laid out [z, r, n] (GRU) or [i, f, g, o] (LSTM). */
+/** Width of the pooled costs: [lse] or, with costMaxPool, [lse, max]. */
+export const pooledCostWidth = (o: Pick<ResolvedPredictorOptions, 'costMaxPool'>) => (o.costMaxPool === 1 ? 2 : 1) * COST_CHANNELS;
+/** Input width of the cost channels: h'_t or, with costTokenInput, [h'_t, token_t]. */
+export const costInputWidth = (o: Pick<ResolvedPredictorOptions, 'hiddenSize' | 'tokenSize' | 'costTokenInput'>) => o.hiddenSize + (o.costTokenInput === 1 ? o.tokenSize : 0);
+
+/**
+ * Weight shapes, in creation (and seed-stream) order. Gates are laid out [z, r, n] (GRU) or [i, f, g, o] (LSTM).
+ * With costHiddenSize > 0, cost.Wh and cost.bh come last (the other tensors keep their index, hence their
+ * seed stream) and cost.W reads the hidden layer.
+ */
 export function weightShapes(o: ResolvedPredictorOptions, hardwareFeatures: number): [WeightName, number[]][] {
   const gates = (o.cell === 'gru' ? 3 : 4) * o.hiddenSize;
-  return [
+  const costHidden = o.costHiddenSize > 0 ? o.costHiddenSize : 0;
+  const shapes: [WeightName, number[]][] = [
     ['embed.token.W', [LAYER_FEATURE_COUNT + hardwareFeatures, o.tokenSize]], ['embed.token.b', [o.tokenSize]],
     ['embed.hw.W', [hardwareFeatures, o.hardwareSize]], ['embed.hw.b', [o.hardwareSize]],
     ['rnn.Wtoken', [o.tokenSize, gates]], ['rnn.Whw', [o.hardwareSize, gates]], ['rnn.U', [o.hiddenSize, gates]], ['rnn.b', [gates]],
-    ['cost.W', [o.hiddenSize, COST_CHANNELS]], ['cost.b', [COST_CHANNELS]],
-    ['mlp.W1', [3 * o.hiddenSize + COST_CHANNELS + o.hardwareSize, o.mlpSize]], ['mlp.b1', [o.mlpSize]],
+    ['cost.W', [costHidden > 0 ? costHidden : costInputWidth(o), COST_CHANNELS]], ['cost.b', [COST_CHANNELS]],
+    ['mlp.W1', [3 * o.hiddenSize + pooledCostWidth(o) + o.hardwareSize, o.mlpSize]], ['mlp.b1', [o.mlpSize]],
     ['mlp.W2', [o.mlpSize, o.mlpSize]], ['mlp.b2', [o.mlpSize]],
-    ['head.W', [o.mlpSize, TARGETS.length]], ['head.Wcost', [COST_CHANNELS, TARGETS.length]], ['head.b', [TARGETS.length]],
+    ['head.W', [o.mlpSize, TARGETS.length]], ['head.Wcost', [pooledCostWidth(o), TARGETS.length]], ['head.b', [TARGETS.length]],
   ];
+  if (costHidden > 0) shapes.push(['cost.Wh', [costInputWidth(o), costHidden]], ['cost.bh', [costHidden]]);
+  return shapes;
 }
 
 /**
@@ -96,6 +109,7 @@ export function forwardWithCosts(w: Weights, o: ResolvedPredictorOptions, x: Bat
   let max: tf.Tensor2D = tf.fill([B, Hs], -1); // states are in (-1, 1): a padded step's -1 never wins
   const costs: tf.Tensor2D[] = [];
   const costW = w2(w, 'cost.W'), costB = w1(w, 'cost.b');
+  const tokSteps = o.costTokenInput === 1 ? tf.unstack(tf.reshape(tok, [B, T, o.tokenSize]), 1) as tf.Tensor2D[] : [];
   for (let t = 0; t < T; t++) {
     const g = steps[t];
     const hu = tf.matMul(h, U);
@@ -119,11 +133,15 @@ export function forwardWithCosts(w: Weights, o: ResolvedPredictorOptions, x: Bat
     sum = tf.add(sum, seen) as tf.Tensor2D;
     max = tf.maximum(max, tf.sub(seen, absent[t])) as tf.Tensor2D;
     // a padded step's cost is pushed to -1e4: exp() of it vanishes next to any real layer's
-    costs.push(tf.sub(tf.add(tf.matMul(hNew, costW), costB), tf.mul(absent[t], 1e4)) as tf.Tensor2D);
+    let costIn: tf.Tensor2D = o.costTokenInput === 1 ? tf.concat([hNew, tokSteps[t]], 1) : hNew;
+    if (o.costHiddenSize > 0) costIn = tf.relu(tf.add(tf.matMul(costIn, w2(w, 'cost.Wh')), w1(w, 'cost.bh')));
+    costs.push(tf.sub(tf.add(tf.matMul(costIn, costW), costB), tf.mul(absent[t], 1e4)) as tf.Tensor2D);
   }
   const count = tf.maximum(tf.sum(mask, 1, true), 1);
   const perLayer = tf.stack(costs, 1) as tf.Tensor3D; // [B, T, COST_CHANNELS]
-  const cost = tf.logSumExp(perLayer, 1) as tf.Tensor2D; // [B, COST_CHANNELS]
+  const lse = tf.logSumExp(perLayer, 1) as tf.Tensor2D; // [B, COST_CHANNELS]
+  // the max over the real layers (a padded step's -1e4 never wins): the busiest layer, a pipeline's bottleneck
+  const cost = o.costMaxPool === 1 ? tf.concat([lse, tf.max(perLayer, 1) as tf.Tensor2D], 1) : lse;
   const z0 = tf.concat([h, tf.div(sum, count) as tf.Tensor2D, max, cost, hw], 1);
   const z1 = tf.relu(tf.add(tf.matMul(z0, w2(w, 'mlp.W1')), w1(w, 'mlp.b1'))) as tf.Tensor2D;
   const z2 = tf.relu(tf.add(tf.matMul(z1, w2(w, 'mlp.W2')), w1(w, 'mlp.b2'))) as tf.Tensor2D;

@@ -21,8 +21,19 @@ import { WasmPredictorKernel, type PaddedBatch, type PredictorWasmExports, type 
 export const PREDICTOR_DEFAULTS: Omit<ResolvedPredictorOptions, 'seed'> = {
   cell: 'gru', tokenSize: 32, hardwareSize: 16, hiddenSize: 32, mlpSize: 64,
   learningRate: 5e-3, batchSize: 64, rankWeight: 1, weightDecay: 1e-5, accuracyWeight: 0.2, tieWeight: 0.1, pimLossFloor: 0.01,
-  layerWeight: 1, learningRateDecay: 1,
+  layerWeight: 1, learningRateDecay: 1, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0,
 };
+
+/**
+ * The value of an option that a saved state from before the option was added must mean (states without it
+ * load and predict exactly as before, whatever the default is now).
+ */
+const LEGACY_OPTIONS: Partial<Omit<ResolvedPredictorOptions, 'seed'>> = { costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0 };
+
+/** A saved state's options, with the options it predates at their legacy values. */
+export function stateOptions(state: PredictorState): ResolvedPredictorOptions {
+  return { ...LEGACY_OPTIONS, ...state.options };
+}
 
 /**
  * A per-layer label below this share of its sample's total (an add layer's area, 0; a layer that finishes
@@ -61,6 +72,7 @@ export function rnnShapeOf(o: ResolvedPredictorOptions, hardwareFeatures: number
   return {
     cell: o.cell, layerFeatures: LAYER_FEATURE_COUNT, hardwareFeatures, tokenSize: o.tokenSize, hardwareSize: o.hardwareSize,
     hiddenSize: o.hiddenSize, mlpSize: o.mlpSize, costChannels: COST_CHANNELS, heads: TARGETS.length,
+    costMaxPool: o.costMaxPool === 1 ? 1 : 0, costTokenInput: o.costTokenInput === 1 ? 1 : 0, costHiddenSize: o.costHiddenSize > 0 ? o.costHiddenSize : 0,
   };
 }
 
@@ -71,8 +83,12 @@ function resolveOptions(o: PredictorOptions): ResolvedPredictorOptions {
   for (const k of ['tokenSize', 'hardwareSize', 'hiddenSize', 'mlpSize', 'batchSize'] as const) {
     if (!Number.isInteger(r[k]) || r[k] < 1 || r[k] > 4096) throw fieldError('E_OPTION', SOURCE, k, r[k], 'an integer in 1..4096');
   }
+  if (!Number.isInteger(r.costHiddenSize) || r.costHiddenSize < 0 || r.costHiddenSize > 4096) throw fieldError('E_OPTION', SOURCE, 'costHiddenSize', r.costHiddenSize, 'an integer in 0..4096');
   for (const k of ['learningRate', 'rankWeight', 'weightDecay', 'accuracyWeight', 'tieWeight', 'pimLossFloor', 'layerWeight'] as const) {
     if (!Number.isFinite(r[k]) || r[k] < 0) throw fieldError('E_OPTION', SOURCE, k, r[k], 'a finite number >= 0');
+  }
+  for (const k of ['costMaxPool', 'costTokenInput'] as const) {
+    if (r[k] !== 0 && r[k] !== 1) throw fieldError('E_OPTION', SOURCE, k, r[k], '0 or 1');
   }
   if (!(r.learningRateDecay > 0 && r.learningRateDecay <= 1)) throw fieldError('E_OPTION', SOURCE, 'learningRateDecay', r.learningRateDecay, 'a number in (0, 1]');
   return r;
@@ -339,8 +355,9 @@ class RnnPredictor implements Predictor {
     const src = 'predictor state';
     if (state?.format !== 'gibbon-predictor-state' || state.version !== 1) throw fieldError('E_FILE', src, 'format', state?.format, '"gibbon-predictor-state" (version 1)');
     if (state.space !== this.space.name) throw fieldError('E_FILE', src, 'space', state.space, JSON.stringify(this.space.name));
+    const saved = stateOptions(state);
     for (const k of Object.keys(PREDICTOR_DEFAULTS) as (keyof typeof PREDICTOR_DEFAULTS)[]) {
-      if ((state.options[k] ?? PREDICTOR_DEFAULTS[k]) !== this.options[k]) throw fieldError('E_FILE', src, `options.${k}`, state.options[k], `${JSON.stringify(this.options[k])} (this predictor's; create it with the state's options)`);
+      if ((saved[k] ?? PREDICTOR_DEFAULTS[k]) !== this.options[k]) throw fieldError('E_FILE', src, `options.${k}`, state.options[k], `${JSON.stringify(this.options[k])} (this predictor's; create it with the state's options)`);
     }
     const load = (m: Map<WeightName, tf.Variable>, data: Record<string, TensorData>, what: string) => {
       for (const [name, v] of m) {
@@ -373,7 +390,7 @@ export function createPredictor(space: Space, options: PredictorOptions): Predic
 
 /** A predictor with the options and state of a saved one. */
 export function predictorFromState(space: Space, state: PredictorState): Predictor {
-  const p = createPredictor(space, state.options);
+  const p = createPredictor(space, stateOptions(state));
   p.restore(state);
   return p;
 }

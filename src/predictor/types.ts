@@ -88,6 +88,16 @@ export interface PredictorOptions {
   pimLossFloor?: number;
   /** Weight of the per-layer auxiliary loss (samples with `layers`; docs/predictor.md §3). 0: off. */
   layerWeight?: number;
+  /**
+   * 1: the per-layer cost channels are also max-pooled over the real layers, beside their log-sum-exp, into
+   * the heads and the MLP (a pipeline's latency is close to its busiest layer's). 0: log-sum-exp only (a
+   * saved state without the option means 0).
+   */
+  costMaxPool?: number;
+  /** 1: the cost channels read [h'_t, token_t] (the token embedding beside the state); 0: h'_t only (a saved state without it means 0). */
+  costTokenInput?: number;
+  /** > 0: a relu layer of this width between the cost channels' input and the channels (cost.Wh, cost.bh); 0: linear (a saved state without it means 0). */
+  costHiddenSize?: number;
 }
 
 export type ResolvedPredictorOptions = Required<PredictorOptions>;

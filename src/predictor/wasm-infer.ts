@@ -24,6 +24,12 @@ export interface RnnShape {
   mlpSize: number;
   costChannels: number;
   heads: number;
+  /** 1: the costs are pooled by log-sum-exp and max, [lse, max]; 0: log-sum-exp only. */
+  costMaxPool: number;
+  /** 1: the cost channels read [h'_t, token_t]; 0: h'_t only. */
+  costTokenInput: number;
+  /** Width of the relu layer before the cost channels (cost.Wh, cost.bh); 0: none. */
+  costHiddenSize: number;
 }
 
 /** The weight tensors in the kernel's order (docs/predictor.md §3 table; model.ts weightShapes). */
@@ -31,6 +37,9 @@ export const RNN_WEIGHT_ORDER: readonly WeightName[] = [
   'embed.token.W', 'embed.token.b', 'embed.hw.W', 'embed.hw.b', 'rnn.Wtoken', 'rnn.Whw', 'rnn.U', 'rnn.b',
   'cost.W', 'cost.b', 'mlp.W1', 'mlp.b1', 'mlp.W2', 'mlp.b2', 'head.W', 'head.Wcost', 'head.b',
 ];
+/** The tensors that follow RNN_WEIGHT_ORDER when costHiddenSize > 0. */
+export const RNN_COST_HIDDEN_WEIGHTS: readonly WeightName[] = ['cost.Wh', 'cost.bh'];
+const weightOrder = (s: RnnShape) => (s.costHiddenSize > 0 ? [...RNN_WEIGHT_ORDER, ...RNN_COST_HIDDEN_WEIGHTS] : RNN_WEIGHT_ORDER);
 
 /** A padded batch: tokens [n, steps, layerFeatures] (padded steps all zero), hardware [n, hardwareFeatures]. */
 export interface PaddedBatch {
@@ -44,6 +53,7 @@ const FIELD_NAMES: Record<number, string> = {
   [R.RS_CELL]: 'cell', [R.RS_LAYER_FEATURES]: 'layerFeatures', [R.RS_HARDWARE_FEATURES]: 'hardwareFeatures',
   [R.RS_TOKEN_SIZE]: 'tokenSize', [R.RS_HARDWARE_SIZE]: 'hardwareSize', [R.RS_HIDDEN_SIZE]: 'hiddenSize',
   [R.RS_MLP_SIZE]: 'mlpSize', [R.RS_COST_CHANNELS]: 'costChannels', [R.RS_HEADS]: 'heads', [R.RS_WEIGHT_COUNT]: 'weight count',
+  [R.RS_COST_MAX_POOL]: 'costMaxPool', [R.RS_COST_TOKEN_INPUT]: 'costTokenInput', [R.RS_COST_HIDDEN_SIZE]: 'costHiddenSize',
   [R.RA_SHAPE_PTR]: 'shape pointer', [R.RA_WEIGHTS_PTR]: 'weights pointer', [R.RA_TOKENS_PTR]: 'tokens pointer',
   [R.RA_HARDWARE_PTR]: 'hardware pointer', [R.RA_OUT_PTR]: 'output pointer', [R.RA_BATCH]: 'batch', [R.RA_STEPS]: 'steps',
 };
@@ -97,9 +107,10 @@ export class WasmPredictorKernel {
 
   get shape(): RnnShape | null { return this.#shape; }
 
-  /** Copies the shape record and the weights (RNN_WEIGHT_ORDER) into WASM memory. */
+  /** Copies the shape record and the weights (RNN_WEIGHT_ORDER, then RNN_COST_HIDDEN_WEIGHTS if any) into WASM memory. */
   upload(shape: RnnShape, weights: ReadonlyMap<WeightName, Float32Array>): void {
-    const count = RNN_WEIGHT_ORDER.reduce((n, name) => n + (weights.get(name)?.length ?? 0), 0);
+    const order = weightOrder(shape);
+    const count = order.reduce((n, name) => n + (weights.get(name)?.length ?? 0), 0);
     const base = this.#model.reserve(R.RS_LEN * 8 + count * 4);
     const mem = this.#exports.memory.buffer;
     const rec = new Float64Array(mem, base, R.RS_LEN);
@@ -108,9 +119,10 @@ export class WasmPredictorKernel {
     rec[R.RS_TOKEN_SIZE] = shape.tokenSize; rec[R.RS_HARDWARE_SIZE] = shape.hardwareSize; rec[R.RS_HIDDEN_SIZE] = shape.hiddenSize;
     rec[R.RS_MLP_SIZE] = shape.mlpSize; rec[R.RS_COST_CHANNELS] = shape.costChannels; rec[R.RS_HEADS] = shape.heads;
     rec[R.RS_WEIGHT_COUNT] = count;
+    rec[R.RS_COST_MAX_POOL] = shape.costMaxPool; rec[R.RS_COST_TOKEN_INPUT] = shape.costTokenInput; rec[R.RS_COST_HIDDEN_SIZE] = shape.costHiddenSize;
     const values = new Float32Array(mem, base + R.RS_LEN * 8, count);
     let at = 0;
-    for (const name of RNN_WEIGHT_ORDER) {
+    for (const name of order) {
       const w = weights.get(name);
       if (w === undefined) throw new GibbonError('E_KERNEL', `predictor kernel: weight ${name} is missing`);
       values.set(w, at);

@@ -7,11 +7,12 @@ import { setupTfjs } from '../../src/node/tfjs-setup.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { kendallTauB } from '../../src/nn/standalone.ts';
-import { createPredictor, predictorFromState } from '../../src/predictor/predictor.ts';
+import { createPredictor, predictorFromState, PREDICTOR_DEFAULTS } from '../../src/predictor/predictor.ts';
+import { readFileSync } from 'node:fs';
 import { lossOf } from '../../src/predictor/model.ts';
 import { sampleDistinct, candidateKey } from '../../src/predictor/labels.ts';
 import { tokenLayers } from '../../src/predictor/tokens.ts';
-import type { PredictorSample, PredictorState } from '../../src/predictor/types.ts';
+import type { Prediction, PredictorSample, PredictorState } from '../../src/predictor/types.ts';
 
 await setupTfjs('wasm');
 const space = spacePreset('mnist');
@@ -163,6 +164,62 @@ test('LSTM cell: trains, and resumes exactly too', async () => {
   await resumed.fit(data, { epochs: 1 });
   assert.equal(resumed.state().weights, whole.state().weights);
   for (const p of [whole, first, resumed]) p.dispose();
+});
+
+for (const cost of [{ costMaxPool: 1 }, { costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1 }, { costTokenInput: 1, costHiddenSize: 8 }] as { costMaxPool?: number; costTokenInput?: number; costHiddenSize?: number }[]) {
+  test(`${JSON.stringify(cost)}: deterministic, stored in the state, and fit(A) + JSON round trip + fit(B) equals fit(A + B)`, async () => {
+    const data = trainC.slice(0, 48).map((c, i) => synthetic(c, i % 2 === 0));
+    const a = createPredictor(space, { seed: 5, ...SMALL, ...cost }), b = createPredictor(space, { seed: 5, ...SMALL, ...cost });
+    const plain = createPredictor(space, { seed: 5, ...SMALL });
+    await a.fit(data, { epochs: 3 });
+    await b.fit(data, { epochs: 3 });
+    assert.equal(a.state(), b.state());
+    assert.equal(a.predict(testC.slice(0, 8)), b.predict(testC.slice(0, 8)));
+    const s = a.state();
+    assert.is(s.options.costMaxPool, cost.costMaxPool ?? 0);
+    assert.is(s.options.costTokenInput, cost.costTokenInput ?? 0);
+    assert.equal(s.weights['head.Wcost'].shape, [cost.costMaxPool === 1 ? 16 : 8, 6]);
+    const costIn = cost.costTokenInput === 1 ? SMALL.hiddenSize + SMALL.tokenSize : SMALL.hiddenSize;
+    assert.equal(s.weights['cost.W'].shape, [cost.costHiddenSize ?? costIn, 8]);
+    assert.equal(s.weights['cost.Wh']?.shape, cost.costHiddenSize === undefined ? undefined : [costIn, cost.costHiddenSize]);
+    assert.is(s.options.costHiddenSize, cost.costHiddenSize ?? 0);
+    assert.equal(s.weights['mlp.W1'].shape, [3 * SMALL.hiddenSize + (cost.costMaxPool === 1 ? 16 : 8) + SMALL.hardwareSize, SMALL.mlpSize]);
+    assert.throws(() => plain.restore(s), /options\.cost/);
+    const first = createPredictor(space, { seed: 5, ...SMALL, ...cost });
+    await first.fit(data, { epochs: 1 });
+    const resumed = predictorFromState(space, JSON.parse(JSON.stringify(first.state())) as PredictorState);
+    await resumed.fit(data, { epochs: 2 });
+    assert.equal(resumed.state(), a.state());
+    assert.equal(resumed.predict(testC.slice(0, 8)), a.predict(testC.slice(0, 8)));
+    for (const p of [a, b, plain, first, resumed]) p.dispose();
+  });
+}
+
+test('costMaxPool and costTokenInput: 0 or 1; costHiddenSize an integer >= 0', () => {
+  assert.throws(() => createPredictor(space, { seed: 1, costHiddenSize: -1 }), /costHiddenSize: got -1; allowed: an integer in 0\.\.4096/);
+  assert.throws(() => createPredictor(space, { seed: 1, costMaxPool: 2 }), /costMaxPool: got 2; allowed: 0 or 1/);
+  assert.throws(() => createPredictor(space, { seed: 1, costTokenInput: 0.5 }), /costTokenInput: got 0\.5; allowed: 0 or 1/);
+});
+
+test('a state saved before costMaxPool / costTokenInput / costHiddenSize: loads as 0 and predicts bit-identically, whatever the defaults', () => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/legacy-state.json', import.meta.url), 'utf8')) as { state: PredictorState; probe: Candidate[]; predictions: Prediction[] };
+  assert.not.ok('costMaxPool' in fixture.state.options);
+  const saved = { ...PREDICTOR_DEFAULTS };
+  for (const defaults of [saved, { ...saved, costMaxPool: 1, costTokenInput: 1, costHiddenSize: 16 }]) {
+    Object.assign(PREDICTOR_DEFAULTS, defaults);
+    try {
+      const p = predictorFromState(space, fixture.state);
+      assert.is(p.options.costMaxPool, 0);
+      assert.is(p.options.costTokenInput, 0);
+      assert.is(p.options.costHiddenSize, 0);
+      assert.equal(p.predict(fixture.probe), fixture.predictions);
+      // and restore into a predictor created with the options at 0
+      const q = createPredictor(space, { ...fixture.state.options, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0 });
+      q.restore(fixture.state);
+      assert.equal(q.predict(fixture.probe), fixture.predictions);
+      for (const x of [p, q]) x.dispose();
+    } finally { Object.assign(PREDICTOR_DEFAULTS, saved); }
+  }
 });
 
 test('restore refuses a state of other options or another space', () => {

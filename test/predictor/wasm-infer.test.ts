@@ -1,6 +1,7 @@
 // The predictor's forward pass in our WASM kernel (src/predictor/wasm-infer.ts, assembly/predictor.ts)
 // against the tfjs forward (src/predictor/model.ts): the same normalized outputs within 1e-5 (absolute,
-// on the normalized outputs) on random and trained weights, GRU and LSTM, both presets and odd sizes;
+// on the normalized outputs) on random and trained weights, GRU and LSTM, both presets and odd sizes, with
+// and without the max-pooled costs (costMaxPool) and the token input of the cost channels (costTokenInput);
 // padding independence; bit-identical repeats; bad calls report a status and a message, never a trap.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,16 +11,17 @@ import { loadSimulatorNode } from '../../src/node/simulator.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import type { Space } from '../../src/space/space.ts';
 import type { Candidate } from '../../src/space/types.ts';
-import { createPredictor, rnnShapeOf, type Predictor } from '../../src/predictor/predictor.ts';
+import { createPredictor, predictorFromState, rnnShapeOf, type Predictor } from '../../src/predictor/predictor.ts';
 import { forward, weightShapes, type WeightName, type Weights } from '../../src/predictor/model.ts';
 import { decodeFloats } from '../../src/predictor/tensor-data.ts';
 import { sampleDistinct } from '../../src/predictor/labels.ts';
 import { tokenLayers, tokenLayout, tokenizeBatch, LAYER_FEATURE_COUNT } from '../../src/predictor/tokens.ts';
-import { RNN_WEIGHT_ORDER, WasmPredictorKernel, type PaddedBatch } from '../../src/predictor/wasm-infer.ts';
-import type { PredictorOptions, PredictorSample } from '../../src/predictor/types.ts';
+import { RNN_COST_HIDDEN_WEIGHTS, RNN_WEIGHT_ORDER, WasmPredictorKernel, type PaddedBatch } from '../../src/predictor/wasm-infer.ts';
+import type { Prediction, PredictorOptions, PredictorSample, PredictorState } from '../../src/predictor/types.ts';
 import * as R from '../../assembly/predictor-layout.ts';
 import { GibbonError } from '../../src/util/errors.ts';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 await setupTfjs('wasm');
 const sim = await loadSimulatorNode();
@@ -88,9 +90,11 @@ function check(space: Space, p: Predictor, n: number, label: string): number {
 
 const ODD = { tokenSize: 5, hardwareSize: 3, hiddenSize: 7, mlpSize: 9 };
 const WIDE = { tokenSize: 33, hardwareSize: 17, hiddenSize: 21, mlpSize: 18 };
+const COSTS = [{}, { costMaxPool: 1 }, { costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1 }, { costHiddenSize: 6 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 5 }];
 
 test('the weight order is model.ts weightShapes order', () => {
   assert.equal(weightShapes(createPredictorOptions({ seed: 1 }), 16).map(([n]) => n), [...RNN_WEIGHT_ORDER]);
+  assert.equal(weightShapes(createPredictorOptions({ seed: 1, costHiddenSize: 4 }), 16).map(([n]) => n), [...RNN_WEIGHT_ORDER, ...RNN_COST_HIDDEN_WEIGHTS]);
 });
 
 function createPredictorOptions(o: PredictorOptions) {
@@ -102,17 +106,19 @@ function createPredictorOptions(o: PredictorOptions) {
 
 for (const preset of ['mnist', 'gibbon-cifar'] as const) {
   for (const cell of ['gru', 'lstm'] as const) {
-    test(`${preset} ${cell}: random weights, default, odd and wide sizes, equal tfjs within ${TOLERANCE}`, () => {
+    test(`${preset} ${cell}: random weights, default, odd and wide sizes, each cost pooling and input, equal tfjs within ${TOLERANCE}`, () => {
       const space = spacePreset(preset);
       for (const sizes of [{}, ODD, WIDE]) {
-        const p = createPredictor(space, { seed: 3, cell, ...sizes });
-        try { check(space, p, 64, `wasm-random-${cell}`); } finally { p.dispose(); }
+        for (const cost of COSTS) {
+          const p = createPredictor(space, { seed: 3, cell, ...sizes, ...cost });
+          try { check(space, p, 64, `wasm-random-${cell}`); } finally { p.dispose(); }
+        }
       }
     });
     test(`${preset} ${cell}: trained weights (small fit) equal tfjs within ${TOLERANCE}`, async () => {
       const space = spacePreset(preset);
       const samples = sampleDistinct(space, 160, 5, 'wasm-train').map((c) => sampleOf(space, c));
-      for (const sizes of [{}, ODD]) {
+      for (const sizes of [{}, ODD, { costMaxPool: 1 }, { ...ODD, costMaxPool: 1, costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 8 }]) {
         const p = createPredictor(space, { seed: 4, cell, batchSize: 32, ...sizes });
         try {
           await p.fit(samples, { epochs: 2 });
@@ -228,9 +234,21 @@ test('bad calls: a status and a clear message, never a trap', () => {
     assert.equal(errorRecord().slice(0, 2), [R.RN_BAD_CALL, R.RA_SHAPE_PTR]);
     const shapePtr = X.gibbon_alloc(R.RS_LEN * 8);
     const rec = new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN);
-    rec.set([R.RNN_GRU, 21, 16, 4, 4, 4, 4, 8, 6, 0]);
+    rec.set([R.RNN_GRU, 21, 16, 4, 4, 4, 4, 8, 6, 0, 0, 0, 0]);
     assert.is(X.gibbon_rnn_forward(shapePtr, 8, 8, 8, 1, 1, 8), R.RN_SHAPE_FIELD);
     assert.equal(errorRecord().slice(0, 2), [R.RN_SHAPE_FIELD, R.RS_WEIGHT_COUNT]);
+    new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN)[R.RS_COST_MAX_POOL] = 2;
+    assert.is(X.gibbon_rnn_forward(shapePtr, 8, 8, 8, 1, 1, 8), R.RN_SHAPE_FIELD);
+    assert.equal(errorRecord().slice(0, 3), [R.RN_SHAPE_FIELD, R.RS_COST_MAX_POOL, 2]);
+    new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN)[R.RS_COST_MAX_POOL] = 0;
+    new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN)[R.RS_COST_TOKEN_INPUT] = -1;
+    assert.is(X.gibbon_rnn_forward(shapePtr, 8, 8, 8, 1, 1, 8), R.RN_SHAPE_FIELD);
+    assert.equal(errorRecord().slice(0, 3), [R.RN_SHAPE_FIELD, R.RS_COST_TOKEN_INPUT, -1]);
+    new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN)[R.RS_COST_TOKEN_INPUT] = 0;
+    new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN)[R.RS_COST_HIDDEN_SIZE] = 2.5;
+    assert.is(X.gibbon_rnn_forward(shapePtr, 8, 8, 8, 1, 1, 8), R.RN_SHAPE_FIELD);
+    assert.equal(errorRecord().slice(0, 3), [R.RN_SHAPE_FIELD, R.RS_COST_HIDDEN_SIZE, 2.5]);
+    new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN)[R.RS_COST_HIDDEN_SIZE] = 0;
     new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN)[R.RS_CELL] = 2;
     assert.is(X.gibbon_rnn_forward(shapePtr, 8, 8, 8, 1, 1, 8), R.RN_SHAPE_FIELD);
     assert.equal(errorRecord().slice(0, 3), [R.RN_SHAPE_FIELD, R.RS_CELL, 2]);
@@ -240,7 +258,7 @@ test('bad calls: a status and a clear message, never a trap', () => {
     assert.equal(errorRecord().slice(0, 3), [R.RN_SHAPE_FIELD, R.RS_HIDDEN_SIZE, 1.5]);
     // a valid shape (all sizes 1) with bad arguments
     const one = new Float64Array(X.memory.buffer, shapePtr, R.RS_LEN);
-    one.set([R.RNN_GRU, 2, 1, 1, 1, 1, 1, 1, 1, 0]);
+    one.set([R.RNN_GRU, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
     // §3 shapes with F = 2, H = 1 and every size 1: embed.token.W 3, embed.hw.W 1, the gate matrices 3 each, mlp.W1 5
     const count = 3 + 1 + 1 + 1 + 3 + 3 + 3 + 3 + 1 + 1 + 5 + 1 + 1 + 1 + 1 + 1 + 1;
     one[R.RS_WEIGHT_COUNT] = count;
@@ -257,6 +275,19 @@ test('bad calls: a status and a clear message, never a trap', () => {
     assert.is(X.gibbon_rnn_forward(shapePtr, wPtr, io, io, 0, 1, 0), R.RN_OK); // an empty batch
     for (const ptr of [err, shapePtr, wPtr, io]) X.gibbon_free(ptr);
     fresh.dispose();
+  } finally { p.dispose(); }
+});
+
+test('a state saved before costMaxPool / costTokenInput / costHiddenSize: the kernel gives its tfjs predictions', () => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/legacy-state.json', import.meta.url), 'utf8')) as { state: PredictorState; probe: Candidate[]; predictions: Prediction[] };
+  const p = predictorFromState(spacePreset('mnist'), fixture.state);
+  try {
+    p.useWasm(sim.exports);
+    p.predict(fixture.probe).forEach((g, i) => {
+      const want = fixture.predictions[i];
+      for (const k of ['pimLoss', 'quantized'] as const) assert.ok(Math.abs(g[k] - want[k]) <= 1e-4, `${k} ${g[k]} vs ${want[k]}`);
+      for (const k of ['area_mm2', 'energy_uJ', 'latency_ms', 'power_W'] as const) assert.ok(Math.abs(g[k] / want[k] - 1) <= 1e-4, `${k} ${g[k]} vs ${want[k]}`);
+    });
   } finally { p.dispose(); }
 });
 
