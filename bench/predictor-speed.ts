@@ -6,11 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Space } from '../src/space/space.ts';
 import type { Candidate } from '../src/space/types.ts';
 import type { Simulator } from '../src/hw/simulator.ts';
-import { predictorFromState, rnnShapeOf } from '../src/predictor/predictor.ts';
+import { predictorFromState, rnnShapeOf, stateOptions } from '../src/predictor/predictor.ts';
 import { forward, weightShapes, type WeightName, type Weights } from '../src/predictor/model.ts';
 import { decodeFloats } from '../src/predictor/tensor-data.ts';
 import { sampleDistinct } from '../src/predictor/labels.ts';
-import { hardwareFeatures, layerFeatures, tokenLayers, tokenLayout, LAYER_FEATURE_COUNT } from '../src/predictor/tokens.ts';
+import { candidateTokens, hardwareFeatures, layerFeatureCount, tokenLayout } from '../src/predictor/tokens.ts';
 import { WasmPredictorKernel, type PaddedBatch } from '../src/predictor/wasm-infer.ts';
 import type { PredictorState } from '../src/predictor/types.ts';
 
@@ -51,17 +51,12 @@ function medianRate(n: number, ts: readonly Timing[]): Rate {
   return { per_s: Math.round(median(ts.map((t) => n / (t.wallMs / 1000)))), per_cpu_s: Math.round(median(ts.map((t) => n / (t.cpuMs / 1000)))) };
 }
 
-function tokenize(space: Space, candidates: readonly Candidate[]): PaddedBatch[] {
+function tokenize(space: Space, candidates: readonly Candidate[], withTiles: number): PaddedBatch[] {
   const layout = tokenLayout(space);
-  const items = candidates.map((c) => {
-    const ls = tokenLayers(space, c);
-    const layers = new Float32Array(ls.length * LAYER_FEATURE_COUNT);
-    ls.forEach((l, t) => layers.set(layerFeatures(l, t, ls.length), t * LAYER_FEATURE_COUNT));
-    return { count: ls.length, layers, hardware: Float32Array.from(hardwareFeatures(layout, c)) };
-  });
+  const items = candidates.map((c) => ({ ...candidateTokens(space, c, withTiles), hardware: Float32Array.from(hardwareFeatures(layout, c)) }));
   items.sort((a, b) => a.count - b.count);
   const out: PaddedBatch[] = [];
-  const F = LAYER_FEATURE_COUNT, H = layout.hardwareFeatureCount;
+  const F = layerFeatureCount(withTiles), H = layout.hardwareFeatureCount;
   for (let s = 0; s < items.length; s += FORWARD_BATCH) {
     const chunk = items.slice(s, s + FORWARD_BATCH);
     const T = Math.max(...chunk.map((c) => c.count));
@@ -75,11 +70,12 @@ function tokenize(space: Space, candidates: readonly Candidate[]): PaddedBatch[]
 /** Times tfjs and WASM on `runs` sets of `batch` fresh candidates each (plus a warm-up set). */
 export function predictorSpeed(space: Space, state: PredictorState, sim: Simulator, batch = 4096, runs = 5): SpeedReport {
   const all = sampleDistinct(space, (runs + 1) * batch, 1, 'predictor-speed-wasm');
+  const options = stateOptions(state);
   const sets = Array.from({ length: runs + 1 }, (_, k) => all.slice(k * batch, (k + 1) * batch));
   const tokenizeTimes: Timing[] = [];
   const padded = sets.map((set, k) => {
     let b: PaddedBatch[] = [];
-    const t = time(() => { b = tokenize(space, set); });
+    const t = time(() => { b = tokenize(space, set, options.tileFeatures); });
     if (k > 0) tokenizeTimes.push(t);
     return b;
   });
@@ -96,18 +92,18 @@ export function predictorSpeed(space: Space, state: PredictorState, sim: Simulat
   const H = tokenLayout(space).hardwareFeatureCount;
   const values = new Map(Object.entries(state.weights).map(([n, d]) => [n as WeightName, decodeFloats(d, n)]));
   const weights: Weights = new Map();
-  for (const [name, shape] of weightShapes(state.options, H)) weights.set(name, tf.tensor(values.get(name)!, shape) as tf.Variable);
+  for (const [name, shape] of weightShapes(options, H)) weights.set(name, tf.tensor(values.get(name)!, shape) as tf.Variable);
   const tfjsForward = medianRate(batch, padded.map((bs) => time(() => {
     for (const b of bs) {
-      tf.tidy(() => forward(weights, state.options, {
-        tokens: tf.tensor3d(b.tokens, [b.n, b.steps, LAYER_FEATURE_COUNT]), hardware: tf.tensor2d(b.hardware, [b.n, H]),
+      tf.tidy(() => forward(weights, options, {
+        tokens: tf.tensor3d(b.tokens, [b.n, b.steps, layerFeatureCount(options.tileFeatures)]), hardware: tf.tensor2d(b.hardware, [b.n, H]),
       }).dataSync());
     }
   })).slice(1));
   for (const w of weights.values()) w.dispose();
 
   const kernel = new WasmPredictorKernel(sim.exports);
-  kernel.upload(rnnShapeOf(state.options, H), values);
+  kernel.upload(rnnShapeOf(options, H), values);
   const wasmForward = medianRate(batch, padded.map((bs) => time(() => { for (const b of bs) kernel.forward(b); })).slice(1));
   kernel.dispose();
 

@@ -9,6 +9,7 @@ import type { LayerType, ResolvedLayer } from '../hw/types.ts';
 import { toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
+import { layerPlacements, nocNsPerPixel, tileArchOf, type LayerPlacement, type TileArch } from './tile-map.ts';
 
 export const LAYER_TYPES: readonly LayerType[] = ['conv', 'fc', 'pool', 'add'];
 /** Kernels with a one-hot (the PIM-relevant 1, 2 and 3); any kernel also enters as log2(kernel) / 4. */
@@ -23,6 +24,19 @@ export const LAYER_FEATURES = [
   'log2Weights/20', 'log2Macs/30', 'position', 'present',
 ] as const;
 export const LAYER_FEATURE_COUNT = LAYER_FEATURES.length;
+
+/**
+ * With the predictor's `tileFeatures` 1, these come before the presence flag (which stays last): the
+ * layer's tiles and first tile on the chip, its hops in and out, and its NoC time per output pixel and
+ * over all its output pixels, from the simulator's mapping and placement on the candidate's hardware
+ * (tile-map.ts; docs/predictor.md §1).
+ */
+export const TILE_FEATURES = [
+  'log2(1+tiles)/10', 'log2(1+firstTile)/12', 'log2(1+hopsIn)/7', 'log2(1+hopsOut)/7',
+  'log2(1+nocNsPerPixel)/14', 'log2(1+pixels*nocNsPerPixel)/24',
+] as const;
+/** Features per token: LAYER_FEATURE_COUNT, plus TILE_FEATURES with tileFeatures 1. */
+export const layerFeatureCount = (tileFeatures: number): number => LAYER_FEATURE_COUNT + (tileFeatures === 1 ? TILE_FEATURES.length : 0);
 
 /** How a space's candidates become arrays (fixed per space). */
 export interface TokenLayout {
@@ -64,6 +78,49 @@ export function layerFeatures(l: TokenLayer, position: number, count: number): n
   ];
 }
 
+/** The features of one placed layer (TILE_FEATURES order). */
+export function placementFeatures(a: TileArch, l: TokenLayer, p: LayerPlacement): number[] {
+  const noc = nocNsPerPixel(a, l, p), pixels = l.outH * l.outW;
+  return [
+    log2(1 + p.tiles) / 10, log2(1 + p.firstTile) / 12, log2(1 + p.hopsIn) / 7, log2(1 + p.hopsOut) / 7,
+    log2(1 + noc) / 14, log2(1 + pixels * noc) / 24,
+  ];
+}
+
+/** The mapping's view of each space's hardware choices (archOf validates and resolves: worth a memo). */
+const tileArchs = new WeakMap<Space, Map<string, TileArch>>();
+function tileArchFor(space: Space, c: Candidate): TileArch {
+  let bySpace = tileArchs.get(space);
+  if (bySpace === undefined) { bySpace = new Map(); tileArchs.set(space, bySpace); }
+  const key = JSON.stringify(c.hardware);
+  let hit = bySpace.get(key);
+  if (hit === undefined) { hit = tileArchOf(space.archOf(c)); bySpace.set(key, hit); }
+  return hit;
+}
+
+/**
+ * The layer tokens of one candidate, unpadded: [count, layerFeatureCount(tileFeatures)] row-major. With
+ * tileFeatures 1 they depend on the hardware knobs too (tile counts follow the crossbar size and cell bits).
+ */
+export function candidateTokens(space: Space, c: Candidate, withTiles: number): { count: number; layers: Float32Array } {
+  const { layers: ls, inputs } = tokenNetwork(space, c);
+  const F = layerFeatureCount(withTiles);
+  const out = new Float32Array(ls.length * F);
+  if (withTiles !== 1) {
+    ls.forEach((l, t) => out.set(layerFeatures(l, t, ls.length), t * F));
+    return { count: ls.length, layers: out };
+  }
+  const arch = tileArchFor(space, c);
+  const placed = layerPlacements(arch, ls, inputs);
+  ls.forEach((l, t) => {
+    const base = layerFeatures(l, t, ls.length);
+    out.set(base.slice(0, -1), t * F);
+    out.set(placementFeatures(arch, l, placed[t]), t * F + LAYER_FEATURE_COUNT - 1);
+    out[t * F + F - 1] = base[base.length - 1];
+  });
+  return { count: ls.length, layers: out };
+}
+
 /** The hardware-knob features of a candidate (TokenLayout.hardware order). */
 export function hardwareFeatures(layout: TokenLayout, c: Candidate): number[] {
   const out: number[] = [];
@@ -86,8 +143,14 @@ export function candidateLayers(space: Space, c: Candidate): ResolvedLayer[] {
  * output-side formula floor((side + pads - K) / stride) + 1. Half the cost, which predict needs.
  */
 export function tokenLayers(space: Space, c: Candidate): TokenLayer[] {
+  return tokenNetwork(space, c).layers;
+}
+
+/** tokenLayers plus each layer's absolute producer indices (-1: the network input), which the tile placement reads. */
+export function tokenNetwork(space: Space, c: Candidate): { layers: TokenLayer[]; inputs: number[][] } {
   const specs = toNetworkSpec(space, c).layers;
   const out: TokenLayer[] = [];
+  const inputs = specs.map((l, i) => (l.inputs ?? [-1]).map((rel) => Math.max(-1, i + rel)));
   const { input } = space.spec;
   specs.forEach((l, i) => {
     const rel = l.inputs?.[0] ?? -1;
@@ -107,24 +170,25 @@ export function tokenLayers(space: Space, c: Candidate): TokenLayer[] {
       out.push({ type: 'add', inChannels: inC, outChannels: inC, inH, inW, outH: inH, outW: inW, kernel: 1, stride: 1, convGroups: 1, weightBits: 9, ...bits });
     }
   });
-  return out;
+  return { layers: out, inputs };
 }
 
-/** A batch as arrays: layers [n, maxLayers, LAYER_FEATURE_COUNT] (zero padded), hardware [n, hardwareFeatureCount]. */
+/** A batch as arrays: layers [n, maxLayers, layerFeatureCount(tile features)] (zero padded), hardware [n, hardwareFeatureCount]. */
 export interface TokenBatch {
   n: number;
   layers: Float32Array;
   hardware: Float32Array;
 }
 
-export function tokenizeBatch(space: Space, layout: TokenLayout, candidates: readonly Candidate[]): TokenBatch {
-  const n = candidates.length, T = layout.maxLayers, F = LAYER_FEATURE_COUNT, H = layout.hardwareFeatureCount;
+/** withTiles: the predictor's `tileFeatures` (0: the 21 features, 1: with TILE_FEATURES). */
+export function tokenizeBatch(space: Space, layout: TokenLayout, candidates: readonly Candidate[], withTiles = 0): TokenBatch {
+  const n = candidates.length, T = layout.maxLayers, F = layerFeatureCount(withTiles), H = layout.hardwareFeatureCount;
   const layers = new Float32Array(n * T * F);
   const hardware = new Float32Array(n * H);
   candidates.forEach((c, i) => {
-    const ls = tokenLayers(space, c);
-    if (ls.length > T) throw new Error(`internal: ${ls.length} layers exceed the layout's ${T}`);
-    ls.forEach((l, t) => layers.set(layerFeatures(l, t, ls.length), (i * T + t) * F));
+    const tokens = candidateTokens(space, c, withTiles);
+    if (tokens.count > T) throw new Error(`internal: ${tokens.count} layers exceed the layout's ${T}`);
+    layers.set(tokens.layers, i * T * F);
     hardware.set(hardwareFeatures(layout, c), i * H);
   });
   return { n, layers, hardware };

@@ -98,6 +98,12 @@ export interface PredictorOptions {
   costTokenInput?: number;
   /** > 0: a relu layer of this width between the cost channels' input and the channels (cost.Wh, cost.bh); 0: linear (a saved state without it means 0). */
   costHiddenSize?: number;
+  /**
+   * 1 (default): each token also carries the layer's tiles, first tile, hops in and out and NoC time on the
+   * chip (the simulator's mapping and placement on the candidate's hardware, computed in TypeScript;
+   * docs/predictor.md §1); 0: not (a saved state without it means 0).
+   */
+  tileFeatures?: number;
 }
 
 export type ResolvedPredictorOptions = Required<PredictorOptions>;

@@ -6,8 +6,9 @@ import { spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { Rng } from '../../src/util/rng.ts';
 import {
-  LAYER_FEATURE_COUNT, LAYER_FEATURES, candidateLayers, hardwareFeatures, layerFeatures, tokenLayers, tokenLayout, tokenizeBatch,
+  LAYER_FEATURE_COUNT, LAYER_FEATURES, TILE_FEATURES, candidateLayers, candidateTokens, hardwareFeatures, layerFeatureCount, layerFeatures, placementFeatures, tokenLayers, tokenLayout, tokenNetwork, tokenizeBatch,
 } from '../../src/predictor/tokens.ts';
+import { layerPlacements, tileArchOf } from '../../src/predictor/tile-map.ts';
 
 const mnist = spacePreset('mnist');
 
@@ -77,6 +78,27 @@ test('tokenLayers equals the resolveNetwork path field by field (both presets, 2
         : near(layerFeatures(l, t, fast.length), layerFeatures(ref[t], t, ref.length), `${name} #${i} layer ${t}`));
     }
   }
+});
+
+test('candidateTokens with tile features: the base features, then the placement of the layer (tile-map.ts), the presence flag last', () => {
+  const F = LAYER_FEATURE_COUNT, FT = layerFeatureCount(1);
+  assert.is(FT, F + TILE_FEATURES.length);
+  for (const xbar of [32, 256]) {
+    const c = { ...SMALL, hardware: { ...SMALL.hardware, 'xbar.size': xbar } };
+    const plain = candidateTokens(mnist, c, 0), tiles = candidateTokens(mnist, c, 1);
+    const { layers, inputs } = tokenNetwork(mnist, c);
+    const placed = layerPlacements(tileArchOf(mnist.archOf(c)), layers, inputs);
+    assert.is(tiles.count, plain.count);
+    for (let t = 0; t < plain.count; t++) {
+      near([...tiles.layers.subarray(t * FT, t * FT + F - 1)], [...plain.layers.subarray(t * F, t * F + F - 1)], `layer ${t} base`);
+      near([...tiles.layers.subarray(t * FT + F - 1, t * FT + FT - 1)], placementFeatures(tileArchOf(mnist.archOf(c)), layers[t], placed[t]).map(Math.fround), `layer ${t} tiles`);
+      assert.is(tiles.layers[t * FT + FT - 1], 1);
+    }
+  }
+  // the crossbar size changes the fc's tiles (784 rows): the tokens depend on the hardware
+  const small = candidateTokens(mnist, { ...SMALL, hardware: { ...SMALL.hardware, 'xbar.size': 32 } }, 1).layers;
+  const large = candidateTokens(mnist, { ...SMALL, hardware: { ...SMALL.hardware, 'xbar.size': 256 } }, 1).layers;
+  assert.ok(small.some((v, i) => v !== large[i]));
 });
 
 test('tokenizeBatch: zero padding after the last layer, presence flag on real layers only', () => {

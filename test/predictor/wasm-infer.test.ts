@@ -15,7 +15,7 @@ import { createPredictor, predictorFromState, rnnShapeOf, type Predictor } from 
 import { forward, weightShapes, type WeightName, type Weights } from '../../src/predictor/model.ts';
 import { decodeFloats } from '../../src/predictor/tensor-data.ts';
 import { sampleDistinct } from '../../src/predictor/labels.ts';
-import { tokenLayers, tokenLayout, tokenizeBatch, LAYER_FEATURE_COUNT } from '../../src/predictor/tokens.ts';
+import { layerFeatureCount, tokenLayers, tokenLayout, tokenizeBatch } from '../../src/predictor/tokens.ts';
 import { RNN_COST_HIDDEN_WEIGHTS, RNN_WEIGHT_ORDER, WasmPredictorKernel, type PaddedBatch } from '../../src/predictor/wasm-infer.ts';
 import type { Prediction, PredictorOptions, PredictorSample, PredictorState } from '../../src/predictor/types.ts';
 import * as R from '../../assembly/predictor-layout.ts';
@@ -53,14 +53,15 @@ function tfjsForward(p: Predictor, w: Map<WeightName, Float32Array>, b: PaddedBa
   return tf.tidy(() => {
     const weights: Weights = new Map();
     for (const [name, shape] of weightShapes(p.options, hardwareFeatures)) weights.set(name, tf.tensor(w.get(name)!, shape) as tf.Variable);
-    const x = { tokens: tf.tensor3d(b.tokens, [b.n, b.steps, LAYER_FEATURE_COUNT]), hardware: tf.tensor2d(b.hardware, [b.n, hardwareFeatures]) };
+    const x = { tokens: tf.tensor3d(b.tokens, [b.n, b.steps, layerFeatureCount(p.options.tileFeatures)]), hardware: tf.tensor2d(b.hardware, [b.n, hardwareFeatures]) };
     return forward(weights, p.options, x).dataSync() as Float32Array;
   });
 }
 
-function batchOf(space: Space, candidates: readonly Candidate[]): PaddedBatch {
+/** The tokens p reads (with or without its tile features). */
+function batchOf(space: Space, p: Predictor, candidates: readonly Candidate[]): PaddedBatch {
   const layout = tokenLayout(space);
-  const t = tokenizeBatch(space, layout, candidates);
+  const t = tokenizeBatch(space, layout, candidates, p.options.tileFeatures);
   return { n: t.n, steps: layout.maxLayers, tokens: t.layers, hardware: t.hardware };
 }
 
@@ -78,7 +79,7 @@ function check(space: Space, p: Predictor, n: number, label: string): number {
   const H = tokenLayout(space).hardwareFeatureCount;
   const w = weightsOf(p);
   kernel.upload(rnnShapeOf(p.options, H), w);
-  const b = batchOf(space, sampleDistinct(space, n, 7, label));
+  const b = batchOf(space, p, sampleDistinct(space, n, 7, label));
   const got = kernel.forward(b), want = tfjsForward(p, w, b, H);
   const d = maxAbsDiff(got, want);
   assert.ok(d <= TOLERANCE, `${space.name} ${JSON.stringify(p.options)}: max |wasm - tfjs| ${d}`);
@@ -90,7 +91,7 @@ function check(space: Space, p: Predictor, n: number, label: string): number {
 
 const ODD = { tokenSize: 5, hardwareSize: 3, hiddenSize: 7, mlpSize: 9 };
 const WIDE = { tokenSize: 33, hardwareSize: 17, hiddenSize: 21, mlpSize: 18 };
-const COSTS = [{}, { costMaxPool: 1 }, { costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1 }, { costHiddenSize: 6 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 5 }];
+const COSTS = [{}, { tileFeatures: 0 }, { costMaxPool: 1 }, { costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1 }, { costHiddenSize: 6 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 5 }];
 
 test('the weight order is model.ts weightShapes order', () => {
   assert.equal(weightShapes(createPredictorOptions({ seed: 1 }), 16).map(([n]) => n), [...RNN_WEIGHT_ORDER]);
@@ -106,7 +107,7 @@ function createPredictorOptions(o: PredictorOptions) {
 
 for (const preset of ['mnist', 'gibbon-cifar'] as const) {
   for (const cell of ['gru', 'lstm'] as const) {
-    test(`${preset} ${cell}: random weights, default, odd and wide sizes, each cost pooling and input, equal tfjs within ${TOLERANCE}`, () => {
+    test(`${preset} ${cell}: random weights, default, odd and wide sizes, with and without tile features, each cost pooling and input, equal tfjs within ${TOLERANCE}`, () => {
       const space = spacePreset(preset);
       for (const sizes of [{}, ODD, WIDE]) {
         for (const cost of COSTS) {
@@ -118,7 +119,7 @@ for (const preset of ['mnist', 'gibbon-cifar'] as const) {
     test(`${preset} ${cell}: trained weights (small fit) equal tfjs within ${TOLERANCE}`, async () => {
       const space = spacePreset(preset);
       const samples = sampleDistinct(space, 160, 5, 'wasm-train').map((c) => sampleOf(space, c));
-      for (const sizes of [{}, ODD, { costMaxPool: 1 }, { ...ODD, costMaxPool: 1, costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 8 }]) {
+      for (const sizes of [{}, ODD, { tileFeatures: 0 }, { costMaxPool: 1 }, { ...ODD, costMaxPool: 1, costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 8 }]) {
         const p = createPredictor(space, { seed: 4, cell, batchSize: 32, ...sizes });
         try {
           await p.fit(samples, { epochs: 2 });
@@ -163,16 +164,33 @@ test('predict with useWasm: the same predictions as tfjs; weights re-uploaded af
   } finally { p.dispose(); }
 });
 
+test('tileFeatures 1: the kernel reads the wider tokens (F from the shape record) and gives the tfjs predictions', async () => {
+  const space = spacePreset('gibbon-cifar');
+  const samples = sampleDistinct(space, 96, 7, 'wasm-tiles-train').map((c) => sampleOf(space, c));
+  const fresh = sampleDistinct(space, 200, 7, 'wasm-tiles');
+  const p = createPredictor(space, { seed: 3, batchSize: 32, tileFeatures: 1 });
+  try {
+    await p.fit(samples, { epochs: 1 });
+    const want = p.predict(fresh);
+    p.useWasm(sim.exports);
+    const got = p.predict(fresh);
+    got.forEach((g, i) => {
+      for (const k of ['pimLoss', 'quantized'] as const) assert.ok(Math.abs(g[k] - want[i][k]) <= 1e-4, `${k} ${g[k]} vs ${want[i][k]}`);
+      for (const k of ['area_mm2', 'energy_uJ', 'latency_ms', 'power_W'] as const) assert.ok(Math.abs(g[k] / want[i][k] - 1) <= 1e-4, `${k} ${g[k]} vs ${want[i][k]}`);
+    });
+  } finally { p.dispose(); }
+});
+
 test('padding independence: more padding steps, other batch mates, give identical bits', () => {
   const space = spacePreset('gibbon-cifar');
   const p = createPredictor(space, { seed: 9 });
   try {
     kernel.upload(rnnShapeOf(p.options, tokenLayout(space).hardwareFeatureCount), weightsOf(p));
     const cands = sampleDistinct(space, 40, 9, 'wasm-pad');
-    const b = batchOf(space, cands);
+    const b = batchOf(space, p, cands);
     const base = kernel.forward(b);
     // 9 extra zero steps per candidate
-    const F = LAYER_FEATURE_COUNT, T = b.steps, T2 = T + 9;
+    const F = layerFeatureCount(p.options.tileFeatures), T = b.steps, T2 = T + 9;
     const tokens = new Float32Array(b.n * T2 * F);
     for (let i = 0; i < b.n; i++) tokens.set(b.tokens.subarray(i * T * F, (i + 1) * T * F), i * T2 * F);
     assert.equal(kernel.forward({ ...b, steps: T2, tokens }), base);
@@ -192,7 +210,7 @@ test('determinism: the same input twice gives identical bits (and a fresh kernel
   try {
     const shape = rnnShapeOf(p.options, tokenLayout(space).hardwareFeatureCount);
     kernel.upload(shape, weightsOf(p));
-    const b = batchOf(space, sampleDistinct(space, 50, 11, 'wasm-det'));
+    const b = batchOf(space, p, sampleDistinct(space, 50, 11, 'wasm-det'));
     const a1 = kernel.forward(b), a2 = kernel.forward(b);
     assert.equal(new Uint32Array(a1.buffer), new Uint32Array(a2.buffer));
     const other = new WasmPredictorKernel(sim.exports);
@@ -209,7 +227,7 @@ test('bad calls: a status and a clear message, never a trap', () => {
     const H = tokenLayout(space).hardwareFeatureCount;
     const shape = rnnShapeOf(p.options, H);
     const w = weightsOf(p);
-    const b = batchOf(space, sampleDistinct(space, 4, 1, 'wasm-bad'));
+    const b = batchOf(space, p, sampleDistinct(space, 4, 1, 'wasm-bad'));
     const fresh = new WasmPredictorKernel(sim.exports);
     assert.throws(() => fresh.forward(b), /no weights uploaded/);
     // a missing weight; a weight of the wrong size (the count no longer matches the shape)
@@ -224,7 +242,7 @@ test('bad calls: a status and a clear message, never a trap', () => {
     // a candidate without a present layer
     fresh.upload(shape, w);
     const empty = { ...b, tokens: b.tokens.slice() };
-    empty.tokens.fill(0, 2 * b.steps * LAYER_FEATURE_COUNT, 3 * b.steps * LAYER_FEATURE_COUNT);
+    empty.tokens.fill(0, 2 * b.steps * layerFeatureCount(p.options.tileFeatures), 3 * b.steps * layerFeatureCount(p.options.tileFeatures));
     assert.throws(() => fresh.forward(empty), /candidate 2 has no present layer/);
     // raw calls: null pointers, negative counts, pointers past the end of memory
     const X = sim.exports;
