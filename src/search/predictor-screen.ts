@@ -28,7 +28,7 @@ export interface PredictorScreenSettings {
   epochsPerGeneration: number;
 }
 
-export const PREDICTOR_SCREEN_DEFAULTS: PredictorScreenSettings = { oversample: 8, randomShare: 0.2, warmupGenerations: 1, epochsPerGeneration: 30 };
+export const PREDICTOR_SCREEN_DEFAULTS: PredictorScreenSettings = { oversample: 32, randomShare: 0.2, warmupGenerations: 1, epochsPerGeneration: 30 };
 
 export interface PredictorScreenOptions extends Partial<PredictorScreenSettings> {
   space: Space;

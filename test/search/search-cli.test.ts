@@ -57,7 +57,7 @@ test('a 6-evaluation run: front.json designs (candidate + metrics), journal of 6
   // predictor's state (weights, training set) in the checkpoint
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { settings: { screen?: { kind: string; oversample: number } } };
   assert.is(config.settings.screen?.kind, 'rnn-predictor');
-  assert.is(config.settings.screen?.oversample, 8);
+  assert.is(config.settings.screen?.oversample, 32);
   const checkpoint = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')) as { state: { screen?: { samples: unknown[] } } };
   assert.is(checkpoint.state.screen?.samples.length, 6);
   assert.ok(summary.hypervolume !== null && Number.isFinite(summary.hypervolume));
