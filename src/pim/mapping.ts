@@ -22,18 +22,27 @@ export interface LayerGeometry {
   rowTiles: number;
 }
 
+/**
+ * Crossbars of a grouped K x K conv laid out block-diagonally (assembly/mapping.ts packGroups): when one
+ * group fits a crossbar, `groupsPerXbar` of them share one (a single row of crossbars); otherwise every
+ * group gets its own row tiles and column tiles. `ch`: input channels per row tile.
+ */
+export function groupBlocks(xbarRows: number, xbarCols: number, kernel: number, inC: number, outC: number, groups: number): { ch: number; groupsPerXbar: number; rowTiles: number; colTiles: number } {
+  const ch = Math.floor(xbarRows / (kernel * kernel));
+  const gin = inC / groups, gout = outC / groups;
+  if (gin <= ch && gout <= xbarCols) {
+    const groupsPerXbar = Math.min(Math.floor(ch / gin), Math.floor(xbarCols / gout), groups);
+    return { ch, groupsPerXbar, rowTiles: Math.ceil(groups / groupsPerXbar), colTiles: 1 };
+  }
+  return { ch, groupsPerXbar: 1, rowTiles: groups * Math.ceil(gin / ch), colTiles: Math.ceil(gout / xbarCols) };
+}
+
 /** True when a grouped conv is cheaper dense (the block placement would need more crossbars). */
 export function prefersDense(layer: PimMatrixLayer, hw: PimHardware): boolean {
   const g = layer.convGroups;
   if (g === 1) return false;
-  const k2 = layer.kernel * layer.kernel, ch = Math.floor(hw.xbarRows / k2);
-  const gin = layer.inC / g, gout = layer.outC / g;
-  let grouped: number;
-  if (gin <= ch && gout <= hw.xbarCols) {
-    const b = Math.min(Math.floor(ch / gin), Math.floor(hw.xbarCols / gout), g);
-    grouped = Math.ceil(g / b);
-  } else grouped = g * Math.ceil(gin / ch) * Math.ceil(gout / hw.xbarCols);
-  return grouped > Math.ceil(layer.inC / ch) * Math.ceil(layer.outC / hw.xbarCols);
+  const b = groupBlocks(hw.xbarRows, hw.xbarCols, layer.kernel, layer.inC, layer.outC, g);
+  return b.rowTiles * b.colTiles > Math.ceil(layer.inC / b.ch) * Math.ceil(layer.outC / hw.xbarCols);
 }
 
 /**
@@ -58,12 +67,8 @@ export function placeMatrixLayer(layer: PimMatrixLayer, hw: PimHardware): PimMat
 export function layerGeometry(layer: PimMatrixLayer, hw: PimHardware): LayerGeometry {
   const k = layer.kernel, g = layer.convGroups;
   const gin = layer.inC / g, gout = layer.outC / g;
-  const ch = Math.floor(hw.xbarRows / (k * k));
-  let groupsPerXbar = 1, rowTiles: number;
-  if (g > 1 && gin <= ch && gout <= hw.xbarCols) {
-    groupsPerXbar = Math.min(Math.floor(ch / gin), Math.floor(hw.xbarCols / gout), g);
-    rowTiles = Math.ceil(g / groupsPerXbar);
-  } else rowTiles = g * Math.ceil(gin / ch);
+  // a dense layer (g = 1) comes out as one group: groupsPerXbar 1, rowTiles ceil(inC / ch)
+  const { ch, groupsPerXbar, rowTiles } = groupBlocks(hw.xbarRows, hw.xbarCols, k, layer.inC, layer.outC, g);
   const w = layer.weightBits, a = layer.input.bits;
   return {
     groups: g, gin, gout, k, ch, tilesPerGroup: Math.ceil(gin / ch), groupsPerXbar, rowsPerGroup: gin * k * k,

@@ -7,6 +7,7 @@
 import * as L from '../../assembly/layout.ts';
 import { MODEL_SWITCHES } from '../hw/abi.ts';
 import type { ArchConfig, LayerType } from '../hw/types.ts';
+import { groupBlocks } from '../pim/mapping.ts';
 
 /** The arch fields the mapping and the placement read. */
 export interface TileArch {
@@ -67,24 +68,12 @@ function weightSlices(a: TileArch, weightBits: number): number {
 
 /** Crossbar row and column blocks of a K x K conv (assembly/mapping.ts packGroups: the cheaper of dense and block-diagonal). */
 function convBlocks(R: number, C: number, k: number, cin: number, cout: number, g: number, grouped: boolean): { rowTiles: number; colTiles: number; colsUsed: number } {
-  const ch = Math.floor(R / (k * k));
-  const denseRows = Math.ceil(cin / ch), denseCols = Math.ceil(cout / C);
+  const dense = groupBlocks(R, C, k, cin, cout, 1);
   if (grouped) {
-    const gin = cin / g, gout = cout / g;
-    let rowTiles: number, colTiles: number, colsUsed: number;
-    if (gin <= ch && gout <= C) {
-      const b = Math.min(Math.floor(ch / gin), Math.floor(C / gout), g);
-      rowTiles = Math.ceil(g / b);
-      colTiles = 1;
-      colsUsed = b * gout;
-    } else {
-      rowTiles = g * Math.ceil(gin / ch);
-      colTiles = Math.ceil(gout / C);
-      colsUsed = Math.min(gout, C);
-    }
-    if (rowTiles * colTiles <= denseRows * denseCols) return { rowTiles, colTiles, colsUsed };
+    const b = groupBlocks(R, C, k, cin, cout, g);
+    if (b.rowTiles * b.colTiles <= dense.rowTiles * dense.colTiles) return { rowTiles: b.rowTiles, colTiles: b.colTiles, colsUsed: Math.min(b.groupsPerXbar * (cout / g), C) };
   }
-  return { rowTiles: denseRows, colTiles: denseCols, colsUsed: Math.min(cout, C) };
+  return { rowTiles: dense.rowTiles, colTiles: dense.colTiles, colsUsed: Math.min(cout, C) };
 }
 
 /** PEs, crossbar columns used and tiles of one layer (assembly/mapping.ts mapLayer): tiles = ceil(PEs / PEs per tile), PEs = row blocks x column blocks. */
