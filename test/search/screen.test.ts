@@ -11,6 +11,7 @@ import { hypervolume } from '../../src/search/hypervolume.ts';
 import { syntheticEvaluator, syntheticProblem, zdt1Metrics, SYNTHETIC_SIZES } from '../../src/search/synthetic.ts';
 import { selectByPrediction, type Predicted, type Screen } from '../../src/search/screen.ts';
 import { objectivesOf, type Evaluated, type Genome } from '../../src/search/problem.ts';
+import type { Esapp } from '../../src/search/algorithms/esapp.ts';
 
 const problem = syntheticProblem();
 const HV = { ref: [1.1, 1.1], ideal: [0, 0], nadir: [1, 1] };
@@ -60,9 +61,9 @@ function nearestNeighbourScreen(oversample = 4, randomShare = 0.2): Screen & { l
   return screen;
 }
 
-test('a learning screen: killed at random cuts and resumed == uninterrupted (journal and front)', async () => {
+for (const screenPairs of [0, 1]) test(`a learning screen (screenPairs ${screenPairs}): killed at random cuts and resumed == uninterrupted (journal and front)`, async () => {
   const budget = 120;
-  const opts = { populationSize: 12 };
+  const opts = { populationSize: 12, screenPairs };
   const straightStore = memoryStore();
   const straight = await runSearch(createAlgorithm('esapp', problem, 3, opts, nearestNeighbourScreen()), problem, syntheticEvaluator(), { budget, store: straightStore, chunkSize: 5 });
   assert.is(straight.evaluated.length, budget);
@@ -92,6 +93,30 @@ test('an exact oracle screen (x4 proposals) beats unscreened ESAPP at the same b
     const screened = await runSearch(createAlgorithm('esapp', problem, seed, { populationSize: 20 }, oracle), problem, syntheticEvaluator(), { budget: 200 });
     assert.ok(hvOf(screened) > hvOf(plain), `seed ${seed}: screened ${hvOf(screened)} vs plain ${hvOf(plain)}`);
   }
+});
+
+test('screenPairs 1: the screened-out children count for the intensity, with their predicted objectives', async () => {
+  // oracle screen: predictions are exact, so every proposed child is a true parent -> child pair
+  const predictedGenomes: Genome[][] = [];
+  const oracle = (): Screen => ({
+    oversample: 4, randomShare: 0, warmupGenerations: 1,
+    predict: (genomes) => { predictedGenomes.push(genomes.map((g) => [...g])); return genomes.map((g) => ({ F: objectivesOf(problem, zdt1Metrics(g, SYNTHETIC_SIZES)), cv: 0 })); },
+    learn: async () => {}, settings: () => ({ kind: 'oracle' }), state: () => null, restore: () => {},
+  });
+  const n = 10;
+  const pairs = async (screenPairs: number): Promise<{ pairs: number; intensity: number[]; proposed: number }> => {
+    predictedGenomes.length = 0;
+    const esapp = createAlgorithm('esapp', problem, 5, { populationSize: n, screenPairs, priorPairs: 0 }, oracle()) as Esapp;
+    await runSearch(esapp, problem, syntheticEvaluator(), { budget: 2 * n }); // generation 0 (random) and one screened generation
+    return { pairs: esapp.priority.count.reduce((s, c) => s + c, 0), intensity: [...esapp.priority.intensity], proposed: predictedGenomes[0].length };
+  };
+  const without = await pairs(0), withScreen = await pairs(1);
+  assert.is(without.proposed, 4 * n);
+  // every child changes at least one decision; with screenPairs 1 the 3n screened-out children add theirs
+  assert.ok(without.pairs >= 1 && without.pairs <= n * SYNTHETIC_SIZES.length, `pairs ${without.pairs}`);
+  assert.ok(withScreen.pairs - without.pairs >= 3 * n, `with ${withScreen.pairs}, without ${without.pairs}`);
+  // ZDT1: f1 = x0 moves with decision 0 alone, and f2 with it too; 40 pairs are enough to see it the most intense
+  assert.is(withScreen.intensity[0], 1);
 });
 
 test('a screen is refused by algorithms that cannot use it', () => {

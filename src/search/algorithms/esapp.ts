@@ -12,7 +12,7 @@ import { resolveOptions } from '../options.ts';
 import type { PriorityState } from '../priority.ts';
 import { drawDecisions, initialPriority, recordPair, updatePriority } from '../priority.ts';
 import type { Evaluated, Genome, Problem } from '../problem.ts';
-import type { Screen } from '../screen.ts';
+import type { Predicted, Screen } from '../screen.ts';
 import { GeneticAlgorithm, type ChildMeta, type GeneticSettings } from './genetic.ts';
 
 export interface EsappSettings extends GeneticSettings {
@@ -26,11 +26,17 @@ export interface EsappSettings extends GeneticSettings {
   subspaceFrac: number;
   /** Intensity shrinkage toward the mean over all pairs, in pseudo-pairs (0 = none). */
   priorPairs: number;
+  /**
+   * With a screen: 1 also counts, for the intensity, the parent -> child pairs of the proposed children the
+   * screen did not keep, with their predicted objectives (hardware from the real simulator, accuracy
+   * predicted); 0 counts evaluated children only.
+   */
+  screenPairs: number;
 }
 
 export const ESAPP_DEFAULTS: EsappSettings = {
   populationSize: 100, tournamentSize: 2, crossoverProb: 0.9, mutateNum: 1,
-  wIntensity: 1, wEntropy: 1, temperature: 0.25, floor: 0.1, subspaceFrac: 0.5, priorPairs: 10,
+  wIntensity: 1, wEntropy: 1, temperature: 0.25, floor: 0.1, subspaceFrac: 0.5, priorPairs: 10, screenPairs: 0,
 };
 
 /** The priority table after one generation's update (rounded to 1e-4: a log, not state). */
@@ -47,6 +53,8 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
   readonly name = 'esapp';
   #priority: PriorityState;
   #history: PriorityRecord[] = [];
+  /** The screened-out children's pairs of the generation in flight (rebuilt by ask(), never serialized). */
+  #screened: { changed: number[]; delta: number[] }[] = [];
   readonly #withCv: boolean;
 
   constructor(problem: Problem, seed: number, options?: Partial<EsappSettings>, screen?: Screen) {
@@ -55,6 +63,7 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
       crossoverProb: { min: 0, max: 1 }, mutateNum: { min: 1, max: 1e6, integer: true },
       wIntensity: { min: 0, max: 1e6 }, wEntropy: { min: 0, max: 1e6 }, temperature: { min: 1e-6, max: 1e6 },
       floor: { min: 0, max: 1 }, subspaceFrac: { min: 1e-6, max: 1 }, priorPairs: { min: 0, max: 1e6 },
+      screenPairs: { min: 0, max: 1, integer: true },
     }), seed, screen);
     this.#withCv = problem.constraints.length > 0;
     this.#priority = initialPriority(this.sizes, problem.objectives.length + (this.#withCv ? 1 : 0));
@@ -69,7 +78,21 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
     for (const d of drawDecisions(this.#priority.priority, this.opts.mutateNum, rng)) resampleGene(genome, d, this.sizes[d], rng);
   }
 
+  protected afterScreen(predicted: Predicted[], metas: (ChildMeta | undefined)[]): void {
+    this.#screened = [];
+    if (this.opts.screenPairs !== 1) return;
+    predicted.forEach((p, i) => {
+      const m = metas[i];
+      if (!m) return;
+      const delta = p.F.map((f, o) => f - m.parentF[o]);
+      if (this.#withCv) delta.push(p.cv - m.parentCv);
+      this.#screened.push({ changed: m.changed, delta });
+    });
+  }
+
   protected afterTell(children: Evaluated[], metas: (ChildMeta | undefined)[]): void {
+    for (const s of this.#screened) recordPair(this.#priority, s.changed, s.delta);
+    this.#screened = [];
     children.forEach((c, i) => {
       const m = metas[i];
       if (!m) return;

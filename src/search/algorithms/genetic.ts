@@ -10,7 +10,7 @@ import type { AskContext } from '../operators.ts';
 import { BatchBuilder, MAX_TRIES_PER_CANDIDATE, tournament, uniformCrossover } from '../operators.ts';
 import { rankAndCrowdingSurvival } from '../pareto.ts';
 import type { Evaluated, Genome, Problem } from '../problem.ts';
-import { selectByPrediction, type Screen } from '../screen.ts';
+import { selectByPrediction, type Predicted, type Screen } from '../screen.ts';
 
 export interface GeneticSettings extends Record<string, number> {
   /** Population size N; also the children per generation. */
@@ -55,6 +55,8 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
   protected abstract mutate(genome: Genome, rng: Rng): void;
   /** Called after survival with the generation's evaluated children and their metas. */
   protected afterTell(_children: Evaluated[], _metas: (ChildMeta | undefined)[]): void {}
+  /** Called when a screened generation is chosen: the predictions and metas of the proposed children not kept. */
+  protected afterScreen(_predicted: Predicted[], _metas: (ChildMeta | undefined)[]): void {}
   protected extraState(): Record<string, unknown> { return {}; }
   protected restoreExtra(_state: AlgorithmState): void {}
 
@@ -90,8 +92,12 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
     let keep = batch.genomes.map((_, i) => i);
     if (screening && batch.genomes.length > n) {
       const pick = root.fork('screen', this.gen);
-      keep = selectByPrediction(this.screen!.predict(batch.genomes), this.population, n, this.screen!.randomShare, pick);
+      const predicted = this.screen!.predict(batch.genomes);
+      keep = selectByPrediction(predicted, this.population, n, this.screen!.randomShare, pick);
       this.counters.screen = pick.counter;
+      const kept = new Set(keep);
+      const dropped = predicted.flatMap((_, i) => (kept.has(i) ? [] : [i]));
+      this.afterScreen(dropped.map((i) => predicted[i]), dropped.map((i) => batch.meta[i]));
     }
     for (const i of keep) { const m = batch.meta[i]; if (m) this.pending.set(batch.genomes[i].join(','), m); }
     return keep.map((i) => batch.genomes[i]);
