@@ -12,7 +12,7 @@ import { createNodePool } from '../node/pool.ts';
 import { startTrainWorker } from '../node/train-worker.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
-import { ALGORITHM_NAMES } from '../search/registry.ts';
+import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
 import { METRIC_NAMES, constraintsOf, decisionsOfSpace, objectivesOf, violationOf, type Constraint, type Evaluator, type Genome, type MetricName, type Metrics, type Problem } from '../search/problem.ts';
 import { createGibbonEvaluator, defaultHypervolumeSpec } from '../search/gibbon-evaluator.ts';
 import { createPredictorScreen, simulatorHardware, PREDICTOR_SCREEN_DEFAULTS } from '../search/predictor-screen.ts';
@@ -52,6 +52,9 @@ metrics), front.csv and summary.json.
                           first. A --time run resumes, but not byte-identically to an uninterrupted one
   --population <n>        population size (random: candidates per batch); default budget/4 in 2..100
                           (20 with --time alone)
+  --algorithm-options <json>  the algorithm's other settings as a JSON object of numbers, e.g.
+                          '{"temperature":1,"subspaceFrac":1}' for esapp (names, defaults and ranges:
+                          docs/search.md §3, §4.1); the population comes from --population
   --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
   --workers <n>           simulator threads (default: one per core)
   --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
@@ -132,6 +135,30 @@ interface Parsed {
   supernetEpochs: number;
   testAccuracy: boolean;
   predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
+  /** --algorithm-options, validated against the algorithm's own option rules. */
+  algorithmOptions: Record<string, number>;
+}
+
+/** --algorithm-options: a JSON object of numbers the algorithm accepts (checked by building it once). */
+function algorithmOptionsOf(raw: string | undefined, algorithm: string): Record<string, number> {
+  if (raw === undefined) return {};
+  let o: unknown;
+  try { o = JSON.parse(raw); } catch { o = undefined; }
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || !Object.values(o).every((x) => typeof x === 'number')) {
+    throw new GibbonError('E_OPTION', `--algorithm-options: got ${JSON.stringify(raw)}; allowed: a JSON object of numbers, e.g. '{"temperature":1}'`);
+  }
+  const options = o as Record<string, number>;
+  for (const k of ['populationSize', 'batchSize']) {
+    if (k in options) throw new GibbonError('E_OPTION', `--algorithm-options: got ${k}; allowed: the other settings (the population is --population)`);
+  }
+  const probe: Problem = { decisions: [{ id: 'x', kind: 'hw', size: 2 }], objectives: ['energy'], constraints: [] };
+  try {
+    createAlgorithm(algorithm, probe, 1, options);
+  } catch (e) {
+    if (e instanceof GibbonError) throw new GibbonError('E_OPTION', `--algorithm-options: ${e.message}`);
+    throw e;
+  }
+  return options;
 }
 
 function parse(argv: string[]): Parsed | 'help' {
@@ -145,7 +172,7 @@ function parse(argv: string[]): Parsed | 'help' {
       seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
       'test-accuracy': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
-      'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true, allowPositionals: false,
   });
@@ -188,6 +215,7 @@ function parse(argv: string[]): Parsed | 'help' {
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: num(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
     testAccuracy: v['test-accuracy'] === true,
+    algorithmOptions: algorithmOptionsOf(str('algorithm-options'), algorithm),
     predictor: v['no-predictor'] === true || (algorithm !== 'esapp' && algorithm !== 'nsga2') ? false : {
       oversample: num(str('predictor-oversample'), 'predictor-oversample', PREDICTOR_SCREEN_DEFAULTS.oversample, 1, 1000),
       randomShare: num(str('predictor-random-share'), 'predictor-random-share', PREDICTOR_SCREEN_DEFAULTS.randomShare, 0, 1, false),
@@ -284,7 +312,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   let disposePredictor = () => {};
   try {
     const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints, canonicalize: (g) => space.encode(space.decode(g)) };
-    const options: Record<string, number> = p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population };
+    const options: Record<string, number> = { ...p.algorithmOptions, ...(p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population }) };
     const config: StudyConfig = { problem, algorithm: p.algorithm, options, seed: p.seed, budget: p.budget, chunkSize: CHUNK_SIZE, hypervolume: await defaultHypervolumeSpec(space, p.objectives, pool) };
     let screen: (Screen & { readonly samples: number }) | undefined;
     if (p.predictor) {

@@ -75,11 +75,16 @@ test('an existing run is refused without --resume; --resume of a finished run ev
   assert.is(readFileSync(join(out, 'front.json'), 'utf8'), before);
 });
 
-test('--no-predictor: no screen in the config or the checkpoint', async () => {
+test('--no-predictor: no screen in the config or the checkpoint; --algorithm-options reach the algorithm', async () => {
   const plain = join(dir, 'plain');
-  await runSearchCommand(['--supernet', supernetDir, '--limit', '20', '--budget', '4', '--population', '2', '--workers', '2', '--seed', '3', '--out', plain, '--no-predictor'], () => {}, { stream: sink });
+  await runSearchCommand(['--supernet', supernetDir, '--limit', '20', '--budget', '4', '--population', '2', '--workers', '2', '--seed', '3', '--out', plain, '--no-predictor',
+    '--algorithm-options', '{"temperature":1,"subspaceFrac":1}'], () => {}, { stream: sink });
   const config = JSON.parse(readFileSync(join(plain, 'config.json'), 'utf8')) as { settings: Record<string, unknown> };
   assert.is(config.settings.screen, undefined);
+  assert.is(config.settings.temperature, 1);
+  assert.is(config.settings.subspaceFrac, 1);
+  assert.is(config.settings.populationSize, 2);
+  assert.is(config.settings.floor, 0.1); // the rest at their defaults
   const checkpoint = JSON.parse(readFileSync(join(plain, 'checkpoint.json'), 'utf8')) as { state: Record<string, unknown> };
   assert.is(checkpoint.state.screen, undefined);
 });
@@ -120,6 +125,11 @@ test('bad options: exact messages', async () => {
   await rejects(['--objectives', 'accuracy,speed'], '--objectives: got "speed"; allowed: accuracy, energy, latency, area, edp, power (comma-separated)');
   await rejects(['--budget', '0'], '--budget: got "0"; allowed: an integer in 1..10000000');
   await rejects(['--max-edp', 'x'], '--max-edp: got "x"; allowed: a number >= 0');
+  await rejects(['--algorithm-options', '{"temperature":0}'], '--algorithm-options: esapp: temperature: got 0; allowed: a number in 0.000001..1000000');
+  await rejects(['--algorithm-options', '{"temprature":1}'], '--algorithm-options: esapp: temprature: got an unknown option; allowed: populationSize, tournamentSize, crossoverProb, mutateNum, wIntensity, wEntropy, temperature, floor, subspaceFrac, priorPairs, screenPairs');
+  await rejects(['--algorithm-options', 'temperature=1'], `--algorithm-options: got "temperature=1"; allowed: a JSON object of numbers, e.g. '{"temperature":1}'`);
+  await rejects(['--algorithm-options', '{"populationSize":4}'], '--algorithm-options: got populationSize; allowed: the other settings (the population is --population)');
+  await rejects(['--algorithm', 'random', '--algorithm-options', '{"temperature":1}'], '--algorithm-options: random: temperature: got an unknown option; allowed: batchSize');
 });
 
 test.after(() => { rmSync(dir, { recursive: true, force: true }); });
