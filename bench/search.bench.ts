@@ -15,6 +15,7 @@
 // per evaluation, plus the predictor's own measured time).
 //
 // Run: npm run bench:search [-- --budget 100 --step 5 --seeds 5 --population 10 --limit 100 --workers 2]
+// More seeds in a second process: --first-seed 6 --seeds 5 --tag s6 (snapshot in bench/out/search-latest-s6.txt).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readJournal } from '../src/run/journal.ts';
 import { join } from 'node:path';
@@ -44,10 +45,15 @@ const { values: a } = parseArgs({
     budget: { type: 'string', default: '100' }, step: { type: 'string', default: '10' }, seeds: { type: 'string', default: '5' },
     population: { type: 'string', default: '10' }, limit: { type: 'string', default: '100' }, workers: { type: 'string', default: '2' },
     'supernet-epochs': { type: 'string', default: '10' }, algorithms: { type: 'string' }, 'no-insights': { type: 'boolean' },
-    'esapp-options': { type: 'string' }, 'predictor-options': { type: 'string' },
+    'esapp-options': { type: 'string' }, 'predictor-options': { type: 'string' }, 'first-seed': { type: 'string', default: '1' },
+    tag: { type: 'string' },
   },
 });
 const BUDGET = Number(a.budget), STEP = Number(a.step), SEEDS = Number(a.seeds), POP = Number(a.population), LIMIT = Number(a.limit);
+/** Seeds FIRST_SEED .. FIRST_SEED + SEEDS - 1 (more seeds for a comparison can run as a second process). */
+const FIRST_SEED = Number(a['first-seed']);
+/** The snapshot after each seed goes to bench/out/search-latest[-<tag>].txt. */
+const LATEST = join('bench', 'out', `search-latest${a.tag ? `-${a.tag}` : ''}.txt`);
 const EPOCHS = Number(a['supernet-epochs']);
 
 /** The algorithms compared, with their settings at this budget (standard settings otherwise). */
@@ -128,12 +134,12 @@ function timedScreen(name: string, seed: number, settings: Record<string, number
   const predictor = createPredictor(space, { seed });
   const inner = createPredictorScreen({ ...settings, space, problem, predictor, hardware: simulatorHardware(space, sim) });
   const spent = (predictorSeconds[name] ??= []);
-  spent[seed - 1] = 0;
-  const time = <T>(f: () => T): T => { const t = performance.now(); try { return f(); } finally { spent[seed - 1] += (performance.now() - t) / 1000; } };
+  spent[seed - FIRST_SEED] = 0;
+  const time = <T>(f: () => T): T => { const t = performance.now(); try { return f(); } finally { spent[seed - FIRST_SEED] += (performance.now() - t) / 1000; } };
   return {
     oversample: inner.oversample, randomShare: inner.randomShare, warmupGenerations: inner.warmupGenerations,
     predict: (g) => time(() => inner.predict(g)),
-    async learn(e) { const t = performance.now(); await inner.learn(e); spent[seed - 1] += (performance.now() - t) / 1000; },
+    async learn(e) { const t = performance.now(); await inner.learn(e); spent[seed - FIRST_SEED] += (performance.now() - t) / 1000; },
     settings: () => inner.settings(), state: () => inner.state(), restore: (st) => inner.restore(st),
   };
 }
@@ -160,7 +166,7 @@ let done = 0;
 function summarize(log: (s: string) => void) {
   // ===== Hypervolume per budget step =====
   const med: Record<string, number[]> = Object.fromEntries(NAMES.map((n) => [n, steps.map((_, i) => median(curves[n].map((c) => c[i])))]));
-  log(`\nsearch quality on mnist (accuracy on ${LIMIT} validation images, EDP), population ${POP}, ${SEEDS} seeds; supernet ${supernetDir} (${state.epoch} epochs)`);
+  log(`\nsearch quality on mnist (accuracy on ${LIMIT} validation images, EDP), population ${POP}, ${SEEDS} seeds (${FIRST_SEED}..${FIRST_SEED + SEEDS - 1}); supernet ${supernetDir} (${state.epoch} epochs)`);
   log(`hypervolume: normalized (accuracy: 1-acc in [0,1]; EDP: log scale, [${hvSpec.ideal![1]}, ${hvSpec.nadir![1]}] mJ*ms -> [0,1]), reference ${hvSpec.ref.join(', ')}\n`);
   const width = (n: string) => Math.max(16, n.length + 2);
   log(['evals', ...NAMES].map((s, i) => (i === 0 ? s.padStart(5) : s.padStart(width(s)))).join(''));
@@ -226,7 +232,7 @@ function summarize(log: (s: string) => void) {
 }
 
 process.stderr.write(`bench:search: ${NAMES.join(', ')} x ${SEEDS} seeds, budget ${BUDGET}, population ${POP}, ${LIMIT} validation images; cache ${cachePath} (${cachedAtStart} entries)\n`);
-for (let seed = 1; seed <= SEEDS; seed++) {
+for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
   for (const name of NAMES) {
     const { algorithm, options, predictor } = ALGORITHMS[name];
     const screen = predictor ? timedScreen(name, seed, predictor === true ? {} : predictor) : undefined;
@@ -242,9 +248,9 @@ for (let seed = 1; seed <= SEEDS; seed++) {
     done++;
   }
   // a snapshot over the seeds done so far (a long run can be read, or stopped, part way)
-  const snapshot: string[] = [`(after ${seed} of ${SEEDS} seeds)`];
+  const snapshot: string[] = [`(after ${seed - FIRST_SEED + 1} of ${SEEDS} seeds)`];
   summarize((t) => snapshot.push(t));
-  writeFileSync(join('bench', 'out', 'search-latest.txt'), `${snapshot.join('\n')}\n`);
+  writeFileSync(LATEST, `${snapshot.join('\n')}\n`);
 }
 process.stderr.write('\n');
 const wallS = (performance.now() - start) / 1000;
@@ -306,7 +312,7 @@ if (!a['no-insights']) {
 }
 
 console.log(JSON.stringify({
-  bench: 'search', space: 'mnist', objectives: problem.objectives, budget: BUDGET, step: STEP, seeds: SEEDS, population: POP, limit: LIMIT,
+  bench: 'search', space: 'mnist', objectives: problem.objectives, budget: BUDGET, step: STEP, seeds: SEEDS, firstSeed: FIRST_SEED, population: POP, limit: LIMIT,
   supernetEpochs: state.epoch, medianHv: med, finals, target95, evalsTo95: to95, esappVsNsga2, ablations, predictorVsPlain, insights,
   distinct: cache.size, newEvaluations: evaluator.misses, wallS: Math.round(wallS),
 }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
