@@ -51,12 +51,12 @@ function medianRate(n: number, ts: readonly Timing[]): Rate {
   return { per_s: Math.round(median(ts.map((t) => n / (t.wallMs / 1000)))), per_cpu_s: Math.round(median(ts.map((t) => n / (t.cpuMs / 1000)))) };
 }
 
-function tokenize(space: Space, candidates: readonly Candidate[], withTiles: number): PaddedBatch[] {
+function tokenize(space: Space, candidates: readonly Candidate[], withTiles: number, withLatency: number): PaddedBatch[] {
   const layout = tokenLayout(space);
-  const items = candidates.map((c) => ({ ...candidateTokens(space, c, withTiles), hardware: Float32Array.from(hardwareFeatures(layout, c)) }));
+  const items = candidates.map((c) => ({ ...candidateTokens(space, c, withTiles, withLatency), hardware: Float32Array.from(hardwareFeatures(layout, c)) }));
   items.sort((a, b) => a.count - b.count);
   const out: PaddedBatch[] = [];
-  const F = layerFeatureCount(withTiles), H = layout.hardwareFeatureCount;
+  const F = layerFeatureCount(withTiles, withLatency), H = layout.hardwareFeatureCount;
   for (let s = 0; s < items.length; s += FORWARD_BATCH) {
     const chunk = items.slice(s, s + FORWARD_BATCH);
     const T = Math.max(...chunk.map((c) => c.count));
@@ -75,7 +75,7 @@ export function predictorSpeed(space: Space, state: PredictorState, sim: Simulat
   const tokenizeTimes: Timing[] = [];
   const padded = sets.map((set, k) => {
     let b: PaddedBatch[] = [];
-    const t = time(() => { b = tokenize(space, set, options.tileFeatures); });
+    const t = time(() => { b = tokenize(space, set, options.tileFeatures, options.latencyFeatures); });
     if (k > 0) tokenizeTimes.push(t);
     return b;
   });
@@ -96,7 +96,7 @@ export function predictorSpeed(space: Space, state: PredictorState, sim: Simulat
   const tfjsForward = medianRate(batch, padded.map((bs) => time(() => {
     for (const b of bs) {
       tf.tidy(() => forward(weights, options, {
-        tokens: tf.tensor3d(b.tokens, [b.n, b.steps, layerFeatureCount(options.tileFeatures)]), hardware: tf.tensor2d(b.hardware, [b.n, H]),
+        tokens: tf.tensor3d(b.tokens, [b.n, b.steps, layerFeatureCount(options.tileFeatures, options.latencyFeatures)]), hardware: tf.tensor2d(b.hardware, [b.n, H]),
       }).dataSync());
     }
   })).slice(1));

@@ -10,11 +10,13 @@
 // neighbours of a late ESAPP population (60 with pimLoss). pimLoss labels are cached in
 // .gibbon-cache/predictor-labels/ (the first mnist run spends ~8 min on them).
 //
-// --cost-max-pool 0|1, --cost-token-input 0|1, --cost-hidden-size N and --tile-features 0|1 set those predictor options (docs/predictor.md §2) for
+// --cost-max-pool 0|1, --cost-token-input 0|1, --cost-hidden-size N, --tile-features 0|1 and --latency-features 0|1 set those predictor options (docs/predictor.md §2) for
 // this process's predictors (the train command has no flag for them: they change its predictor defaults).
 //
-//   node --import tsx bench/predictor.bench.ts [--space mnist|gibbon-cifar] [--epochs E] [--samples N] [--layer-weight W]
-//     [--cost-max-pool 0|1] [--cost-token-input 0|1] [--cost-hidden-size N] [--tile-features 0|1] [--keep DIR] [--layer-diagnostics [--predictor DIR]] [--speed-only] [--json]
+//   node --import tsx bench/predictor.bench.ts [--space mnist|gibbon-cifar] [--seed S] [--epochs E] [--samples N] [--accuracy-samples N] [--layer-weight W]
+//     [--cost-max-pool 0|1] [--cost-token-input 0|1] [--cost-hidden-size N] [--tile-features 0|1] [--latency-features 0|1] [--keep DIR] [--layer-diagnostics [--predictor DIR]] [--speed-only] [--json]
+// --seed S (default 1) seeds the candidates, the held-out sets and the predictor (another seed draws new
+// pimLoss labels on mnist: add --accuracy-samples 0 to train and evaluate the hardware heads only).
 // --keep DIR writes the trained predictor to DIR/<space> (default: a temporary directory, removed).
 // --layer-diagnostics then compares the per-layer cost channels with the simulator's per-layer labels on
 // the uniform held-out candidates (docs/predictor.md §8); --predictor DIR prints only that, for a saved
@@ -40,12 +42,12 @@ import { kendallTauB } from '../src/nn/standalone.ts';
 import type { PredictorSample } from '../src/predictor/types.ts';
 import { predictorSpeed, speedLines, type SpeedReport } from './predictor-speed.ts';
 
-const { values } = parseArgs({ options: { space: { type: 'string' }, epochs: { type: 'string' }, samples: { type: 'string' }, 'accuracy-samples': { type: 'string' }, 'layer-weight': { type: 'string' }, 'cost-max-pool': { type: 'string' }, 'cost-token-input': { type: 'string' }, 'cost-hidden-size': { type: 'string' }, 'tile-features': { type: 'string' }, keep: { type: 'string' }, 'layer-diagnostics': { type: 'boolean' }, predictor: { type: 'string' }, 'speed-only': { type: 'boolean' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { space: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, samples: { type: 'string' }, 'accuracy-samples': { type: 'string' }, 'layer-weight': { type: 'string' }, 'cost-max-pool': { type: 'string' }, 'cost-token-input': { type: 'string' }, 'cost-hidden-size': { type: 'string' }, 'tile-features': { type: 'string' }, 'latency-features': { type: 'string' }, keep: { type: 'string' }, 'layer-diagnostics': { type: 'boolean' }, predictor: { type: 'string' }, 'speed-only': { type: 'boolean' }, json: { type: 'boolean' } } });
 const spaces = values.space ? [values.space] : ['mnist', 'gibbon-cifar'];
 const quiet = () => {};
 const fmt = (x: number | null) => (x === null ? '   -  ' : x.toFixed(3).padStart(6));
 const results: Record<string, unknown>[] = [];
-for (const [flag, key] of [['cost-max-pool', 'costMaxPool'], ['cost-token-input', 'costTokenInput'], ['tile-features', 'tileFeatures']] as const) {
+for (const [flag, key] of [['cost-max-pool', 'costMaxPool'], ['cost-token-input', 'costTokenInput'], ['tile-features', 'tileFeatures'], ['latency-features', 'latencyFeatures']] as const) {
   const raw = values[flag];
   if (raw === undefined) continue;
   if (raw !== '0' && raw !== '1') throw new Error(`--${flag}: got ${JSON.stringify(raw)}; allowed: 0 or 1`);
@@ -56,7 +58,7 @@ if (values['cost-hidden-size'] !== undefined) {
   if (!Number.isInteger(n) || n < 0) throw new Error(`--cost-hidden-size: got ${JSON.stringify(values['cost-hidden-size'])}; allowed: an integer >= 0`);
   PREDICTOR_DEFAULTS.costHiddenSize = n;
 }
-if (!values.json) console.log(`options: costMaxPool ${PREDICTOR_DEFAULTS.costMaxPool}, costTokenInput ${PREDICTOR_DEFAULTS.costTokenInput}, costHiddenSize ${PREDICTOR_DEFAULTS.costHiddenSize}, tileFeatures ${PREDICTOR_DEFAULTS.tileFeatures}`);
+if (!values.json) console.log(`options: costMaxPool ${PREDICTOR_DEFAULTS.costMaxPool}, costTokenInput ${PREDICTOR_DEFAULTS.costTokenInput}, costHiddenSize ${PREDICTOR_DEFAULTS.costHiddenSize}, tileFeatures ${PREDICTOR_DEFAULTS.tileFeatures}, latencyFeatures ${PREDICTOR_DEFAULTS.latencyFeatures}`);
 
 /**
  * The per-layer cost channels of a saved predictor against the simulator's per-layer labels of its
@@ -73,11 +75,11 @@ async function layerDiagnostics(dir: string): Promise<string[]> {
     samples = await hardwareSamples(space, pool, candidates, { layers: true });
   } finally { await pool.destroy(); }
   const o = stateOptions(file.state), layout = tokenLayout(space), H = layout.hardwareFeatureCount, T = layout.maxLayers;
-  const batch = tokenizeBatch(space, layout, samples.map((s) => s.candidate), o.tileFeatures);
+  const batch = tokenizeBatch(space, layout, samples.map((s) => s.candidate), o.tileFeatures, o.latencyFeatures);
   const [pred, costs] = tf.tidy(() => {
     const w: Weights = new Map();
     for (const [name, shape] of weightShapes(o, H)) w.set(name, tf.tensor(decodeFloats(file.state.weights[name], name), shape) as tf.Variable);
-    const r = forwardWithCosts(w, o, { tokens: tf.tensor3d(batch.layers, [batch.n, T, layerFeatureCount(o.tileFeatures)]), hardware: tf.tensor2d(batch.hardware, [batch.n, H]) });
+    const r = forwardWithCosts(w, o, { tokens: tf.tensor3d(batch.layers, [batch.n, T, layerFeatureCount(o.tileFeatures, o.latencyFeatures)]), hardware: tf.tensor2d(batch.hardware, [batch.n, H]) });
     return [r.out.arraySync(), r.costs.arraySync()];
   });
   const layersOf = (i: number) => samples[i].layers!;
@@ -99,7 +101,7 @@ async function layerDiagnostics(dir: string): Promise<string[]> {
   const sd = (xs: number[]) => { const m = xs.reduce((a, v) => a + v, 0) / xs.length; return Math.sqrt(xs.reduce((a, v) => a + (v - m) ** 2, 0) / xs.length); };
   const f = (x: number) => x.toFixed(3);
   return [
-    `per-layer diagnostics (${samples.length} uniform held-out candidates; costMaxPool ${o.costMaxPool}, costTokenInput ${o.costTokenInput}, costHiddenSize ${o.costHiddenSize}, tileFeatures ${o.tileFeatures})`,
+    `per-layer diagnostics (${samples.length} uniform held-out candidates; costMaxPool ${o.costMaxPool}, costTokenInput ${o.costTokenInput}, costHiddenSize ${o.costHiddenSize}, tileFeatures ${o.tileFeatures}, latencyFeatures ${o.latencyFeatures})`,
     `  latency tau: predicted ${f(kendallTauB(pred.map((r) => r[4]), latency))}, max of the busy channel ${f(kendallTauB(busiestPredicted, latency))}, max of the true busy times ${f(kendallTauB(samples.map((_, i) => Math.max(...layersOf(i).busy_ms)), latency))}`,
     `  busiest layer found ${f(found / samples.length)}; its log busy time: error sd ${f(sd(busiestErr))} (log latency over the set: sd ${f(sd(latency.map(Math.log)))})`,
     `  per-layer tau: busy (layers > 5 % of the max) ${f(kendallTauB(busyP, busyY))} over ${busyP.length}; energy (layers > 5 % of the total) ${f(kendallTauB(energyP, energyY))} over ${energyP.length}`,
@@ -125,7 +127,7 @@ for (const space of spaces) {
   }
   const dir = values.keep ? join(values.keep, space) : mkdtempSync(join(tmpdir(), `gibbon-bench-predictor-${space}-`));
   try {
-    const trainArgs = ['train', '--space', space, '--seed', '1', '--out', dir];
+    const trainArgs = ['train', '--space', space, '--seed', values.seed ?? '1', '--out', dir];
     if (values.epochs) trainArgs.push('--epochs', values.epochs);
     if (values.samples) trainArgs.push('--samples', values.samples);
     if (values['accuracy-samples']) trainArgs.push('--accuracy-samples', values['accuracy-samples']);

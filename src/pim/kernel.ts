@@ -41,9 +41,9 @@ export type PimRunResult = PimBatchResult & { psumMax: Float64Array };
 // ===== Hardware from an architecture =====
 
 /** MNSIM's DAC table (choices 1..7): resolution in bits (mnsim-model.md §3.3). */
-const DAC_TABLE_BITS: readonly number[] = [1, 2, 3, 4, 6, 8, 1];
+export const DAC_TABLE_BITS: readonly number[] = [1, 2, 3, 4, 6, 8, 1];
 /** MNSIM's ADC table (choices 1..9): resolution in bits (mnsim-model.md §3.4). */
-const ADC_TABLE_BITS: readonly number[] = [10, 8, 8, 6, 8, 6, 4, 1, 8];
+export const ADC_TABLE_BITS: readonly number[] = [10, 8, 8, 6, 8, 6, 4, 1, 8];
 
 function converterBits(choice: number, customBits: number, table: readonly number[], path: string): number {
   if (choice === -1) return customBits;

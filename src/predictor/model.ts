@@ -33,7 +33,7 @@ export function weightShapes(o: ResolvedPredictorOptions, hardwareFeatures: numb
   const gates = (o.cell === 'gru' ? 3 : 4) * o.hiddenSize;
   const costHidden = o.costHiddenSize > 0 ? o.costHiddenSize : 0;
   const shapes: [WeightName, number[]][] = [
-    ['embed.token.W', [layerFeatureCount(o.tileFeatures) + hardwareFeatures, o.tokenSize]], ['embed.token.b', [o.tokenSize]],
+    ['embed.token.W', [layerFeatureCount(o.tileFeatures, o.latencyFeatures) + hardwareFeatures, o.tokenSize]], ['embed.token.b', [o.tokenSize]],
     ['embed.hw.W', [hardwareFeatures, o.hardwareSize]], ['embed.hw.b', [o.hardwareSize]],
     ['rnn.Wtoken', [o.tokenSize, gates]], ['rnn.Whw', [o.hardwareSize, gates]], ['rnn.U', [o.hiddenSize, gates]], ['rnn.b', [gates]],
     ['cost.W', [costHidden > 0 ? costHidden : costInputWidth(o), COST_CHANNELS]], ['cost.b', [COST_CHANNELS]],

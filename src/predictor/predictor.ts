@@ -21,14 +21,14 @@ import { WasmPredictorKernel, type PaddedBatch, type PredictorWasmExports, type 
 export const PREDICTOR_DEFAULTS: Omit<ResolvedPredictorOptions, 'seed'> = {
   cell: 'gru', tokenSize: 32, hardwareSize: 16, hiddenSize: 32, mlpSize: 64,
   learningRate: 5e-3, batchSize: 64, rankWeight: 1, weightDecay: 1e-5, accuracyWeight: 0.2, tieWeight: 0.1, pimLossFloor: 0.01,
-  layerWeight: 1, learningRateDecay: 1, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 1,
+  layerWeight: 1, learningRateDecay: 1, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 1, latencyFeatures: 1,
 };
 
 /**
  * The value of an option that a saved state from before the option was added must mean (states without it
  * load and predict exactly as before, whatever the default is now).
  */
-const LEGACY_OPTIONS: Partial<Omit<ResolvedPredictorOptions, 'seed'>> = { costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 0 };
+const LEGACY_OPTIONS: Partial<Omit<ResolvedPredictorOptions, 'seed'>> = { costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 0, latencyFeatures: 0 };
 
 /** A saved state's options, with the options it predates at their legacy values. */
 export function stateOptions(state: PredictorState): ResolvedPredictorOptions {
@@ -70,7 +70,7 @@ export interface Predictor {
 /** The kernel's view of a predictor's sizes. */
 export function rnnShapeOf(o: ResolvedPredictorOptions, hardwareFeatures: number): RnnShape {
   return {
-    cell: o.cell, layerFeatures: layerFeatureCount(o.tileFeatures), hardwareFeatures, tokenSize: o.tokenSize, hardwareSize: o.hardwareSize,
+    cell: o.cell, layerFeatures: layerFeatureCount(o.tileFeatures, o.latencyFeatures), hardwareFeatures, tokenSize: o.tokenSize, hardwareSize: o.hardwareSize,
     hiddenSize: o.hiddenSize, mlpSize: o.mlpSize, costChannels: COST_CHANNELS, heads: TARGETS.length,
     costMaxPool: o.costMaxPool === 1 ? 1 : 0, costTokenInput: o.costTokenInput === 1 ? 1 : 0, costHiddenSize: o.costHiddenSize > 0 ? o.costHiddenSize : 0,
   };
@@ -87,7 +87,7 @@ function resolveOptions(o: PredictorOptions): ResolvedPredictorOptions {
   for (const k of ['learningRate', 'rankWeight', 'weightDecay', 'accuracyWeight', 'tieWeight', 'pimLossFloor', 'layerWeight'] as const) {
     if (!Number.isFinite(r[k]) || r[k] < 0) throw fieldError('E_OPTION', SOURCE, k, r[k], 'a finite number >= 0');
   }
-  for (const k of ['costMaxPool', 'costTokenInput', 'tileFeatures'] as const) {
+  for (const k of ['costMaxPool', 'costTokenInput', 'tileFeatures', 'latencyFeatures'] as const) {
     if (r[k] !== 0 && r[k] !== 1) throw fieldError('E_OPTION', SOURCE, k, r[k], '0 or 1');
   }
   if (!(r.learningRateDecay > 0 && r.learningRateDecay <= 1)) throw fieldError('E_OPTION', SOURCE, 'learningRateDecay', r.learningRateDecay, 'a number in (0, 1]');
@@ -99,16 +99,17 @@ interface Tokens { count: number; layers: Float32Array; hardware: Float32Array }
 
 /**
  * Layer tokens by network (the candidate without its hardware): searches revisit networks on other hardware.
- * With tile features the tokens depend on the hardware too, and so does the key.
+ * With tile or latency features the tokens depend on the hardware too, and so does the key.
  */
 class TokenCache {
   readonly #map = new Map<string, { count: number; layers: Float32Array }>();
-  constructor(private readonly space: Space, private readonly withTiles: number, private readonly limit = 50000) {}
+  constructor(private readonly space: Space, private readonly withTiles: number, private readonly withLatency: number, private readonly limit = 50000) {}
   layers(c: Candidate): { count: number; layers: Float32Array } {
-    const key = JSON.stringify(this.withTiles === 1 ? [c.stem, c.stages, c.head, c.hardware] : [c.stem, c.stages, c.head]);
+    const byHardware = this.withTiles === 1 || this.withLatency === 1;
+    const key = JSON.stringify(byHardware ? [c.stem, c.stages, c.head, c.hardware] : [c.stem, c.stages, c.head]);
     let hit = this.#map.get(key);
     if (hit === undefined) {
-      hit = candidateTokens(this.space, c, this.withTiles);
+      hit = candidateTokens(this.space, c, this.withTiles, this.withLatency);
       if (this.#map.size >= this.limit) this.#map.clear();
       this.#map.set(key, hit);
     }
@@ -162,7 +163,7 @@ class RnnPredictor implements Predictor {
     this.space = space;
     this.options = resolveOptions(options);
     this.#layout = tokenLayout(space);
-    this.#tokens = new TokenCache(space, this.options.tileFeatures);
+    this.#tokens = new TokenCache(space, this.options.tileFeatures, this.options.latencyFeatures);
     for (const [name, { shape, values }] of initialWeights(this.options, this.#layout.hardwareFeatureCount)) {
       const init = tf.tensor(values, shape);
       const v = tf.variable(init, true);
@@ -253,7 +254,7 @@ class RnnPredictor implements Predictor {
         if (idx.length < 2) continue; // a lone sample has no pairs and a noisy gradient
         const yb = new Float32Array(idx.length * K), mb = new Float32Array(idx.length * K);
         idx.forEach((j, r) => { yb.set(y.subarray(j * K, j * K + K), r * K); mb.set(mask.subarray(j * K, j * K + K), r * K); });
-        const x = batchTensors(this.#layout, layerFeatureCount(this.options.tileFeatures), idx.map((j) => tokens[j]));
+        const x = batchTensors(this.#layout, layerFeatureCount(this.options.tileFeatures, this.options.latencyFeatures), idx.map((j) => tokens[j]));
         const yt = tf.tensor2d(yb, [idx.length, K]), mt = tf.tensor2d(mb, [idx.length, K]);
         const lt = this.#layerBatch(idx.map((j) => layerY[j]), idx.map((j) => layerW[j]), x.tokens.shape[1]);
         const { value, grads } = tf.variableGrads(() => {
@@ -325,13 +326,13 @@ class RnnPredictor implements Predictor {
 
   /** Normalized predictions [items, TARGETS] of one batch, in WASM when attached, else tfjs. */
   #forward(items: readonly Tokens[]): Float32Array {
-    if (this.#kernel === null) return tf.tidy(() => forward(this.#weights, this.options, batchTensors(this.#layout, layerFeatureCount(this.options.tileFeatures), items))).dataSync() as Float32Array;
+    if (this.#kernel === null) return tf.tidy(() => forward(this.#weights, this.options, batchTensors(this.#layout, layerFeatureCount(this.options.tileFeatures, this.options.latencyFeatures), items))).dataSync() as Float32Array;
     if (!this.#kernelFresh) {
       const values = new Map<WeightName, Float32Array>([...this.#weights].map(([name, v]) => [name, v.dataSync() as Float32Array]));
       this.#kernel.upload(rnnShapeOf(this.options, this.#layout.hardwareFeatureCount), values);
       this.#kernelFresh = true;
     }
-    return this.#kernel.forward(padBatch(this.#layout, layerFeatureCount(this.options.tileFeatures), items));
+    return this.#kernel.forward(padBatch(this.#layout, layerFeatureCount(this.options.tileFeatures, this.options.latencyFeatures), items));
   }
 
   get inference(): 'tfjs' | 'wasm' { return this.#kernel === null ? 'tfjs' : 'wasm'; }

@@ -51,6 +51,8 @@ export interface MappedLayer {
 
 export interface LayerPlacement {
   pes: number;
+  /** Crossbar rows used (per crossbar; 0 for pool and add). */
+  rowsUsed: number;
   /** Crossbar columns used (per crossbar; 0 for pool and add). */
   colsUsed: number;
   tiles: number;
@@ -66,34 +68,42 @@ function weightSlices(a: TileArch, weightBits: number): number {
   return (a.switches & L.SW_CELL_BITS) !== 0 ? Math.ceil(magnitudeBits / a.cellBits) : magnitudeBits;
 }
 
-/** Crossbar row and column blocks of a K x K conv (assembly/mapping.ts packGroups: the cheaper of dense and block-diagonal). */
-function convBlocks(R: number, C: number, k: number, cin: number, cout: number, g: number, grouped: boolean): { rowTiles: number; colTiles: number; colsUsed: number } {
+/**
+ * Crossbar row and column blocks of a K x K conv and the rows and columns it uses per crossbar
+ * (assembly/mapping.ts packGroups: the cheaper of dense and block-diagonal; b groups of a block-diagonal
+ * crossbar use b x (its channels) rows, a group too large to share one uses min(channels per crossbar, its channels)).
+ */
+function convBlocks(R: number, C: number, k: number, cin: number, cout: number, g: number, grouped: boolean): { rowTiles: number; colTiles: number; rowsUsed: number; colsUsed: number } {
   const dense = groupBlocks(R, C, k, cin, cout, 1);
   if (grouped) {
     const b = groupBlocks(R, C, k, cin, cout, g);
-    if (b.rowTiles * b.colTiles <= dense.rowTiles * dense.colTiles) return { rowTiles: b.rowTiles, colTiles: b.colTiles, colsUsed: Math.min(b.groupsPerXbar * (cout / g), C) };
+    if (b.rowTiles * b.colTiles <= dense.rowTiles * dense.colTiles) {
+      return { rowTiles: b.rowTiles, colTiles: b.colTiles, rowsUsed: b.groupsPerXbar * Math.min(b.ch, cin / g) * k * k, colsUsed: Math.min(b.groupsPerXbar * (cout / g), C) };
+    }
   }
-  return { rowTiles: dense.rowTiles, colTiles: dense.colTiles, colsUsed: Math.min(cout, C) };
+  return { rowTiles: dense.rowTiles, colTiles: dense.colTiles, rowsUsed: Math.min(dense.ch, cin) * k * k, colsUsed: Math.min(cout, C) };
 }
 
-/** PEs, crossbar columns used and tiles of one layer (assembly/mapping.ts mapLayer): tiles = ceil(PEs / PEs per tile), PEs = row blocks x column blocks. */
-export function layerMapping(a: TileArch, l: MappedLayer): { pes: number; colsUsed: number; tiles: number } {
-  let pes = 0, colsUsed = 0;
+/** PEs, crossbar rows and columns used and tiles of one layer (assembly/mapping.ts mapLayer): tiles = ceil(PEs / PEs per tile), PEs = row blocks x column blocks. */
+export function layerMapping(a: TileArch, l: MappedLayer): { pes: number; rowsUsed: number; colsUsed: number; tiles: number } {
+  let pes = 0, rowsUsed = 0, colsUsed = 0;
   if (l.type === 'conv' || l.type === 'fc') {
     const sliceGroups = Math.ceil(weightSlices(a, l.weightBits) / a.peGroups);
     if (l.type === 'fc') {
       pes = Math.ceil(l.inChannels / a.xbarRows) * sliceGroups * Math.ceil(l.outChannels / a.xbarCols);
+      rowsUsed = Math.min(l.inChannels, a.xbarRows);
       colsUsed = Math.min(l.outChannels, a.xbarCols);
     } else {
       const grouped = l.convGroups > 1 && (a.switches & L.SW_GROUPED_CONV) !== 0;
       const b = convBlocks(a.xbarRows, a.xbarCols, l.kernel, l.inChannels, l.outChannels, l.convGroups, grouped);
       pes = b.rowTiles * sliceGroups * b.colTiles;
+      rowsUsed = b.rowsUsed;
       colsUsed = b.colsUsed;
     }
   } else if (l.type === 'pool') {
     pes = 1; // a pooling layer takes one whole tile
   }
-  return { pes, colsUsed, tiles: Math.ceil(pes / a.pesPerTile) };
+  return { pes, rowsUsed, colsUsed, tiles: Math.ceil(pes / a.pesPerTile) };
 }
 
 export const layerTiles = (a: TileArch, l: MappedLayer): number => layerMapping(a, l).tiles;
@@ -146,11 +156,11 @@ export function layerPlacements(a: TileArch, layers: readonly MappedLayer[], inp
   const { x: posX, y: posY } = tileOrder(X, Y, a.tileConnection);
   const lastCell = X * Y - 1;
   const halfX = X / 2;
-  const tiles = new Int32Array(n), first = new Int32Array(n), pes = new Float64Array(n), cols = new Float64Array(n);
+  const tiles = new Int32Array(n), first = new Int32Array(n), pes = new Float64Array(n), rows = new Float64Array(n), cols = new Float64Array(n);
   let total = 0;
   for (let l = 0; l < n; l++) {
     const m = layerMapping(a, layers[l]);
-    tiles[l] = m.tiles; pes[l] = m.pes; cols[l] = m.colsUsed; first[l] = total; total += m.tiles;
+    tiles[l] = m.tiles; pes[l] = m.pes; rows[l] = m.rowsUsed; cols[l] = m.colsUsed; first[l] = total; total += m.tiles;
   }
   // Extremes of u = x + y and v = x - y over each layer's tiles (4 per layer: minU, maxU, minV, maxV), then
   // over its successors' tiles: the farthest Manhattan distance from a cell is taken through them.
@@ -182,7 +192,7 @@ export function layerPlacements(a: TileArch, layers: readonly MappedLayer[], inp
   const out: LayerPlacement[] = [];
   for (let l = 0; l < n; l++) {
     const t = tiles[l];
-    if (t === 0) { out.push({ pes: 0, colsUsed: 0, tiles: 0, firstTile: first[l], hopsIn: 0, hopsOut: globalHops[l] }); continue; }
+    if (t === 0) { out.push({ pes: 0, rowsUsed: 0, colsUsed: 0, tiles: 0, firstTile: first[l], hopsIn: 0, hopsOut: globalHops[l] }); continue; }
     const last = successors[l] === 0;
     const branchOut = !last && notAllAdd[l] === 0;
     const minU = own[4 * l], maxU = own[4 * l + 1], minV = own[4 * l + 2], maxV = own[4 * l + 3];
@@ -202,7 +212,7 @@ export function layerPlacements(a: TileArch, layers: readonly MappedLayer[], inp
         best = cost; bestIdx = idx; bestIn = din; bestOut = dout;
       }
     }
-    out.push({ pes: pes[l], colsUsed: cols[l], tiles: t, firstTile: first[l], hopsIn: bestIn, hopsOut: last ? 0 : bestOut });
+    out.push({ pes: pes[l], rowsUsed: rows[l], colsUsed: cols[l], tiles: t, firstTile: first[l], hopsIn: bestIn, hopsOut: last ? 0 : bestOut });
   }
   return out;
 }

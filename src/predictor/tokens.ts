@@ -9,7 +9,8 @@ import type { LayerType, ResolvedLayer } from '../hw/types.ts';
 import { toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
-import { layerPlacements, nocNsPerPixel, tileArchOf, type LayerPlacement, type TileArch } from './tile-map.ts';
+import { pixelArchOf, pixelLatencyNs, type PixelArch } from './pixel-latency.ts';
+import { layerPlacements, nocNsPerPixel, type LayerPlacement, type TileArch } from './tile-map.ts';
 
 export const LAYER_TYPES: readonly LayerType[] = ['conv', 'fc', 'pool', 'add'];
 /** Kernels with a one-hot (the PIM-relevant 1, 2 and 3); any kernel also enters as log2(kernel) / 4. */
@@ -35,8 +36,16 @@ export const TILE_FEATURES = [
   'log2(1+tiles)/10', 'log2(1+firstTile)/12', 'log2(1+hopsIn)/7', 'log2(1+hopsOut)/7',
   'log2(1+nocNsPerPixel)/14', 'log2(1+pixels*nocNsPerPixel)/24',
 ] as const;
-/** Features per token: LAYER_FEATURE_COUNT, plus TILE_FEATURES with tileFeatures 1. */
-export const layerFeatureCount = (tileFeatures: number): number => LAYER_FEATURE_COUNT + (tileFeatures === 1 ? TILE_FEATURES.length : 0);
+/**
+ * With the predictor's `latencyFeatures` 1, these come after the tile features (if any), before the
+ * presence flag: the layer's steady pixel latency on the candidate's hardware (pixel-latency.ts, the
+ * simulator's per-pixel schedule), its busy time (output pixels x pixel latency) and the busy time's
+ * share of the busiest layer's, linear and log2 (docs/predictor.md §1).
+ */
+export const LATENCY_FEATURES = ['log2(1+pixelNs)/14', 'log2(1+busyNs)/24', 'busy/maxBusy', 'max(log2(busy/maxBusy),-20)/20'] as const;
+/** Features per token: LAYER_FEATURE_COUNT, plus TILE_FEATURES with tileFeatures 1, plus LATENCY_FEATURES with latencyFeatures 1. */
+export const layerFeatureCount = (tileFeatures: number, latencyFeatures = 0): number =>
+  LAYER_FEATURE_COUNT + (tileFeatures === 1 ? TILE_FEATURES.length : 0) + (latencyFeatures === 1 ? LATENCY_FEATURES.length : 0);
 
 /** How a space's candidates become arrays (fixed per space). */
 export interface TokenLayout {
@@ -87,35 +96,51 @@ export function placementFeatures(a: TileArch, l: TokenLayer, p: LayerPlacement)
   ];
 }
 
-/** The mapping's view of each space's hardware choices (archOf validates and resolves: worth a memo). */
-const tileArchs = new WeakMap<Space, Map<string, TileArch>>();
-function tileArchFor(space: Space, c: Candidate): TileArch {
-  let bySpace = tileArchs.get(space);
-  if (bySpace === undefined) { bySpace = new Map(); tileArchs.set(space, bySpace); }
+/** The latency features of every layer (LATENCY_FEATURES order), from their steady pixel latencies. */
+export function latencyFeatures(a: PixelArch, ls: readonly TokenLayer[], inputs: readonly (readonly number[])[], placed: readonly LayerPlacement[]): number[][] {
+  const ns = ls.map((l, t) => pixelLatencyNs(a, l, placed[t], inputs[t].length));
+  const busy = ns.map((v, t) => v * ls[t].outH * ls[t].outW);
+  const top = Math.max(...busy);
+  return ns.map((v, t) => {
+    const share = busy[t] / top;
+    return [log2(1 + v) / 14, log2(1 + busy[t]) / 24, share, Math.max(log2(share), -20) / 20];
+  });
+}
+
+/** The mapping's and the schedule's view of each space's hardware choices (archOf validates and resolves: worth a memo). */
+const pixelArchs = new WeakMap<Space, Map<string, PixelArch>>();
+function pixelArchFor(space: Space, c: Candidate): PixelArch {
+  let bySpace = pixelArchs.get(space);
+  if (bySpace === undefined) { bySpace = new Map(); pixelArchs.set(space, bySpace); }
   const key = JSON.stringify(c.hardware);
   let hit = bySpace.get(key);
-  if (hit === undefined) { hit = tileArchOf(space.archOf(c)); bySpace.set(key, hit); }
+  if (hit === undefined) { hit = pixelArchOf(space.archOf(c)); bySpace.set(key, hit); }
   return hit;
 }
 
 /**
- * The layer tokens of one candidate, unpadded: [count, layerFeatureCount(tileFeatures)] row-major. With
- * tileFeatures 1 they depend on the hardware knobs too (tile counts follow the crossbar size and cell bits).
+ * The layer tokens of one candidate, unpadded: [count, layerFeatureCount(tileFeatures, latencyFeatures)]
+ * row-major. With tileFeatures or latencyFeatures 1 they depend on the hardware knobs too (tile counts
+ * follow the crossbar size and cell bits, pixel latencies every knob).
  */
-export function candidateTokens(space: Space, c: Candidate, withTiles: number): { count: number; layers: Float32Array } {
+export function candidateTokens(space: Space, c: Candidate, withTiles: number, withLatency = 0): { count: number; layers: Float32Array } {
   const { layers: ls, inputs } = tokenNetwork(space, c);
-  const F = layerFeatureCount(withTiles);
+  const F = layerFeatureCount(withTiles, withLatency);
   const out = new Float32Array(ls.length * F);
-  if (withTiles !== 1) {
+  if (withTiles !== 1 && withLatency !== 1) {
     ls.forEach((l, t) => out.set(layerFeatures(l, t, ls.length), t * F));
     return { count: ls.length, layers: out };
   }
-  const arch = tileArchFor(space, c);
+  const arch = pixelArchFor(space, c);
   const placed = layerPlacements(arch, ls, inputs);
+  const latency = withLatency === 1 ? latencyFeatures(arch, ls, inputs, placed) : null;
   ls.forEach((l, t) => {
     const base = layerFeatures(l, t, ls.length);
-    out.set(base.slice(0, -1), t * F);
-    out.set(placementFeatures(arch, l, placed[t]), t * F + LAYER_FEATURE_COUNT - 1);
+    let at = t * F;
+    out.set(base.slice(0, -1), at);
+    at += LAYER_FEATURE_COUNT - 1;
+    if (withTiles === 1) { out.set(placementFeatures(arch, l, placed[t]), at); at += TILE_FEATURES.length; }
+    if (latency !== null) out.set(latency[t], at);
     out[t * F + F - 1] = base[base.length - 1];
   });
   return { count: ls.length, layers: out };
@@ -173,20 +198,20 @@ export function tokenNetwork(space: Space, c: Candidate): { layers: TokenLayer[]
   return { layers: out, inputs };
 }
 
-/** A batch as arrays: layers [n, maxLayers, layerFeatureCount(tile features)] (zero padded), hardware [n, hardwareFeatureCount]. */
+/** A batch as arrays: layers [n, maxLayers, layerFeatureCount(tile features, latency features)] (zero padded), hardware [n, hardwareFeatureCount]. */
 export interface TokenBatch {
   n: number;
   layers: Float32Array;
   hardware: Float32Array;
 }
 
-/** withTiles: the predictor's `tileFeatures` (0: the 21 features, 1: with TILE_FEATURES). */
-export function tokenizeBatch(space: Space, layout: TokenLayout, candidates: readonly Candidate[], withTiles = 0): TokenBatch {
-  const n = candidates.length, T = layout.maxLayers, F = layerFeatureCount(withTiles), H = layout.hardwareFeatureCount;
+/** withTiles, withLatency: the predictor's `tileFeatures` and `latencyFeatures` (0: the 21 features; 1: with TILE_FEATURES, LATENCY_FEATURES). */
+export function tokenizeBatch(space: Space, layout: TokenLayout, candidates: readonly Candidate[], withTiles = 0, withLatency = 0): TokenBatch {
+  const n = candidates.length, T = layout.maxLayers, F = layerFeatureCount(withTiles, withLatency), H = layout.hardwareFeatureCount;
   const layers = new Float32Array(n * T * F);
   const hardware = new Float32Array(n * H);
   candidates.forEach((c, i) => {
-    const tokens = candidateTokens(space, c, withTiles);
+    const tokens = candidateTokens(space, c, withTiles, withLatency);
     if (tokens.count > T) throw new Error(`internal: ${tokens.count} layers exceed the layout's ${T}`);
     layers.set(tokens.layers, i * T * F);
     hardware.set(hardwareFeatures(layout, c), i * H);

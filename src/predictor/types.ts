@@ -104,6 +104,12 @@ export interface PredictorOptions {
    * docs/predictor.md §1); 0: not (a saved state without it means 0).
    */
   tileFeatures?: number;
+  /**
+   * 1 (default): each token also carries the layer's steady pixel latency, busy time and share of the
+   * busiest layer's busy time on the candidate's hardware (the simulator's per-pixel schedule, computed in
+   * TypeScript; docs/predictor.md §1); 0: not (a saved state without it means 0).
+   */
+  latencyFeatures?: number;
 }
 
 export type ResolvedPredictorOptions = Required<PredictorOptions>;

@@ -11,7 +11,7 @@ import { createPredictor, predictorFromState, PREDICTOR_DEFAULTS } from '../../s
 import { readFileSync } from 'node:fs';
 import { lossOf } from '../../src/predictor/model.ts';
 import { sampleDistinct, candidateKey } from '../../src/predictor/labels.ts';
-import { LAYER_FEATURE_COUNT, TILE_FEATURES, tokenLayers } from '../../src/predictor/tokens.ts';
+import { LATENCY_FEATURES, LAYER_FEATURE_COUNT, TILE_FEATURES, tokenLayers } from '../../src/predictor/tokens.ts';
 import type { Prediction, PredictorSample, PredictorState } from '../../src/predictor/types.ts';
 
 await setupTfjs('wasm');
@@ -197,8 +197,8 @@ for (const cost of [{ costMaxPool: 1 }, { costTokenInput: 1 }, { costMaxPool: 1,
 
 test('tileFeatures 1 (the default): wider tokens, deterministic, stored in the state, and fit(A) + JSON round trip + fit(B) equals fit(A + B)', async () => {
   const data = trainC.slice(0, 48).map((c, i) => synthetic(c, i % 2 === 0));
-  const tiles = { seed: 5, ...SMALL, tileFeatures: 1 };
-  const a = createPredictor(space, tiles), b = createPredictor(space, tiles), plain = createPredictor(space, { seed: 5, ...SMALL, tileFeatures: 0 });
+  const tiles = { seed: 5, ...SMALL, tileFeatures: 1, latencyFeatures: 0 };
+  const a = createPredictor(space, tiles), b = createPredictor(space, tiles), plain = createPredictor(space, { seed: 5, ...SMALL, tileFeatures: 0, latencyFeatures: 0 });
   await a.fit(data, { epochs: 3 });
   await b.fit(data, { epochs: 3 });
   assert.equal(a.state(), b.state());
@@ -221,8 +221,42 @@ test('tileFeatures 1 (the default): wider tokens, deterministic, stored in the s
   for (const p of [a, b, plain, first, resumed]) p.dispose();
 });
 
+test('latencyFeatures 1 (the default): wider tokens, deterministic, stored in the state, refused by a predictor without it, and fit(A) + JSON round trip + fit(B) equals fit(A + B)', async () => {
+  const data = trainC.slice(0, 48).map((c, i) => synthetic(c, i % 2 === 0));
+  const lat = { seed: 5, ...SMALL, latencyFeatures: 1 };
+  const a = createPredictor(space, lat), b = createPredictor(space, lat), without = createPredictor(space, { seed: 5, ...SMALL, latencyFeatures: 0 });
+  await a.fit(data, { epochs: 3 });
+  await b.fit(data, { epochs: 3 });
+  assert.equal(a.state(), b.state());
+  const s = a.state();
+  assert.is(s.options.latencyFeatures, 1);
+  assert.equal(s.weights['embed.token.W'].shape, [LAYER_FEATURE_COUNT + TILE_FEATURES.length + LATENCY_FEATURES.length + 16, SMALL.tokenSize]);
+  assert.equal(without.state().weights['embed.token.W'].shape, [LAYER_FEATURE_COUNT + TILE_FEATURES.length + 16, SMALL.tokenSize]);
+  const alone = createPredictor(space, { seed: 5, ...SMALL, tileFeatures: 0, latencyFeatures: 1 });
+  assert.equal(alone.state().weights['embed.token.W'].shape, [LAYER_FEATURE_COUNT + LATENCY_FEATURES.length + 16, SMALL.tokenSize]);
+  assert.throws(() => without.restore(s), /options\.latencyFeatures/);
+  const byDefault = createPredictor(space, { seed: 5 });
+  assert.is(byDefault.options.latencyFeatures, 1);
+  byDefault.dispose();
+  const probe = testC.slice(0, 8);
+  assert.equal(a.predict(probe), b.predict(probe));
+  assert.not.equal(a.predict(probe), without.predict(probe));
+  const first = createPredictor(space, lat);
+  await first.fit(data, { epochs: 1 });
+  const resumed = predictorFromState(space, JSON.parse(JSON.stringify(first.state())) as PredictorState);
+  await resumed.fit(data, { epochs: 2 });
+  assert.equal(resumed.state(), a.state());
+  assert.equal(resumed.predict(probe), a.predict(probe));
+  // the token memo is keyed by the hardware too: the same network on two ADCs gets two latency token sets
+  const c = testC[0], other = { ...c, hardware: { ...c.hardware, 'adc.bits': c.hardware['adc.bits'] === 4 ? 10 : 4 } };
+  const fresh = predictorFromState(space, a.state());
+  assert.equal(fresh.predict([c, other]), [...a.predict([c]), ...a.predict([other])]);
+  for (const p of [a, b, without, alone, first, resumed, fresh]) p.dispose();
+});
+
 test('costMaxPool and costTokenInput: 0 or 1; costHiddenSize an integer >= 0', () => {
   assert.throws(() => createPredictor(space, { seed: 1, tileFeatures: 2 }), /tileFeatures: got 2; allowed: 0 or 1/);
+  assert.throws(() => createPredictor(space, { seed: 1, latencyFeatures: 0.5 }), /latencyFeatures: got 0\.5; allowed: 0 or 1/);
   assert.throws(() => createPredictor(space, { seed: 1, costHiddenSize: -1 }), /costHiddenSize: got -1; allowed: an integer in 0\.\.4096/);
   assert.throws(() => createPredictor(space, { seed: 1, costMaxPool: 2 }), /costMaxPool: got 2; allowed: 0 or 1/);
   assert.throws(() => createPredictor(space, { seed: 1, costTokenInput: 0.5 }), /costTokenInput: got 0\.5; allowed: 0 or 1/);
@@ -232,7 +266,7 @@ test('a state saved before costMaxPool / costTokenInput / costHiddenSize: loads 
   const fixture = JSON.parse(readFileSync(new URL('./fixtures/legacy-state.json', import.meta.url), 'utf8')) as { state: PredictorState; probe: Candidate[]; predictions: Prediction[] };
   assert.not.ok('costMaxPool' in fixture.state.options);
   const saved = { ...PREDICTOR_DEFAULTS };
-  for (const defaults of [saved, { ...saved, costMaxPool: 1, costTokenInput: 1, costHiddenSize: 16, tileFeatures: 1 }]) {
+  for (const defaults of [saved, { ...saved, costMaxPool: 1, costTokenInput: 1, costHiddenSize: 16, tileFeatures: 1, latencyFeatures: 1 }]) {
     Object.assign(PREDICTOR_DEFAULTS, defaults);
     try {
       const p = predictorFromState(space, fixture.state);
@@ -240,9 +274,10 @@ test('a state saved before costMaxPool / costTokenInput / costHiddenSize: loads 
       assert.is(p.options.costTokenInput, 0);
       assert.is(p.options.costHiddenSize, 0);
       assert.is(p.options.tileFeatures, 0);
+      assert.is(p.options.latencyFeatures, 0);
       assert.equal(p.predict(fixture.probe), fixture.predictions);
       // and restore into a predictor created with the options at 0
-      const q = createPredictor(space, { ...fixture.state.options, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 0 });
+      const q = createPredictor(space, { ...fixture.state.options, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 0, latencyFeatures: 0 });
       q.restore(fixture.state);
       assert.equal(q.predict(fixture.probe), fixture.predictions);
       for (const x of [p, q]) x.dispose();

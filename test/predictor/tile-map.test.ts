@@ -1,5 +1,5 @@
 // The TypeScript mapping (src/predictor/tile-map.ts) against the hardware simulator's per-layer records:
-// tiles, first tile and hops of every layer, on random candidates of both presets.
+// PEs, rows and columns used, tiles, first tile and hops of every layer, on random candidates of both presets.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadSimulatorNode } from '../../src/node/simulator.ts';
@@ -14,7 +14,7 @@ const sim = await loadSimulatorNode();
 const pool = new InThreadPool(sim);
 
 for (const name of ['mnist', 'gibbon-cifar'] as const) {
-  test(`${name}: PEs, columns used, tiles, first tile and hops equal the simulator's per-layer records (300 random candidates)`, async () => {
+  test(`${name}: PEs, rows and columns used, tiles, first tile and hops equal the simulator's per-layer records (300 random candidates)`, async () => {
     const space = spacePreset(name);
     const cs = sampleDistinct(space, 300, 31, 'tile-map-test');
     const results = await simulateFitting(pool, cs.map((c) => simJobOf(space, c)), 'full');
@@ -23,7 +23,7 @@ for (const name of ['mnist', 'gibbon-cifar'] as const) {
       if (r === undefined) return;
       const { layers, inputs } = tokenNetwork(space, cs[i]);
       const mine = layerPlacements(tileArchOf(space.archOf(cs[i])), layers, inputs);
-      assert.equal(mine, r.layers.map((l) => ({ pes: l.pes, colsUsed: l.type === 'conv' || l.type === 'fc' ? l.colsUsed : 0, tiles: l.tiles, firstTile: l.firstTile, hopsIn: l.hopsIn, hopsOut: l.hopsOut })), `${name} #${i}`);
+      assert.equal(mine, r.layers.map((l) => ({ pes: l.pes, rowsUsed: l.type === 'conv' || l.type === 'fc' ? l.rowsUsed : 0, colsUsed: l.type === 'conv' || l.type === 'fc' ? l.colsUsed : 0, tiles: l.tiles, firstTile: l.firstTile, hopsIn: l.hopsIn, hopsOut: l.hopsOut })), `${name} #${i}`);
       checked++;
     });
     assert.ok(checked >= 200, `${checked} candidates fit`);

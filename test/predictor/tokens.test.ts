@@ -6,9 +6,10 @@ import { spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { Rng } from '../../src/util/rng.ts';
 import {
-  LAYER_FEATURE_COUNT, LAYER_FEATURES, TILE_FEATURES, candidateLayers, candidateTokens, hardwareFeatures, layerFeatureCount, layerFeatures, placementFeatures, tokenLayers, tokenLayout, tokenNetwork, tokenizeBatch,
+  LATENCY_FEATURES, LAYER_FEATURE_COUNT, LAYER_FEATURES, TILE_FEATURES, candidateLayers, candidateTokens, hardwareFeatures, layerFeatureCount, layerFeatures, placementFeatures, tokenLayers, tokenLayout, tokenNetwork, tokenizeBatch,
 } from '../../src/predictor/tokens.ts';
 import { layerPlacements, tileArchOf } from '../../src/predictor/tile-map.ts';
+import { pixelArchOf, pixelLatencyNs } from '../../src/predictor/pixel-latency.ts';
 
 const mnist = spacePreset('mnist');
 
@@ -99,6 +100,42 @@ test('candidateTokens with tile features: the base features, then the placement 
   const small = candidateTokens(mnist, { ...SMALL, hardware: { ...SMALL.hardware, 'xbar.size': 32 } }, 1).layers;
   const large = candidateTokens(mnist, { ...SMALL, hardware: { ...SMALL.hardware, 'xbar.size': 256 } }, 1).layers;
   assert.ok(small.some((v, i) => v !== large[i]));
+});
+
+test('candidateTokens with latency features: after the tile features (if any), the pixel latency, busy time and share of the busiest layer, the presence flag last', () => {
+  const F = LAYER_FEATURE_COUNT;
+  assert.is(layerFeatureCount(0, 1), F + LATENCY_FEATURES.length);
+  assert.is(layerFeatureCount(1, 1), F + TILE_FEATURES.length + LATENCY_FEATURES.length);
+  for (const xbar of [32, 256]) {
+    const c = { ...SMALL, hardware: { ...SMALL.hardware, 'xbar.size': xbar } };
+    const { layers, inputs } = tokenNetwork(mnist, c);
+    const a = pixelArchOf(mnist.archOf(c));
+    const placed = layerPlacements(a, layers, inputs);
+    const ns = layers.map((l, t) => pixelLatencyNs(a, l, placed[t], inputs[t].length));
+    const busy = ns.map((v, t) => v * layers[t].outH * layers[t].outW), top = Math.max(...busy);
+    const tiles = candidateTokens(mnist, c, 1, 0);
+    for (const withTiles of [0, 1]) {
+      const FT = layerFeatureCount(withTiles, 1), FB = layerFeatureCount(withTiles, 0);
+      const base = candidateTokens(mnist, c, withTiles, 0), lat = candidateTokens(mnist, c, withTiles, 1);
+      assert.is(lat.count, layers.length);
+      let busiest = 0;
+      for (let t = 0; t < lat.count; t++) {
+        near([...lat.layers.subarray(t * FT, t * FT + FB - 1)], [...base.layers.subarray(t * FB, t * FB + FB - 1)], `tiles ${withTiles} layer ${t} base`);
+        const want = [Math.log2(1 + ns[t]) / 14, Math.log2(1 + busy[t]) / 24, busy[t] / top, Math.max(Math.log2(busy[t] / top), -20) / 20];
+        near([...lat.layers.subarray(t * FT + FB - 1, t * FT + FT - 1)], want.map(Math.fround), `tiles ${withTiles} layer ${t} latency`);
+        assert.is(lat.layers[t * FT + FT - 1], 1);
+        if (lat.layers[t * FT + FB + 1] === 1) busiest++;
+      }
+      assert.ok(busiest >= 1, 'the busiest layer has share 1');
+    }
+    assert.is(tiles.layers.length, layers.length * layerFeatureCount(1, 0));
+  }
+  // the ADC resolution changes every conv's pixel latency (its conversion time), not its tiles
+  const adc = (bits: number) => candidateTokens(mnist, { ...SMALL, hardware: { ...SMALL.hardware, 'adc.bits': bits } }, 0, 1).layers;
+  const F1 = layerFeatureCount(0, 1);
+  assert.ok(adc(4)[F - 1] < adc(10)[F - 1], 'the stem is slower with a 10-bit ADC');
+  assert.equal(candidateTokens(mnist, { ...SMALL, hardware: { ...SMALL.hardware, 'adc.bits': 4 } }, 1, 0).layers, candidateTokens(mnist, { ...SMALL, hardware: { ...SMALL.hardware, 'adc.bits': 10 } }, 1, 0).layers);
+  assert.is(adc(4).length, 8 * F1);
 });
 
 test('tokenizeBatch: zero padding after the last layer, presence flag on real layers only', () => {

@@ -53,7 +53,7 @@ function tfjsForward(p: Predictor, w: Map<WeightName, Float32Array>, b: PaddedBa
   return tf.tidy(() => {
     const weights: Weights = new Map();
     for (const [name, shape] of weightShapes(p.options, hardwareFeatures)) weights.set(name, tf.tensor(w.get(name)!, shape) as tf.Variable);
-    const x = { tokens: tf.tensor3d(b.tokens, [b.n, b.steps, layerFeatureCount(p.options.tileFeatures)]), hardware: tf.tensor2d(b.hardware, [b.n, hardwareFeatures]) };
+    const x = { tokens: tf.tensor3d(b.tokens, [b.n, b.steps, layerFeatureCount(p.options.tileFeatures, p.options.latencyFeatures)]), hardware: tf.tensor2d(b.hardware, [b.n, hardwareFeatures]) };
     return forward(weights, p.options, x).dataSync() as Float32Array;
   });
 }
@@ -61,7 +61,7 @@ function tfjsForward(p: Predictor, w: Map<WeightName, Float32Array>, b: PaddedBa
 /** The tokens p reads (with or without its tile features). */
 function batchOf(space: Space, p: Predictor, candidates: readonly Candidate[]): PaddedBatch {
   const layout = tokenLayout(space);
-  const t = tokenizeBatch(space, layout, candidates, p.options.tileFeatures);
+  const t = tokenizeBatch(space, layout, candidates, p.options.tileFeatures, p.options.latencyFeatures);
   return { n: t.n, steps: layout.maxLayers, tokens: t.layers, hardware: t.hardware };
 }
 
@@ -91,7 +91,7 @@ function check(space: Space, p: Predictor, n: number, label: string): number {
 
 const ODD = { tokenSize: 5, hardwareSize: 3, hiddenSize: 7, mlpSize: 9 };
 const WIDE = { tokenSize: 33, hardwareSize: 17, hiddenSize: 21, mlpSize: 18 };
-const COSTS = [{}, { tileFeatures: 0 }, { costMaxPool: 1 }, { costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1 }, { costHiddenSize: 6 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 5 }];
+const COSTS = [{}, { tileFeatures: 0 }, { latencyFeatures: 0 }, { tileFeatures: 0, latencyFeatures: 0 }, { costMaxPool: 1 }, { costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1 }, { costHiddenSize: 6 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 5 }];
 
 test('the weight order is model.ts weightShapes order', () => {
   assert.equal(weightShapes(createPredictorOptions({ seed: 1 }), 16).map(([n]) => n), [...RNN_WEIGHT_ORDER]);
@@ -107,7 +107,7 @@ function createPredictorOptions(o: PredictorOptions) {
 
 for (const preset of ['mnist', 'gibbon-cifar'] as const) {
   for (const cell of ['gru', 'lstm'] as const) {
-    test(`${preset} ${cell}: random weights, default, odd and wide sizes, with and without tile features, each cost pooling and input, equal tfjs within ${TOLERANCE}`, () => {
+    test(`${preset} ${cell}: random weights, default, odd and wide sizes, with and without tile and latency features, each cost pooling and input, equal tfjs within ${TOLERANCE}`, () => {
       const space = spacePreset(preset);
       for (const sizes of [{}, ODD, WIDE]) {
         for (const cost of COSTS) {
@@ -119,7 +119,7 @@ for (const preset of ['mnist', 'gibbon-cifar'] as const) {
     test(`${preset} ${cell}: trained weights (small fit) equal tfjs within ${TOLERANCE}`, async () => {
       const space = spacePreset(preset);
       const samples = sampleDistinct(space, 160, 5, 'wasm-train').map((c) => sampleOf(space, c));
-      for (const sizes of [{}, ODD, { tileFeatures: 0 }, { costMaxPool: 1 }, { ...ODD, costMaxPool: 1, costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 8 }]) {
+      for (const sizes of [{}, ODD, { tileFeatures: 0 }, { latencyFeatures: 0 }, { costMaxPool: 1 }, { ...ODD, costMaxPool: 1, costTokenInput: 1 }, { costMaxPool: 1, costTokenInput: 1, costHiddenSize: 8 }]) {
         const p = createPredictor(space, { seed: 4, cell, batchSize: 32, ...sizes });
         try {
           await p.fit(samples, { epochs: 2 });
@@ -190,7 +190,7 @@ test('padding independence: more padding steps, other batch mates, give identica
     const b = batchOf(space, p, cands);
     const base = kernel.forward(b);
     // 9 extra zero steps per candidate
-    const F = layerFeatureCount(p.options.tileFeatures), T = b.steps, T2 = T + 9;
+    const F = layerFeatureCount(p.options.tileFeatures, p.options.latencyFeatures), T = b.steps, T2 = T + 9;
     const tokens = new Float32Array(b.n * T2 * F);
     for (let i = 0; i < b.n; i++) tokens.set(b.tokens.subarray(i * T * F, (i + 1) * T * F), i * T2 * F);
     assert.equal(kernel.forward({ ...b, steps: T2, tokens }), base);
@@ -242,7 +242,7 @@ test('bad calls: a status and a clear message, never a trap', () => {
     // a candidate without a present layer
     fresh.upload(shape, w);
     const empty = { ...b, tokens: b.tokens.slice() };
-    empty.tokens.fill(0, 2 * b.steps * layerFeatureCount(p.options.tileFeatures), 3 * b.steps * layerFeatureCount(p.options.tileFeatures));
+    empty.tokens.fill(0, 2 * b.steps * layerFeatureCount(p.options.tileFeatures, p.options.latencyFeatures), 3 * b.steps * layerFeatureCount(p.options.tileFeatures, p.options.latencyFeatures));
     assert.throws(() => fresh.forward(empty), /candidate 2 has no present layer/);
     // raw calls: null pointers, negative counts, pointers past the end of memory
     const X = sim.exports;
