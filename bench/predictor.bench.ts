@@ -10,8 +10,8 @@
 // neighbours of a late ESAPP population (60 with pimLoss). pimLoss labels are cached in
 // .gibbon-cache/predictor-labels/ (the first mnist run spends ~8 min on them).
 //
-// --cost-max-pool 0|1, --cost-token-input 0|1, --cost-hidden-size N, --tile-features 0|1 and --latency-features 0|1 set those predictor options (docs/predictor.md §2) for
-// this process's predictors (the train command has no flag for them: they change its predictor defaults).
+// --cost-max-pool 0|1, --cost-token-input 0|1, --cost-hidden-size N, --tile-features 0|1 and --latency-features 0|1 set those predictor options
+// (docs/predictor.md §2); they reach `gibbon predictor train --options '<json>'` (and the --speed-only predictor).
 //
 //   node --import tsx bench/predictor.bench.ts [--space mnist|gibbon-cifar] [--seed S] [--epochs E] [--samples N] [--accuracy-samples N] [--layer-weight W]
 //     [--cost-max-pool 0|1] [--cost-token-input 0|1] [--cost-hidden-size N] [--tile-features 0|1] [--latency-features 0|1] [--keep DIR] [--layer-diagnostics [--predictor DIR]] [--speed-only] [--json]
@@ -47,18 +47,21 @@ const spaces = values.space ? [values.space] : ['mnist', 'gibbon-cifar'];
 const quiet = () => {};
 const fmt = (x: number | null) => (x === null ? '   -  ' : x.toFixed(3).padStart(6));
 const results: Record<string, unknown>[] = [];
+/** The predictor options set by flags (the rest stay at their defaults). */
+const predictorOptions: Record<string, number> = {};
 for (const [flag, key] of [['cost-max-pool', 'costMaxPool'], ['cost-token-input', 'costTokenInput'], ['tile-features', 'tileFeatures'], ['latency-features', 'latencyFeatures']] as const) {
   const raw = values[flag];
   if (raw === undefined) continue;
   if (raw !== '0' && raw !== '1') throw new Error(`--${flag}: got ${JSON.stringify(raw)}; allowed: 0 or 1`);
-  PREDICTOR_DEFAULTS[key] = Number(raw);
+  predictorOptions[key] = Number(raw);
 }
 if (values['cost-hidden-size'] !== undefined) {
   const n = Number(values['cost-hidden-size']);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--cost-hidden-size: got ${JSON.stringify(values['cost-hidden-size'])}; allowed: an integer >= 0`);
-  PREDICTOR_DEFAULTS.costHiddenSize = n;
+  predictorOptions.costHiddenSize = n;
 }
-if (!values.json) console.log(`options: costMaxPool ${PREDICTOR_DEFAULTS.costMaxPool}, costTokenInput ${PREDICTOR_DEFAULTS.costTokenInput}, costHiddenSize ${PREDICTOR_DEFAULTS.costHiddenSize}, tileFeatures ${PREDICTOR_DEFAULTS.tileFeatures}, latencyFeatures ${PREDICTOR_DEFAULTS.latencyFeatures}`);
+const shown = { ...PREDICTOR_DEFAULTS, ...predictorOptions };
+if (!values.json) console.log(`options: costMaxPool ${shown.costMaxPool}, costTokenInput ${shown.costTokenInput}, costHiddenSize ${shown.costHiddenSize}, tileFeatures ${shown.tileFeatures}, latencyFeatures ${shown.latencyFeatures}`);
 
 /**
  * The per-layer cost channels of a saved predictor against the simulator's per-layer labels of its
@@ -118,7 +121,7 @@ if (values.predictor !== undefined) {
 
 for (const space of spaces) {
   if (values['speed-only']) {
-    const p = createPredictor(spacePreset(space as SpacePresetName), { seed: 1 });
+    const p = createPredictor(spacePreset(space as SpacePresetName), { seed: 1, ...predictorOptions });
     const speed: SpeedReport = predictorSpeed(p.space, p.state(), sim);
     p.dispose();
     results.push({ space, speed });
@@ -132,6 +135,7 @@ for (const space of spaces) {
     if (values.samples) trainArgs.push('--samples', values.samples);
     if (values['accuracy-samples']) trainArgs.push('--accuracy-samples', values['accuracy-samples']);
     if (values['layer-weight']) trainArgs.push('--layer-weight', values['layer-weight']);
+    if (Object.keys(predictorOptions).length > 0) trainArgs.push('--options', JSON.stringify(predictorOptions));
     const train = (await runPredictorCommand(trainArgs, quiet)) as PredictorTrainResult;
     const ev = (await runPredictorCommand(['eval', '--predictor', dir, '--json'], quiet)) as PredictorEvalResult;
     const file = loadPredictorFile(dir);

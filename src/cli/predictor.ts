@@ -45,6 +45,8 @@ heads only and says so. pimLoss labels are cached in .gibbon-cache/predictor-lab
   --seed <s>                 seed of the candidates and of the predictor (default ${DEFAULT_PREDICTOR.seed})
   --layer-weight <w>         weight of the per-layer loss (the predictor's layerWeight, docs/predictor.md §2; 0: off)
   --lr-decay <d>             learning rate x d per epoch, in (0, 1] (default ${DEFAULT_PREDICTOR.learningRateDecay}; 1: constant)
+  --options <json>           any other predictor option (docs/predictor.md §2), e.g. '{"latencyFeatures":0}' or
+                             '{"cell":"lstm","hiddenSize":64}'; the seed, layer weight and decay have their flags
   --workers <n>              simulator threads (default: one per core)
 
 eval: a fresh seeded set of candidates disjoint from the training set, and one-mutation neighbours of a
@@ -141,6 +143,23 @@ async function predictorModule() {
   return import('../predictor/predictor.ts');
 }
 
+/** --options: a JSON object of predictor options, the ones with their own flag excluded. */
+function predictorOptionsOf(raw: string | undefined, known: readonly string[]): Record<string, number | string> {
+  if (raw === undefined) return {};
+  let o: unknown;
+  try { o = JSON.parse(raw); } catch { o = undefined; }
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || !Object.values(o).every((x) => typeof x === 'number' || typeof x === 'string')) {
+    throw new GibbonError('E_OPTION', `--options: got ${JSON.stringify(raw)}; allowed: a JSON object of predictor options, e.g. '{"latencyFeatures":0}'`);
+  }
+  const own: Record<string, string> = { seed: '--seed', layerWeight: '--layer-weight', learningRateDecay: '--lr-decay' };
+  const allowed = known.filter((k) => !(k in own));
+  for (const k of Object.keys(o)) {
+    if (k in own) throw new GibbonError('E_OPTION', `--options: got ${k}; allowed: ${own[k]} for it`);
+    if (!allowed.includes(k)) throw new GibbonError('E_OPTION', `--options: got an unknown option ${JSON.stringify(k)}; allowed: ${allowed.join(', ')}`);
+  }
+  return o as Record<string, number | string>;
+}
+
 export interface PredictorTrainResult { out: string; samples: number; pimLossSamples: number; seconds: number; fitSeconds: number }
 
 async function runTrain(argv: string[], print: (s: string) => void, stream: Stream): Promise<PredictorTrainResult | undefined> {
@@ -149,7 +168,8 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
     options: {
       space: { type: 'string' }, dataset: { type: 'string' }, supernet: { type: 'string' }, samples: { type: 'string' },
       'accuracy-samples': { type: 'string' }, limit: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' },
-      workers: { type: 'string' }, out: { type: 'string' }, 'layer-weight': { type: 'string' }, 'lr-decay': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      workers: { type: 'string' }, out: { type: 'string' }, 'layer-weight': { type: 'string' }, 'lr-decay': { type: 'string' }, options: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true, allowPositionals: false,
   });
@@ -171,6 +191,14 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   if (decayRaw !== undefined && (decayRaw.trim() === '' || !(learningRateDecay > 0 && learningRateDecay <= 1))) {
     throw new GibbonError('E_OPTION', `--lr-decay: got ${JSON.stringify(decayRaw)}; allowed: a number in (0, 1]`);
   }
+  const { PREDICTOR_DEFAULTS, createPredictor } = await predictorModule();
+  const extra = predictorOptionsOf(values.options, Object.keys(PREDICTOR_DEFAULTS));
+  try {
+    createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra }).dispose(); // checks the values before any labelling
+  } catch (e) {
+    if (e instanceof GibbonError && values.options !== undefined) throw new GibbonError('E_OPTION', `--options: ${e.message}`);
+    throw e;
+  }
   const wantAcc = num(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
   const src = wantAcc > 0 ? accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
   const t0 = performance.now();
@@ -184,8 +212,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
     const labelled = await labelCandidates({ space, pool, evaluator: acc?.evaluator, evaluatorId: acc?.evaluatorId }, candidates, acc ? wantAcc : 0,
       `${space.name}-s${seed}-train`, (p: LabelProgress) => bar.update(p.done, p.total, p.seconds));
     bar.end();
-    const { createPredictor } = await predictorModule();
-    const predictor = createPredictor(space, { seed, layerWeight, learningRateDecay });
+    const predictor = createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra });
     try {
       const fitBar = progressLine(stream, 'train epoch');
       const t1 = performance.now();

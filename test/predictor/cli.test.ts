@@ -16,7 +16,7 @@ function gibbon(...args: string[]): { status: number | null; stdout: string; std
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('errors: missing --out, bad --samples, unknown sub-command, no predictor.json, a foreign file', () => {
+test('errors: missing --out, bad --samples, bad --options, unknown sub-command, no predictor.json, a foreign file', () => {
   let r = gibbon('predictor', 'train', '--space', 'mnist');
   assert.is(r.stderr, 'gibbon: --out: got nothing; allowed: a directory for predictor.json\n');
   assert.is(r.status, 2);
@@ -28,6 +28,18 @@ test('errors: missing --out, bad --samples, unknown sub-command, no predictor.js
   assert.is(r.status, 2);
   r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--lr-decay', '1.5');
   assert.is(r.stderr, 'gibbon: --lr-decay: got "1.5"; allowed: a number in (0, 1]\n');
+  assert.is(r.status, 2);
+  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--options', '{"latencyFeatures":2}');
+  assert.is(r.stderr, 'gibbon: --options: predictor: latencyFeatures: got 2; allowed: 0 or 1\n');
+  assert.is(r.status, 2);
+  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--options', '{"seed":4}');
+  assert.is(r.stderr, 'gibbon: --options: got seed; allowed: --seed for it\n');
+  assert.is(r.status, 2);
+  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--options', '{"hiddenSise":4}');
+  assert.match(r.stderr, /^gibbon: --options: got an unknown option "hiddenSise"; allowed: cell, tokenSize, hardwareSize, hiddenSize, /);
+  assert.is(r.status, 2);
+  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--options', 'latencyFeatures=0');
+  assert.is(r.stderr, `gibbon: --options: got "latencyFeatures=0"; allowed: a JSON object of predictor options, e.g. '{"latencyFeatures":0}'\n`);
   assert.is(r.status, 2);
   r = gibbon('predictor', 'fit');
   assert.is(r.stderr, 'gibbon: gibbon predictor: got "fit"; allowed: train, eval\n');
@@ -43,7 +55,8 @@ test('errors: missing --out, bad --samples, unknown sub-command, no predictor.js
 
 test('hardware-only train and eval on gibbon-cifar (no dataset): says so, writes predictor.json, --json keys', () => {
   const out = join(tmp, 'cifar');
-  let r = gibbon('predictor', 'train', '--space', 'gibbon-cifar', '--samples', '40', '--epochs', '2', '--seed', '3', '--out', out, '--workers', '1');
+  let r = gibbon('predictor', 'train', '--space', 'gibbon-cifar', '--samples', '40', '--epochs', '2', '--seed', '3', '--out', out, '--workers', '1',
+    '--options', '{"latencyFeatures":0,"hiddenSize":24}');
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, 'predictor gibbon-cifar: hardware heads only (no --dataset for space gibbon-cifar)');
   assert.ok(existsSync(join(out, 'predictor.json')));
@@ -52,6 +65,9 @@ test('hardware-only train and eval on gibbon-cifar (no dataset): says so, writes
   assert.is(file.state.format, 'gibbon-predictor-state');
   assert.is(file.state.options.layerWeight, 1); // per-layer labels on by default
   assert.is(file.state.options.learningRateDecay, 0.95); // the train command's decay (the library's default is 1)
+  assert.is(file.state.options.latencyFeatures, 0); // --options reach the predictor
+  assert.is(file.state.options.hiddenSize, 24);
+  assert.is(file.state.options.tileFeatures, 1);
   r = gibbon('predictor', 'eval', '--predictor', out, '--samples', '20', '--neighbours', '0', '--workers', '1', '--json');
   assert.is(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
