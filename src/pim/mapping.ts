@@ -37,6 +37,11 @@ export function groupBlocks(xbarRows: number, xbarCols: number, kernel: number, 
   return { ch, groupsPerXbar: 1, rowTiles: groups * Math.ceil(gin / ch), colTiles: Math.ceil(gout / xbarCols) };
 }
 
+/** Crossbar cells per weight: its magnitude bits (one fewer with signed, 2-polarity weights) over the cell bits. */
+export function weightSlices(weightBits: number, polarity: number, cellBits: number): number {
+  return Math.ceil((polarity === 2 ? weightBits - 1 : weightBits) / cellBits);
+}
+
 /** True when a grouped conv is cheaper dense (the block placement would need more crossbars). */
 export function prefersDense(layer: PimMatrixLayer, hw: PimHardware): boolean {
   const g = layer.convGroups;
@@ -72,7 +77,7 @@ export function layerGeometry(layer: PimMatrixLayer, hw: PimHardware): LayerGeom
   const w = layer.weightBits, a = layer.input.bits;
   return {
     groups: g, gin, gout, k, ch, tilesPerGroup: Math.ceil(gin / ch), groupsPerXbar, rowsPerGroup: gin * k * k,
-    slices: hw.polarity === 2 ? Math.ceil((w - 1) / hw.cellBits) : Math.ceil(w / hw.cellBits),
+    slices: weightSlices(w, hw.polarity, hw.cellBits),
     cycles: Math.ceil((a - 1) / hw.dacBits), rowTiles,
   };
 }

@@ -7,7 +7,7 @@
 import * as L from '../../assembly/layout.ts';
 import { MODEL_SWITCHES } from '../hw/abi.ts';
 import type { ArchConfig, LayerType } from '../hw/types.ts';
-import { groupBlocks } from '../pim/mapping.ts';
+import { groupBlocks, weightSlices } from '../pim/mapping.ts';
 
 /** The arch fields the mapping and the placement read. */
 export interface TileArch {
@@ -62,10 +62,9 @@ export interface LayerPlacement {
   hopsOut: number;
 }
 
-/** Weight slices per weight (assembly/pe.ts weightSlices). */
-function weightSlices(a: TileArch, weightBits: number): number {
-  const magnitudeBits = a.polarity === 2 ? weightBits - 1 : weightBits;
-  return (a.switches & L.SW_CELL_BITS) !== 0 ? Math.ceil(magnitudeBits / a.cellBits) : magnitudeBits;
+/** Weight slices per weight (assembly/pe.ts weightSlices); a simulator model without the cell-bits switch stores one bit per cell. */
+function slicesOf(a: TileArch, weightBits: number): number {
+  return weightSlices(weightBits, a.polarity, (a.switches & L.SW_CELL_BITS) !== 0 ? a.cellBits : 1);
 }
 
 /**
@@ -88,7 +87,7 @@ function convBlocks(R: number, C: number, k: number, cin: number, cout: number, 
 export function layerMapping(a: TileArch, l: MappedLayer): { pes: number; rowsUsed: number; colsUsed: number; tiles: number } {
   let pes = 0, rowsUsed = 0, colsUsed = 0;
   if (l.type === 'conv' || l.type === 'fc') {
-    const sliceGroups = Math.ceil(weightSlices(a, l.weightBits) / a.peGroups);
+    const sliceGroups = Math.ceil(slicesOf(a, l.weightBits) / a.peGroups);
     if (l.type === 'fc') {
       pes = Math.ceil(l.inChannels / a.xbarRows) * sliceGroups * Math.ceil(l.outChannels / a.xbarCols);
       rowsUsed = Math.min(l.inChannels, a.xbarRows);
