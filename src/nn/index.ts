@@ -6,7 +6,7 @@ export {
   type AddSpec, type ConvSpec, type FcSpec, type GapSpec, type LayerSpec, type LeNetOptions, type NetSpec, type PoolSpec,
   type QuantConfig, type ForwardMode, type FoldedLayer, Net, actScale, foldLayer, inputScale, lenetSpec,
 } from './net.ts';
-export { type EpochRecord, LENET_RECIPE, type TrainOptions, type TrainProgress, type TrainResult, learningRateAt, trainNet } from './train.ts';
+export { type EpochProgress, type EpochRecord, LENET_RECIPE, type TrainOptions, type TrainProgress, type TrainResult, learningRateAt, trainNet } from './train.ts';
 export { type EvalResult, argmaxRows, batchPixels, calibrateActivations, evaluate, netLogits, recalibrateBn } from './data.ts';
 export { type ExportOptions, exportPimModel, quantizeInputs } from './export.ts';
 export { type Pad4, fakeQuantAct, fakeQuantWeights, gridTop, quantizeWeights } from './ops.ts';

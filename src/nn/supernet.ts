@@ -29,7 +29,7 @@ import { GibbonError } from '../util/errors.ts';
 import { argmaxRows, batchLabels, batchPixels } from './data.ts';
 import { type LayerSpec, Net, type NetSpec, actScale, inputScale } from './net.ts';
 import { batchNormTrain, conv2d, crossEntropy, fakeQuantAct, fakeQuantWeights, groupMask } from './ops.ts';
-import { learningRateAt } from './train.ts';
+import { learningRateAt, type EpochProgress } from './train.ts';
 
 const SOURCE = 'supernet';
 const BN_EPS = 1e-3;
@@ -323,19 +323,8 @@ export interface SupernetTrainOptions {
   stopAfter?: number;
 }
 
-export interface SupernetProgress {
-  kind: 'step' | 'epoch';
-  epoch: number;
-  epochs: number;
-  step: number;
-  steps: number;
-  /** Mean cross-entropy of the largest sub-network over the epoch so far, and its training accuracy. */
-  loss: number;
-  trainAccuracy: number;
-  epochSeconds: number;
-  etaSeconds: number;
-  learningRate: number;
-}
+/** The supernet's progress: the epoch progress of stand-alone training (loss and accuracy of its largest sub-network). */
+export type SupernetProgress = EpochProgress;
 
 export interface SupernetEpochRecord { epoch: number; loss: number; trainAccuracy: number; seconds: number }
 

@@ -35,7 +35,8 @@ export interface TrainOptions {
   progressEvery?: number;
 }
 
-export interface TrainProgress {
+/** Progress of an epoch-based training run (stand-alone training and the supernet). */
+export interface EpochProgress {
   kind: 'step' | 'epoch';
   /** 1-based. */
   epoch: number;
@@ -46,13 +47,16 @@ export interface TrainProgress {
   /** Mean training loss and accuracy over the epoch's steps so far. */
   loss: number;
   trainAccuracy: number;
-  validationAccuracy?: number;
   /** Training seconds of this epoch (evaluation excluded). */
   epochSeconds: number;
-  elapsedSeconds: number;
   /** Estimated seconds left (training only). */
   etaSeconds: number;
   learningRate: number;
+}
+
+export interface TrainProgress extends EpochProgress {
+  validationAccuracy?: number;
+  elapsedSeconds: number;
   quantized: boolean;
 }
 
