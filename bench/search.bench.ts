@@ -16,6 +16,7 @@
 //
 // Run: npm run bench:search [-- --budget 100 --step 5 --seeds 5 --population 10 --limit 100 --workers 2]
 // More seeds in a second process: --first-seed 6 --seeds 5 --tag s6 (snapshot in bench/out/search-latest-s6.txt).
+// --target <hv>: also the evaluations each run needs to reach that hypervolume (a target fixed beforehand).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readJournal } from '../src/run/journal.ts';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ const { values: a } = parseArgs({
     budget: { type: 'string', default: '100' }, step: { type: 'string', default: '10' }, seeds: { type: 'string', default: '5' },
     population: { type: 'string', default: '10' }, limit: { type: 'string', default: '100' }, workers: { type: 'string', default: '2' },
     'supernet-epochs': { type: 'string', default: '10' }, algorithms: { type: 'string' }, 'no-insights': { type: 'boolean' },
-    'esapp-options': { type: 'string' }, 'predictor-options': { type: 'string' }, 'first-seed': { type: 'string', default: '1' },
+    'esapp-options': { type: 'string' }, 'predictor-options': { type: 'string' }, 'first-seed': { type: 'string', default: '1' }, target: { type: 'string' },
     tag: { type: 'string' },
   },
 });
@@ -184,6 +185,15 @@ function summarize(log: (s: string) => void) {
     const per = curves[n].map((c) => evalsTo(c, target95));
     to95[n] = median(per);
     log(`  ${n.padEnd(24)} ${fmtEvals(per).padStart(5)}  [${per.map((x) => (Number.isFinite(x) ? x : '-')).join(' ')}]`);
+  }
+  if (a.target !== undefined) {
+    // a target fixed beforehand (e.g. 95% of plain ESAPP's median final from an earlier run): evaluations each run needs
+    const fixed = Number(a.target);
+    log(`\nevaluations to reach the fixed target ${fixed.toFixed(4)} (--target), median over seeds [per seed]:`);
+    for (const n of NAMES) {
+      const per = curves[n].map((c) => evalsTo(c, fixed));
+      log(`  ${n.padEnd(24)} ${fmtEvals(per).padStart(5)}  [${per.map((x) => (Number.isFinite(x) ? x : '-')).join(' ')}]`);
+    }
   }
   log(`\nfinal hypervolume per seed:`);
   for (const n of NAMES) log(`  ${n.padEnd(24)} ${curves[n].map((c) => c[c.length - 1].toFixed(4)).join(' ')}`);
