@@ -17,40 +17,26 @@ function gibbon(...args: string[]): { status: number | null; stdout: string; std
 }
 
 test('errors: missing --out, bad --samples, bad --options, unknown sub-command, no predictor.json, a foreign file', () => {
-  let r = gibbon('predictor', 'train', '--space', 'mnist');
-  assert.is(r.stderr, 'gibbon: --out: got nothing; allowed: a directory for predictor.json\n');
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--samples', '1');
-  assert.is(r.stderr, 'gibbon: --samples: got "1"; allowed: an integer in 2..1000000\n');
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--layer-weight', 'heavy');
-  assert.is(r.stderr, 'gibbon: --layer-weight: got "heavy"; allowed: a number >= 0\n');
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--lr-decay', '1.5');
-  assert.is(r.stderr, 'gibbon: --lr-decay: got "1.5"; allowed: a number in (0, 1]\n');
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--options', '{"latencyFeatures":2}');
-  assert.is(r.stderr, 'gibbon: --options: predictor: latencyFeatures: got 2; allowed: 0 or 1\n');
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--options', '{"seed":4}');
-  assert.is(r.stderr, 'gibbon: --options: got seed; allowed: --seed for it\n');
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--options', '{"hiddenSise":4}');
-  assert.match(r.stderr, /^gibbon: --options: got an unknown option "hiddenSise"; allowed: cell, tokenSize, hardwareSize, hiddenSize, /);
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'train', '--out', join(tmp, 'x'), '--options', 'latencyFeatures=0');
-  assert.is(r.stderr, `gibbon: --options: got "latencyFeatures=0"; allowed: a JSON object of predictor options, e.g. '{"latencyFeatures":0}'\n`);
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'fit');
-  assert.is(r.stderr, 'gibbon: gibbon predictor: got "fit"; allowed: train, eval\n');
-  assert.is(r.status, 2);
-  r = gibbon('predictor', 'eval', '--predictor', join(tmp, 'none'));
-  assert.is(r.stderr, `gibbon: --predictor: (directory): got ${JSON.stringify(join(tmp, 'none'))}; allowed: a directory holding predictor.json (written by gibbon predictor train)\n`);
-  assert.is(r.status, 3);
+  /** One stderr line (exact, or matching) and the exit status of a refused call. */
+  const refused = (args: string[], stderr: string | RegExp, status = 2): void => {
+    const r = gibbon(...args);
+    if (typeof stderr === 'string') assert.is(r.stderr, `gibbon: ${stderr}\n`);
+    else assert.match(r.stderr, stderr);
+    assert.is(r.status, status);
+  };
+  const train = (...args: string[]) => ['predictor', 'train', '--out', join(tmp, 'x'), ...args];
+  refused(['predictor', 'train', '--space', 'mnist'], '--out: got nothing; allowed: a directory for predictor.json');
+  refused(train('--samples', '1'), '--samples: got "1"; allowed: an integer in 2..1000000');
+  refused(train('--layer-weight', 'heavy'), '--layer-weight: got "heavy"; allowed: a number >= 0');
+  refused(train('--lr-decay', '1.5'), '--lr-decay: got "1.5"; allowed: a number in (0, 1]');
+  refused(train('--options', '{"latencyFeatures":2}'), '--options: predictor: latencyFeatures: got 2; allowed: 0 or 1');
+  refused(train('--options', '{"seed":4}'), '--options: got seed; allowed: --seed for it');
+  refused(train('--options', '{"hiddenSise":4}'), /^gibbon: --options: got an unknown option "hiddenSise"; allowed: cell, tokenSize, hardwareSize, hiddenSize, /);
+  refused(train('--options', 'latencyFeatures=0'), `--options: got "latencyFeatures=0"; allowed: a JSON object of predictor options, e.g. '{"latencyFeatures":0}'`);
+  refused(['predictor', 'fit'], 'gibbon predictor: got "fit"; allowed: train, eval');
+  refused(['predictor', 'eval', '--predictor', join(tmp, 'none')], `--predictor: (directory): got ${JSON.stringify(join(tmp, 'none'))}; allowed: a directory holding predictor.json (written by gibbon predictor train)`, 3);
   writeFileSync(join(tmp, 'predictor.json'), JSON.stringify({ format: 'gibbon-supernet' }));
-  r = gibbon('predictor', 'eval', '--predictor', tmp);
-  assert.is(r.stderr, `gibbon: ${join(tmp, 'predictor.json')}: format: got "gibbon-supernet"; allowed: "gibbon-predictor" (version 1)\n`);
-  assert.is(r.status, 3);
+  refused(['predictor', 'eval', '--predictor', tmp], `${join(tmp, 'predictor.json')}: format: got "gibbon-supernet"; allowed: "gibbon-predictor" (version 1)`, 3);
 });
 
 test('hardware-only train and eval on gibbon-cifar (no dataset): says so, writes predictor.json, --json keys', () => {
