@@ -78,15 +78,19 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
     for (const d of drawDecisions(this.#priority.priority, this.opts.mutateNum, rng)) resampleGene(genome, d, this.sizes[d], rng);
   }
 
+  /** The change from a child's parent: per objective, then in the violation when the problem has constraints. */
+  #delta(child: { F: readonly number[]; cv: number }, m: ChildMeta): number[] {
+    const delta = child.F.map((f, o) => f - m.parentF[o]);
+    if (this.#withCv) delta.push(child.cv - m.parentCv);
+    return delta;
+  }
+
   protected afterScreen(predicted: Predicted[], metas: (ChildMeta | undefined)[]): void {
     this.#screened = [];
     if (this.opts.screenPairs !== 1) return;
     predicted.forEach((p, i) => {
       const m = metas[i];
-      if (!m) return;
-      const delta = p.F.map((f, o) => f - m.parentF[o]);
-      if (this.#withCv) delta.push(p.cv - m.parentCv);
-      this.#screened.push({ changed: m.changed, delta });
+      if (m) this.#screened.push({ changed: m.changed, delta: this.#delta(p, m) });
     });
   }
 
@@ -95,10 +99,7 @@ export class Esapp extends GeneticAlgorithm<EsappSettings> {
     this.#screened = [];
     children.forEach((c, i) => {
       const m = metas[i];
-      if (!m) return;
-      const delta = c.F.map((f, o) => f - m.parentF[o]);
-      if (this.#withCv) delta.push(c.cv - m.parentCv);
-      recordPair(this.#priority, m.changed, delta);
+      if (m) recordPair(this.#priority, m.changed, this.#delta(c, m));
     });
     updatePriority(this.#priority, this.sizes, this.population, this.#withCv, this.opts);
     const { entropy, intensity, priority } = this.#priority;
