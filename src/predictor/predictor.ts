@@ -149,6 +149,8 @@ class RnnPredictor implements Predictor {
   readonly options: ResolvedPredictorOptions;
   readonly #layout: TokenLayout;
   readonly #tokens: TokenCache;
+  /** Numbers per layer token (the options' tile and latency features). */
+  readonly #tokenWidth: number;
   readonly #weights: Weights = new Map();
   /** tf variable name -> weight name (variableGrads keys by the former). */
   readonly #names = new Map<string, WeightName>();
@@ -164,6 +166,7 @@ class RnnPredictor implements Predictor {
     this.options = resolveOptions(options);
     this.#layout = tokenLayout(space);
     this.#tokens = new TokenCache(space, this.options.tileFeatures, this.options.latencyFeatures);
+    this.#tokenWidth = layerFeatureCount(this.options.tileFeatures, this.options.latencyFeatures);
     for (const [name, { shape, values }] of initialWeights(this.options, this.#layout.hardwareFeatureCount)) {
       const init = tf.tensor(values, shape);
       const v = tf.variable(init, true);
@@ -254,7 +257,7 @@ class RnnPredictor implements Predictor {
         if (idx.length < 2) continue; // a lone sample has no pairs and a noisy gradient
         const yb = new Float32Array(idx.length * K), mb = new Float32Array(idx.length * K);
         idx.forEach((j, r) => { yb.set(y.subarray(j * K, j * K + K), r * K); mb.set(mask.subarray(j * K, j * K + K), r * K); });
-        const x = batchTensors(this.#layout, layerFeatureCount(this.options.tileFeatures, this.options.latencyFeatures), idx.map((j) => tokens[j]));
+        const x = batchTensors(this.#layout, this.#tokenWidth, idx.map((j) => tokens[j]));
         const yt = tf.tensor2d(yb, [idx.length, K]), mt = tf.tensor2d(mb, [idx.length, K]);
         const lt = this.#layerBatch(idx.map((j) => layerY[j]), idx.map((j) => layerW[j]), x.tokens.shape[1]);
         const { value, grads } = tf.variableGrads(() => {
@@ -326,13 +329,13 @@ class RnnPredictor implements Predictor {
 
   /** Normalized predictions [items, TARGETS] of one batch, in WASM when attached, else tfjs. */
   #forward(items: readonly Tokens[]): Float32Array {
-    if (this.#kernel === null) return tf.tidy(() => forward(this.#weights, this.options, batchTensors(this.#layout, layerFeatureCount(this.options.tileFeatures, this.options.latencyFeatures), items))).dataSync() as Float32Array;
+    if (this.#kernel === null) return tf.tidy(() => forward(this.#weights, this.options, batchTensors(this.#layout, this.#tokenWidth, items))).dataSync() as Float32Array;
     if (!this.#kernelFresh) {
       const values = new Map<WeightName, Float32Array>([...this.#weights].map(([name, v]) => [name, v.dataSync() as Float32Array]));
       this.#kernel.upload(rnnShapeOf(this.options, this.#layout.hardwareFeatureCount), values);
       this.#kernelFresh = true;
     }
-    return this.#kernel.forward(padBatch(this.#layout, layerFeatureCount(this.options.tileFeatures, this.options.latencyFeatures), items));
+    return this.#kernel.forward(padBatch(this.#layout, this.#tokenWidth, items));
   }
 
   get inference(): 'tfjs' | 'wasm' { return this.#kernel === null ? 'tfjs' : 'wasm'; }
