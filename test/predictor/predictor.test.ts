@@ -7,12 +7,12 @@ import { setupTfjs } from '../../src/node/tfjs-setup.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { kendallTauB } from '../../src/nn/standalone.ts';
-import { createPredictor, predictorFromState, PREDICTOR_DEFAULTS } from '../../src/predictor/predictor.ts';
+import { createPredictor, predictorFromState, PREDICTOR_DEFAULTS, type Predictor } from '../../src/predictor/predictor.ts';
 import { readFileSync } from 'node:fs';
 import { lossOf } from '../../src/predictor/model.ts';
 import { sampleDistinct, candidateKey } from '../../src/predictor/labels.ts';
 import { LATENCY_FEATURES, LAYER_FEATURE_COUNT, TILE_FEATURES, tokenLayers } from '../../src/predictor/tokens.ts';
-import type { Prediction, PredictorSample, PredictorState } from '../../src/predictor/types.ts';
+import type { Prediction, PredictorOptions, PredictorSample, PredictorState } from '../../src/predictor/types.ts';
 
 await setupTfjs('wasm');
 const space = spacePreset('mnist');
@@ -38,6 +38,21 @@ function synthetic(c: Candidate, withPimLoss: boolean): PredictorSample {
   };
   const pimLoss = Math.max(0, (10 - adc) * 0.03 - 0.002 * ls[0].weightBits);
   return { candidate: c, labels: withPimLoss ? { ...labels, pimLoss } : labels };
+}
+
+/**
+ * fit(A) + state (JSON round trip) + restore + fit(B) equals fit(A + B): a predictor with `options` fitted
+ * 1 epoch, saved, restored and fitted 2 more equals `reference` (fitted 3 epochs), state and predictions.
+ */
+async function assertResumesExactly(options: PredictorOptions, data: PredictorSample[], reference: Predictor, probe: Candidate[]): Promise<void> {
+  const first = createPredictor(space, options);
+  await first.fit(data, { epochs: 1 });
+  const resumed = predictorFromState(space, JSON.parse(JSON.stringify(first.state())) as PredictorState);
+  await resumed.fit(data, { epochs: 2 });
+  assert.equal(resumed.state(), reference.state());
+  assert.equal(resumed.predict(probe), reference.predict(probe));
+  first.dispose();
+  resumed.dispose();
 }
 
 const trainC = sampleDistinct(space, 160, 11, 'predictor-test-train');
@@ -185,13 +200,8 @@ for (const cost of [{ costMaxPool: 1 }, { costTokenInput: 1 }, { costMaxPool: 1,
     assert.is(s.options.costHiddenSize, cost.costHiddenSize ?? 0);
     assert.equal(s.weights['mlp.W1'].shape, [3 * SMALL.hiddenSize + (cost.costMaxPool === 1 ? 16 : 8) + SMALL.hardwareSize, SMALL.mlpSize]);
     assert.throws(() => plain.restore(s), /options\.cost/);
-    const first = createPredictor(space, { seed: 5, ...SMALL, ...cost });
-    await first.fit(data, { epochs: 1 });
-    const resumed = predictorFromState(space, JSON.parse(JSON.stringify(first.state())) as PredictorState);
-    await resumed.fit(data, { epochs: 2 });
-    assert.equal(resumed.state(), a.state());
-    assert.equal(resumed.predict(testC.slice(0, 8)), a.predict(testC.slice(0, 8)));
-    for (const p of [a, b, plain, first, resumed]) p.dispose();
+    await assertResumesExactly({ seed: 5, ...SMALL, ...cost }, data, a, testC.slice(0, 8));
+    for (const p of [a, b, plain]) p.dispose();
   });
 }
 
@@ -212,13 +222,8 @@ test('tileFeatures 1 (the default): wider tokens, deterministic, stored in the s
   assert.throws(() => plain.restore(s), /options\.tileFeatures/);
   const probe = testC.slice(0, 8);
   assert.equal(a.predict(probe), b.predict(probe));
-  const first = createPredictor(space, tiles);
-  await first.fit(data, { epochs: 1 });
-  const resumed = predictorFromState(space, JSON.parse(JSON.stringify(first.state())) as PredictorState);
-  await resumed.fit(data, { epochs: 2 });
-  assert.equal(resumed.state(), a.state());
-  assert.equal(resumed.predict(probe), a.predict(probe));
-  for (const p of [a, b, plain, first, resumed]) p.dispose();
+  await assertResumesExactly(tiles, data, a, probe);
+  for (const p of [a, b, plain]) p.dispose();
 });
 
 test('latencyFeatures 1 (the default): wider tokens, deterministic, stored in the state, refused by a predictor without it, and fit(A) + JSON round trip + fit(B) equals fit(A + B)', async () => {
@@ -241,17 +246,12 @@ test('latencyFeatures 1 (the default): wider tokens, deterministic, stored in th
   const probe = testC.slice(0, 8);
   assert.equal(a.predict(probe), b.predict(probe));
   assert.not.equal(a.predict(probe), without.predict(probe));
-  const first = createPredictor(space, lat);
-  await first.fit(data, { epochs: 1 });
-  const resumed = predictorFromState(space, JSON.parse(JSON.stringify(first.state())) as PredictorState);
-  await resumed.fit(data, { epochs: 2 });
-  assert.equal(resumed.state(), a.state());
-  assert.equal(resumed.predict(probe), a.predict(probe));
+  await assertResumesExactly(lat, data, a, probe);
   // the token memo is keyed by the hardware too: the same network on two ADCs gets two latency token sets
   const c = testC[0], other = { ...c, hardware: { ...c.hardware, 'adc.bits': c.hardware['adc.bits'] === 4 ? 10 : 4 } };
   const fresh = predictorFromState(space, a.state());
   assert.equal(fresh.predict([c, other]), [...a.predict([c]), ...a.predict([other])]);
-  for (const p of [a, b, without, alone, first, resumed, fresh]) p.dispose();
+  for (const p of [a, b, without, alone, fresh]) p.dispose();
 });
 
 test('costMaxPool and costTokenInput: 0 or 1; costHiddenSize an integer >= 0', () => {
