@@ -1,4 +1,5 @@
-// Node-only file helpers of the CLI: read a JSON input with errors that name the file.
+// Node-only helpers of the CLI: read a JSON input with errors that name the file; a JSON-object flag with
+// errors that name the flag.
 import { readFileSync } from 'node:fs';
 import { GibbonError } from '../util/errors.ts';
 
@@ -14,5 +15,28 @@ export function readJsonFile(path: string, what: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (e) {
     throw new GibbonError('E_FILE', `${path}: not valid JSON (${(e as Error).message})`, { source: path });
+  }
+}
+
+/**
+ * A flag holding a JSON object (`--algorithm-options '{"temperature":1}'`): its value when every entry passes
+ * `accept`, else `<flag>: got <raw>; allowed: a JSON object of <what>, e.g. '<example>'`.
+ */
+export function jsonObjectFlag<T>(flag: string, raw: string, accept: (v: unknown) => v is T, what: string, example: string): Record<string, T> {
+  let o: unknown;
+  try { o = JSON.parse(raw); } catch { o = undefined; }
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || !Object.values(o).every(accept)) {
+    throw new GibbonError('E_OPTION', `${flag}: got ${JSON.stringify(raw)}; allowed: a JSON object of ${what}, e.g. '${example}'`);
+  }
+  return o as Record<string, T>;
+}
+
+/** Runs a check of a flag's value; a GibbonError it raises is raised again with the flag's name first. */
+export function checkFlag(flag: string, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof GibbonError) throw new GibbonError('E_OPTION', `${flag}: ${e.message}`);
+    throw e;
   }
 }

@@ -13,6 +13,7 @@ import { loadPredictorFile, savePredictorFile, type PredictorFile } from '../nod
 import { resolveSpace, type Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { GibbonError } from '../util/errors.ts';
+import { checkFlag, jsonObjectFlag } from './io.ts';
 import type { EvalPool } from '../pool/eval-pool.ts';
 import type { Evaluator } from '../search/problem.ts';
 import { candidateKey, sampleDistinct } from '../predictor/labels.ts';
@@ -146,18 +147,14 @@ async function predictorModule() {
 /** --options: a JSON object of predictor options, the ones with their own flag excluded. */
 function predictorOptionsOf(raw: string | undefined, known: readonly string[]): Record<string, number | string> {
   if (raw === undefined) return {};
-  let o: unknown;
-  try { o = JSON.parse(raw); } catch { o = undefined; }
-  if (typeof o !== 'object' || o === null || Array.isArray(o) || !Object.values(o).every((x) => typeof x === 'number' || typeof x === 'string')) {
-    throw new GibbonError('E_OPTION', `--options: got ${JSON.stringify(raw)}; allowed: a JSON object of predictor options, e.g. '{"latencyFeatures":0}'`);
-  }
+  const o = jsonObjectFlag('--options', raw, (v): v is number | string => typeof v === 'number' || typeof v === 'string', 'predictor options', '{"latencyFeatures":0}');
   const own: Record<string, string> = { seed: '--seed', layerWeight: '--layer-weight', learningRateDecay: '--lr-decay' };
   const allowed = known.filter((k) => !(k in own));
   for (const k of Object.keys(o)) {
     if (k in own) throw new GibbonError('E_OPTION', `--options: got ${k}; allowed: ${own[k]} for it`);
     if (!allowed.includes(k)) throw new GibbonError('E_OPTION', `--options: got an unknown option ${JSON.stringify(k)}; allowed: ${allowed.join(', ')}`);
   }
-  return o as Record<string, number | string>;
+  return o;
 }
 
 export interface PredictorTrainResult { out: string; samples: number; pimLossSamples: number; seconds: number; fitSeconds: number }
@@ -193,12 +190,9 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   }
   const { PREDICTOR_DEFAULTS, createPredictor } = await predictorModule();
   const extra = predictorOptionsOf(values.options, Object.keys(PREDICTOR_DEFAULTS));
-  try {
-    createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra }).dispose(); // checks the values before any labelling
-  } catch (e) {
-    if (e instanceof GibbonError && values.options !== undefined) throw new GibbonError('E_OPTION', `--options: ${e.message}`);
-    throw e;
-  }
+  // checks the values before any labelling
+  const probe = () => createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra }).dispose();
+  if (values.options !== undefined) checkFlag('--options', probe); else probe();
   const wantAcc = num(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
   const src = wantAcc > 0 ? accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
   const t0 = performance.now();

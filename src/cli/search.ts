@@ -12,6 +12,7 @@ import { createNodePool } from '../node/pool.ts';
 import { startTrainWorker } from '../node/train-worker.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
+import { checkFlag, jsonObjectFlag } from './io.ts';
 import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
 import { METRIC_NAMES, constraintsOf, decisionsOfSpace, objectivesOf, violationOf, type Constraint, type Evaluator, type Genome, type MetricName, type Metrics, type Problem } from '../search/problem.ts';
 import { createGibbonEvaluator, defaultHypervolumeSpec } from '../search/gibbon-evaluator.ts';
@@ -142,22 +143,12 @@ interface Parsed {
 /** --algorithm-options: a JSON object of numbers the algorithm accepts (checked by building it once). */
 function algorithmOptionsOf(raw: string | undefined, algorithm: string): Record<string, number> {
   if (raw === undefined) return {};
-  let o: unknown;
-  try { o = JSON.parse(raw); } catch { o = undefined; }
-  if (typeof o !== 'object' || o === null || Array.isArray(o) || !Object.values(o).every((x) => typeof x === 'number')) {
-    throw new GibbonError('E_OPTION', `--algorithm-options: got ${JSON.stringify(raw)}; allowed: a JSON object of numbers, e.g. '{"temperature":1}'`);
-  }
-  const options = o as Record<string, number>;
+  const options = jsonObjectFlag('--algorithm-options', raw, (v): v is number => typeof v === 'number', 'numbers', '{"temperature":1}');
   for (const k of ['populationSize', 'batchSize']) {
     if (k in options) throw new GibbonError('E_OPTION', `--algorithm-options: got ${k}; allowed: the other settings (the population is --population)`);
   }
   const probe: Problem = { decisions: [{ id: 'x', kind: 'hw', size: 2 }], objectives: ['energy'], constraints: [] };
-  try {
-    createAlgorithm(algorithm, probe, 1, options);
-  } catch (e) {
-    if (e instanceof GibbonError) throw new GibbonError('E_OPTION', `--algorithm-options: ${e.message}`);
-    throw e;
-  }
+  checkFlag('--algorithm-options', () => createAlgorithm(algorithm, probe, 1, options));
   return options;
 }
 
