@@ -31,10 +31,10 @@ export function jsonObjectFlag<T>(flag: string, raw: string, accept: (v: unknown
   return o as Record<string, T>;
 }
 
-/** Runs a check of a flag's value; a GibbonError it raises is raised again with the flag's name first. */
-export function checkFlag(flag: string, check: () => void): void {
+/** Runs what a flag's value builds (checking it); a GibbonError it raises is raised again with the flag's name first. */
+export function checkFlag<T>(flag: string, build: () => T): T {
   try {
-    check();
+    return build();
   } catch (e) {
     if (e instanceof GibbonError) throw new GibbonError('E_OPTION', `${flag}: ${e.message}`);
     throw e;

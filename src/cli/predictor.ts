@@ -190,15 +190,16 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   }
   const { PREDICTOR_DEFAULTS, createPredictor } = await predictorModule();
   const extra = predictorOptionsOf(values.options, Object.keys(PREDICTOR_DEFAULTS));
-  // checks the values before any labelling
-  const probe = () => createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra }).dispose();
-  if (values.options !== undefined) checkFlag('--options', probe); else probe();
   const wantAcc = num(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
   const src = wantAcc > 0 ? accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
+  // built before any labelling, so that a bad option value fails first
+  const make = () => createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra });
+  const predictor = values.options !== undefined ? checkFlag('--options', make) : make();
   const t0 = performance.now();
-  const pool = await createNodePool({ workers });
+  let pool: Awaited<ReturnType<typeof createNodePool>> | undefined;
   let acc: AccuracySetup | undefined;
   try {
+    pool = await createNodePool({ workers });
     if (typeof src === 'string') stream.write(`predictor ${space.name}: hardware heads only (${src}); pimLoss predictions stay untrained\n`);
     else acc = await accuracySetup(space, pool, src.supernetDir, src.dataset, limit);
     const candidates = sampleDistinct(space, samples, seed, 'predictor-train');
@@ -206,32 +207,30 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
     const labelled = await labelCandidates({ space, pool, evaluator: acc?.evaluator, evaluatorId: acc?.evaluatorId }, candidates, acc ? wantAcc : 0,
       `${space.name}-s${seed}-train`, (p: LabelProgress) => bar.update(p.done, p.total, p.seconds));
     bar.end();
-    const predictor = createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra });
-    try {
-      const fitBar = progressLine(stream, 'train epoch');
-      const t1 = performance.now();
-      const report = await predictor.fit(labelled, { epochs, onProgress: (e) => fitBar.update(e.epoch, e.epochs, (performance.now() - t1) / 1000, ` loss ${e.loss.toFixed(4)}`) });
-      fitBar.end();
-      const file: PredictorFile = {
-        format: 'gibbon-predictor', version: 1,
-        train: {
-          space: space.name, dataset: acc?.dataset ?? null, supernet: acc?.supernetDir ?? null, seed, samples, accuracySamples: acc ? wantAcc : 0,
-          limit: acc ? limit : null, epochs, trainSamples: labelled.length, trainPimLossSamples: report.pimLossSamples,
-          trainKeys: candidates.map((c) => candidateKey(space, c)), spaceSpec: space.spec,
-        },
-        state: predictor.state(),
-      };
-      savePredictorFile(values.out, file);
-      const seconds = (performance.now() - t0) / 1000;
-      print([
-        `predictor ${space.name} | ${labelled.length} samples (${report.pimLossSamples} with pimLoss${acc ? '' : ': hardware heads only'}) | ${epochs} epochs, loss ${report.firstLoss.toFixed(4)} -> ${report.lastLoss.toFixed(4)}`,
-        `training ${report.seconds.toFixed(1)} s, total ${seconds.toFixed(1)} s | saved ${join(values.out, 'predictor.json')}`,
-      ].join('\n'));
-      return { out: values.out, samples: labelled.length, pimLossSamples: report.pimLossSamples, seconds, fitSeconds: report.seconds };
-    } finally { predictor.dispose(); }
+    const fitBar = progressLine(stream, 'train epoch');
+    const t1 = performance.now();
+    const report = await predictor.fit(labelled, { epochs, onProgress: (e) => fitBar.update(e.epoch, e.epochs, (performance.now() - t1) / 1000, ` loss ${e.loss.toFixed(4)}`) });
+    fitBar.end();
+    const file: PredictorFile = {
+      format: 'gibbon-predictor', version: 1,
+      train: {
+        space: space.name, dataset: acc?.dataset ?? null, supernet: acc?.supernetDir ?? null, seed, samples, accuracySamples: acc ? wantAcc : 0,
+        limit: acc ? limit : null, epochs, trainSamples: labelled.length, trainPimLossSamples: report.pimLossSamples,
+        trainKeys: candidates.map((c) => candidateKey(space, c)), spaceSpec: space.spec,
+      },
+      state: predictor.state(),
+    };
+    savePredictorFile(values.out, file);
+    const seconds = (performance.now() - t0) / 1000;
+    print([
+      `predictor ${space.name} | ${labelled.length} samples (${report.pimLossSamples} with pimLoss${acc ? '' : ': hardware heads only'}) | ${epochs} epochs, loss ${report.firstLoss.toFixed(4)} -> ${report.lastLoss.toFixed(4)}`,
+      `training ${report.seconds.toFixed(1)} s, total ${seconds.toFixed(1)} s | saved ${join(values.out, 'predictor.json')}`,
+    ].join('\n'));
+    return { out: values.out, samples: labelled.length, pimLossSamples: report.pimLossSamples, seconds, fitSeconds: report.seconds };
   } finally {
+    predictor.dispose();
     acc?.dispose();
-    await pool.destroy();
+    await pool?.destroy();
   }
 }
 
