@@ -54,7 +54,7 @@ metrics), front.csv and summary.json.
   --population <n>        population size (random: candidates per batch); default budget/4 in 2..100
                           (20 with --time alone)
   --algorithm-options <json>  the algorithm's other settings as a JSON object of numbers, e.g.
-                          '{"temperature":1,"subspaceFrac":1}' for esapp (names, defaults and ranges:
+                          '{"temperature":0.25,"subspaceFrac":0.5}' for esapp (names, defaults and ranges:
                           docs/search.md §3, §4.1); the population comes from --population
   --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
   --workers <n>           simulator threads (default: one per core)

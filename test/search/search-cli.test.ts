@@ -78,11 +78,11 @@ test('an existing run is refused without --resume; --resume of a finished run ev
 test('--no-predictor: no screen in the config or the checkpoint; --algorithm-options reach the algorithm', async () => {
   const plain = join(dir, 'plain');
   await runSearchCommand(['--supernet', supernetDir, '--limit', '20', '--budget', '4', '--population', '2', '--workers', '2', '--seed', '3', '--out', plain, '--no-predictor',
-    '--algorithm-options', '{"temperature":1,"subspaceFrac":1}'], () => {}, { stream: sink });
+    '--algorithm-options', '{"temperature":0.5,"subspaceFrac":0.8}'], () => {}, { stream: sink });
   const config = JSON.parse(readFileSync(join(plain, 'config.json'), 'utf8')) as { settings: Record<string, unknown> };
   assert.is(config.settings.screen, undefined);
-  assert.is(config.settings.temperature, 1);
-  assert.is(config.settings.subspaceFrac, 1);
+  assert.is(config.settings.temperature, 0.5);
+  assert.is(config.settings.subspaceFrac, 0.8);
   assert.is(config.settings.populationSize, 2);
   assert.is(config.settings.floor, 0.1); // the rest at their defaults
   const checkpoint = JSON.parse(readFileSync(join(plain, 'checkpoint.json'), 'utf8')) as { state: Record<string, unknown> };

@@ -3,7 +3,7 @@
 // tournament, rank-and-crowding survival; with one objective that is plain truncation by F), but children
 // come from priority mutation: k decisions drawn from the adaptive priority distribution. Crossover is
 // optional; by default it is NSGA-II's (uniform, 0.9), so the two differ only in the mutation operator.
-// Defaults chosen by the synthetic benchmark (docs/search.md §4.3).
+// Defaults: docs/search.md §4.1-4.2 (the priority's softness from the surrogate benchmark, §8.4).
 
 import type { Rng } from '../../util/rng.ts';
 import type { AlgorithmState } from '../algorithm.ts';
@@ -36,7 +36,7 @@ export interface EsappSettings extends GeneticSettings {
 
 export const ESAPP_DEFAULTS: EsappSettings = {
   populationSize: 100, tournamentSize: 2, crossoverProb: 0.9, mutateNum: 1,
-  wIntensity: 1, wEntropy: 1, temperature: 0.25, floor: 0.1, subspaceFrac: 0.5, priorPairs: 10, screenPairs: 0,
+  wIntensity: 1, wEntropy: 1, temperature: 1, floor: 0.1, subspaceFrac: 1, priorPairs: 10, screenPairs: 0,
 };
 
 /** The priority table after one generation's update (rounded to 1e-4: a log, not state). */
