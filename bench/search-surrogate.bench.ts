@@ -86,24 +86,25 @@ const problem: Problem = {
   canonicalize: (g) => space.encode(space.decode(g)),
 };
 
-/** The world's metrics of a canonical genome (memoized: the world is a pure function). */
+/** The world's metrics of canonical genomes (memoized: the world is a pure function; new ones predicted in one batch). */
 const memo = new Map<string, Metrics>();
-function worldMetrics(genome: Genome): Metrics {
-  const key = genomeKey(genome);
-  let m = memo.get(key);
-  if (m === undefined) {
-    const candidate = space.decode(genome);
-    const hw = hardware(candidate);
-    if (hw === undefined) m = infeasibleMetrics();
-    else {
-      const p = world.predict([candidate])[0];
-      m = { ...hw, accuracy: Math.round(100 * Math.min(1, Math.max(0, p.quantized - p.pimLoss))) / 100, fits: 1 };
-    }
-    memo.set(key, m);
-  }
-  return structuredClone(m);
+function worldMetrics(genomes: readonly Genome[]): Metrics[] {
+  const keys = genomes.map(genomeKey);
+  const fresh = [...new Map(keys.flatMap((k, i) => (memo.has(k) ? [] : [[k, genomes[i]] as const]))).entries()];
+  const candidates = fresh.map(([, g]) => space.decode(g));
+  const hw = candidates.map(hardware);
+  const fitting = candidates.filter((_, i) => hw[i] !== undefined);
+  const predictions = fitting.length > 0 ? world.predict(fitting) : [];
+  let k = 0;
+  fresh.forEach(([key], i) => {
+    const h = hw[i];
+    if (h === undefined) { memo.set(key, infeasibleMetrics()); return; }
+    const p = predictions[k++];
+    memo.set(key, { ...h, accuracy: Math.round(100 * Math.min(1, Math.max(0, p.quantized - p.pimLoss))) / 100, fits: 1 });
+  });
+  return keys.map((key) => structuredClone(memo.get(key)!));
 }
-const evaluator: Evaluator = { evaluate: async (genomes) => genomes.map(worldMetrics) };
+const evaluator: Evaluator = { evaluate: async (genomes) => worldMetrics(genomes) };
 
 /** The hypervolume normalization of `gibbon search` (gibbon-evaluator.ts defaultHypervolumeSpec), from the in-thread simulator. */
 function hypervolumeSpec(): HypervolumeSpec {
@@ -120,12 +121,13 @@ const hvSpec = hypervolumeSpec();
 function noisyScreen(sd: number, seed: number): Screen {
   return {
     oversample: 32, randomShare: 0.2, warmupGenerations: 1,
-    predict: (genomes) => genomes.map((g) => {
-      const canonical = problem.canonicalize!(g);
-      const m = worldMetrics(canonical);
-      const accuracy = m.fits === 1 ? m.accuracy + sd * normalAt(seed, labelId(genomeKey(canonical)), 0, 0, 0) : m.accuracy;
-      return { F: objectivesOf(problem, { ...m, accuracy }), cv: 0 };
-    }),
+    predict: (genomes) => {
+      const canonical = genomes.map((g) => problem.canonicalize!(g));
+      return worldMetrics(canonical).map((m, i) => {
+        const accuracy = m.fits === 1 ? m.accuracy + sd * normalAt(seed, labelId(genomeKey(canonical[i])), 0, 0, 0) : m.accuracy;
+        return { F: objectivesOf(problem, { ...m, accuracy }), cv: 0 };
+      });
+    },
     learn: async () => {}, settings: () => ({ kind: 'noisy-world', sd }), state: () => null, restore: () => {},
   };
 }
