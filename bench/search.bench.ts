@@ -211,14 +211,18 @@ function summarize(log: (s: string) => void) {
     const e = evalsTo(med['esapp-predictor'], finals.nsga2);
     log(`ESAPP + predictor (median curve) reaches it after ${Number.isFinite(e) ? e : `>${BUDGET}`} evaluations (${Number.isFinite(e) ? (e / BUDGET).toFixed(2) : '-'} of ${BUDGET})`);
   }
-  const ablations: Record<string, { finals: [number, number]; wins: number; ties: number }> = {};
+  const ablations: Record<string, { finals: [number, number]; wins: number; ties: number; meanDiff: number; stdErr: number }> = {};
   for (const [n, u, label] of [['esapp', 'esapp-uniform', 'ESAPP'], ['esapp-predictor', 'esapp-uniform-predictor', 'ESAPP + predictor']] as const) {
     if (!curves[n] || !curves[u]) continue;
     const last = (c: number[]) => c[c.length - 1];
-    const wins = curves[n].filter((c, s) => last(c) > last(curves[u][s])).length;
-    const ties = curves[n].filter((c, s) => last(c) === last(curves[u][s])).length;
-    ablations[n] = { finals: [finals[n], finals[u]], wins, ties };
-    log(`${label} vs its uniform-priority ablation: final median hv ${finals[n].toFixed(4)} vs ${finals[u].toFixed(4)}; ahead on ${wins}/${curves[n].length} seeds (${ties} ties)`);
+    // paired by seed: run minus its ablation, mean ± standard error
+    const diff = curves[n].map((c, s) => last(c) - last(curves[u][s]));
+    const meanDiff = diff.reduce((t, x) => t + x, 0) / diff.length;
+    const stdErr = Math.sqrt(diff.reduce((t, x) => t + (x - meanDiff) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
+    const wins = diff.filter((x) => x > 0).length;
+    const ties = diff.filter((x) => x === 0).length;
+    ablations[n] = { finals: [finals[n], finals[u]], wins, ties, meanDiff, stdErr };
+    log(`${label} vs its uniform-priority ablation: final median hv ${finals[n].toFixed(4)} vs ${finals[u].toFixed(4)}; per seed ${meanDiff >= 0 ? '+' : ''}${meanDiff.toFixed(4)} ± ${stdErr.toFixed(4)} (mean ± s.e.), ahead on ${wins}/${curves[n].length} seeds (${ties} ties)`);
   }
   let predictorVsPlain: Record<string, unknown> | undefined;
   const assisted = NAMES.filter((n) => n.startsWith('esapp-predictor') && curves[n]);
