@@ -20,7 +20,8 @@
 //   --screen-noise SD      every variant also runs with an emulated screen (docs/search.md §9): children
 //                          proposed 32x, kept by the world's accuracy plus Gaussian noise of SD.
 //   --train-world          retrains the world from bench/out/search-cache/mnist-e10-s1-l100.jsonl (every
-//                          10th record held out) and writes the fixture.
+//                          10th record held out) and writes the fixture; --cache-records N uses the first N
+//                          records only (the fixture: 29960, what the cache held when it was trained).
 // Asserts nothing. Last line: one JSON summary.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,9 +31,10 @@ import { setupTfjs } from '../src/node/tfjs-setup.ts';
 import { loadSimulatorNode } from '../src/node/simulator.ts';
 import { createPredictor, predictorFromState } from '../src/predictor/predictor.ts';
 import type { PredictorState } from '../src/predictor/types.ts';
+import { sampleOfMetrics } from '../src/predictor/labels.ts';
 import { kendallTauB } from '../src/nn/standalone.ts';
 import { largestCandidate, smallestCandidate } from '../src/nn/supernet.ts';
-import { infeasibleMetrics } from '../src/search/gibbon-evaluator.ts';
+import { hypervolumeSpecOf, infeasibleMetrics } from '../src/search/gibbon-evaluator.ts';
 import { simulatorHardware } from '../src/search/predictor-screen.ts';
 import { decisionsOfSpace, genomeKey, objectivesOf, type Evaluator, type Genome, type Metrics, type MetricName, type Problem } from '../src/search/problem.ts';
 import { Esapp, type EsappSettings } from '../src/search/algorithms/esapp.ts';
@@ -40,7 +42,7 @@ import { createAlgorithm } from '../src/search/registry.ts';
 import { drawDecisions } from '../src/search/priority.ts';
 import { resampleGene } from '../src/search/operators.ts';
 import { runSearch } from '../src/search/run-search.ts';
-import { hypervolume, type HypervolumeSpec } from '../src/search/hypervolume.ts';
+import { hypervolume } from '../src/search/hypervolume.ts';
 import type { Screen } from '../src/search/screen.ts';
 import { labelId, normalAt, Rng } from '../src/util/rng.ts';
 
@@ -49,7 +51,7 @@ const { values: a } = parseArgs({
     budget: { type: 'string', default: '150' }, population: { type: 'string', default: '10' }, seeds: { type: 'string', default: '100' },
     'first-seed': { type: 'string', default: '1' }, objectives: { type: 'string', default: 'accuracy,edp' },
     'esapp-options': { type: 'string' }, 'random-priorities': { type: 'string', default: '0' }, 'screen-noise': { type: 'string' },
-    world: { type: 'string', default: 'bench/fixtures/world-mnist-e10.json' }, 'train-world': { type: 'boolean' },
+    world: { type: 'string', default: 'bench/fixtures/world-mnist-e10.json' }, 'train-world': { type: 'boolean' }, 'cache-records': { type: 'string' },
   },
 });
 const BUDGET = Number(a.budget), POP = Number(a.population), SEEDS = Number(a.seeds), FIRST_SEED = Number(a['first-seed']);
@@ -63,14 +65,12 @@ if (a['train-world']) await trainWorld();
 
 /** Trains the world predictor on 90 % of the real evaluations in the cache; prints its tau on the other 10 %. */
 async function trainWorld(): Promise<void> {
-  const records = readJournal<{ genome: Genome; metrics: Metrics }>(CACHE).records.filter((r) => r.metrics.fits === 1);
+  const all = readJournal<{ genome: Genome; metrics: Metrics }>(CACHE).records;
+  const records = all.slice(0, a['cache-records'] === undefined ? all.length : Number(a['cache-records'])).filter((r) => r.metrics.fits === 1);
   const train = records.filter((_, i) => i % 10 !== 0), held = records.filter((_, i) => i % 10 === 0);
   const predictor = createPredictor(space, { seed: 7 });
   const t = performance.now();
-  await predictor.fit(train.map((r) => ({
-    candidate: space.decode(r.genome),
-    labels: { pimLoss: r.metrics.pimLoss, quantized: r.metrics.quantized, area_mm2: r.metrics.area_mm2, energy_uJ: r.metrics.energy_uJ, latency_ms: r.metrics.latency_ms, power_W: r.metrics.power_W },
-  })), { epochs: 20, onProgress: (p) => process.stderr.write(`\r  world: epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}, ${Math.round((performance.now() - t) / 1000)} s\x1b[K`) });
+  await predictor.fit(train.map((r) => sampleOfMetrics(space.decode(r.genome), r.metrics)!), { epochs: 20, onProgress: (p) => process.stderr.write(`\r  world: epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}, ${Math.round((performance.now() - t) / 1000)} s\x1b[K`) });
   process.stderr.write('\n');
   const predicted = predictor.predict(held.map((r) => space.decode(r.genome))).map((p) => p.quantized - p.pimLoss);
   console.log(`world trained on ${train.length} real evaluations in ${Math.round((performance.now() - t) / 1000)} s; accuracy Kendall tau-b on ${held.length} held out: ${kendallTauB(predicted, held.map((r) => r.metrics.accuracy)).toFixed(3)}`);
@@ -106,16 +106,8 @@ function worldMetrics(genomes: readonly Genome[]): Metrics[] {
 }
 const evaluator: Evaluator = { evaluate: async (genomes) => worldMetrics(genomes) };
 
-/** The hypervolume normalization of `gibbon search` (gibbon-evaluator.ts defaultHypervolumeSpec), from the in-thread simulator. */
-function hypervolumeSpec(): HypervolumeSpec {
-  const ends = [largestCandidate(space), smallestCandidate(space)].map(hardware).filter((m): m is Metrics => m !== undefined);
-  const sig3 = (x: number) => Number(x.toPrecision(3));
-  const bounds = problem.objectives.map((o) => (o === 'accuracy'
-    ? { ideal: 0, nadir: 1, log: false }
-    : { ideal: sig3(Math.min(...ends.map((m) => m[o])) / 2), nadir: sig3(2 * Math.max(...ends.map((m) => m[o]))), log: true }));
-  return { ref: problem.objectives.map(() => 1.1), ideal: bounds.map((b) => b.ideal), nadir: bounds.map((b) => b.nadir), log: bounds.map((b) => b.log) };
-}
-const hvSpec = hypervolumeSpec();
+/** `gibbon search`'s hypervolume normalization, from the in-thread simulator. */
+const hvSpec = hypervolumeSpecOf(problem.objectives, [largestCandidate(space), smallestCandidate(space)].map(hardware).filter((m): m is Metrics => m !== undefined));
 
 /** A screen that knows the world up to Gaussian noise on accuracy (sd), fixed per candidate and seed. */
 function noisyScreen(sd: number, seed: number): Screen {

@@ -194,6 +194,11 @@ export async function defaultHypervolumeSpec(space: Space, objectives: MetricNam
   for (const s of await simulateTotals(pool, [largestCandidate(space), smallestCandidate(space)].map((c) => simJobOf(space, c)))) {
     if (s !== undefined) hw.push(hardwareMetrics(s));
   }
+  return hypervolumeSpecOf(objectives, hw);
+}
+
+/** defaultHypervolumeSpec from the hardware metrics of the space's extreme candidates (those that fit). */
+export function hypervolumeSpecOf(objectives: readonly MetricName[], hw: readonly Metrics[]): Required<HypervolumeSpec> {
   const sig3 = (x: number) => Number(x.toPrecision(3));
   const bounds = objectives.map((o) => {
     const vals = hw.map((m) => m[o]).filter((v) => v > 0);
