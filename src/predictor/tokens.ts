@@ -9,7 +9,7 @@ import type { LayerType, ResolvedLayer } from '../hw/types.ts';
 import { toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
-import { pixelArchOf, pixelLatencyNs, type PixelArch } from './pixel-latency.ts';
+import { layerPixelLatencies, pixelArchOf, type PixelArch } from './pixel-latency.ts';
 import { layerPlacements, nocNsPerPixel, type LayerPlacement, type TileArch } from './tile-map.ts';
 
 export const LAYER_TYPES: readonly LayerType[] = ['conv', 'fc', 'pool', 'add'];
@@ -98,10 +98,10 @@ export function placementFeatures(a: TileArch, l: TokenLayer, p: LayerPlacement)
 
 /** The latency features of every layer (LATENCY_FEATURES order), from their steady pixel latencies. */
 export function latencyFeatures(a: PixelArch, ls: readonly TokenLayer[], inputs: readonly (readonly number[])[], placed: readonly LayerPlacement[]): number[][] {
-  const ns = ls.map((l, t) => pixelLatencyNs(a, l, placed[t], inputs[t].length));
-  const busy = ns.map((v, t) => v * ls[t].outH * ls[t].outW);
+  const ns = layerPixelLatencies(a, ls, inputs, placed);
+  const busy = ls.map((l, t) => ns[t] * l.outH * l.outW);
   const top = Math.max(...busy);
-  return ns.map((v, t) => {
+  return Array.from(ns, (v, t) => {
     const share = busy[t] / top;
     return [log2(1 + v) / 14, log2(1 + busy[t]) / 24, share, Math.max(log2(share), -20) / 20];
   });
