@@ -45,6 +45,7 @@ import { runSearch } from '../src/search/run-search.ts';
 import { hypervolume } from '../src/search/hypervolume.ts';
 import type { Screen } from '../src/search/screen.ts';
 import { labelId, normalAt, Rng } from '../src/util/rng.ts';
+import { formatDifference, median, namedVariants, pairedDifference } from './compare.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -141,9 +142,7 @@ const VARIANTS: Record<string, Variant> = {
   nsga2: { make: (seed, screen) => createAlgorithm('nsga2', problem, seed, { populationSize: POP }, screen) },
 };
 if (a['esapp-options']) {
-  const o = JSON.parse(a['esapp-options']) as Record<string, unknown>;
-  const named = Object.values(o).every((v) => typeof v === 'object' && v !== null) ? Object.entries(o) : [['custom', o] as const];
-  for (const [name, settings] of named) VARIANTS[`esapp-${name}`] = esapp(settings as Record<string, number>);
+  for (const [name, settings] of namedVariants(a['esapp-options'])) VARIANTS[`esapp-${name}`] = esapp(settings as Record<string, number>);
 }
 const gammaRng = new Rng(1).fork('random-priorities');
 for (let k = 0; k < Number(a['random-priorities']); k++) {
@@ -179,18 +178,16 @@ for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
 process.stderr.write('\n');
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-const median = (xs: number[]) => { const s = [...xs].sort((x, y) => x - y); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
-const stderr = (xs: number[]) => { const m = mean(xs); return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, xs.length - 1) / xs.length); };
 console.log(`\nsurrogate mnist (world ${a.world}), objectives ${problem.objectives.join(', ')}, budget ${BUDGET}, population ${POP}, seeds ${FIRST_SEED}..${FIRST_SEED + SEEDS - 1}${noise === undefined ? '' : `, screen noise sd ${noise}`}; ${Math.round((performance.now() - start) / 1000)} s`);
 console.log('hypervolume at the end; difference = per seed, run minus its uniform-priority ablation (with the same screen)\n');
 console.log(`${'run'.padEnd(24)}${'median'.padStart(8)}${'mean'.padStart(8)}   difference (mean ± s.e.)   ahead`);
 const rows = names.map((name) => {
   const base = finals[name.endsWith('+screen') ? 'esapp-uniform+screen' : 'esapp-uniform'];
-  const diff = finals[name].map((x, i) => x - base[i]);
-  return { name, median: median(finals[name]), mean: mean(finals[name]), diff: mean(diff), se: stderr(diff), ahead: diff.filter((x) => x > 0).length };
+  const d = pairedDifference(finals[name], base);
+  return { name, median: median(finals[name]), mean: mean(finals[name]), diff: d.mean, se: d.stdErr, ahead: d.ahead };
 }).sort((x, y) => y.diff - x.diff);
 for (const r of rows) {
-  console.log(`${r.name.padEnd(24)}${r.median.toFixed(4).padStart(8)}${r.mean.toFixed(4).padStart(8)}   ${`${r.diff >= 0 ? '+' : ''}${r.diff.toFixed(4)} ± ${r.se.toFixed(4)}`.padEnd(24)}  ${r.ahead}/${SEEDS}`);
+  console.log(`${r.name.padEnd(24)}${r.median.toFixed(4).padStart(8)}${r.mean.toFixed(4).padStart(8)}   ${formatDifference(r.diff, r.se).padEnd(24)}  ${r.ahead}/${SEEDS}`);
 }
 console.log(JSON.stringify({ bench: 'search-surrogate', budget: BUDGET, population: POP, firstSeed: FIRST_SEED, seeds: SEEDS, objectives: problem.objectives, screenNoise: noise ?? null, rows }));
 world.dispose();

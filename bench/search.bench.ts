@@ -40,6 +40,7 @@ import { createPredictorScreen, simulatorHardware } from '../src/search/predicto
 import type { Screen } from '../src/search/screen.ts';
 import { createPredictor } from '../src/predictor/predictor.ts';
 import { loadSimulatorNode } from '../src/node/simulator.ts';
+import { formatDifference, median, namedVariants, pairedDifference } from './compare.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -71,19 +72,14 @@ const ALGORITHMS: Record<string, { algorithm: string; options: Record<string, nu
   evolution: { algorithm: 'evolution', options: { populationSize: POP, sampleSize: Math.max(2, Math.round(POP / 4)), batchSize: POP } },
   random: { algorithm: 'random', options: { batchSize: POP } },
 };
-/** A JSON option as variants: one settings object is `custom`; an object of objects names each variant. */
-function variants(json: string): [string, Record<string, unknown>][] {
-  const o = JSON.parse(json) as Record<string, unknown>;
-  return Object.values(o).every((v) => typeof v === 'object' && v !== null) ? Object.entries(o as Record<string, Record<string, unknown>>) : [['custom', o]];
-}
 // --esapp-options '{"temperature":1}' adds `esapp-custom`: ESAPP with those settings (a priority sweep);
 // '{"k3":{"priorPairs":3},"k10":{"priorPairs":10}}' adds `esapp-k3` and `esapp-k10`.
-for (const [name, settings] of a['esapp-options'] ? variants(a['esapp-options']) : []) {
+for (const [name, settings] of a['esapp-options'] ? namedVariants(a['esapp-options']) : []) {
   ALGORITHMS[`esapp-${name}`] = { algorithm: 'esapp', options: { populationSize: POP, ...(settings as Record<string, number>) } };
 }
 // --predictor-options '{"oversample":24}' adds `esapp-predictor-custom`: predictor-assisted ESAPP with those screen
 // settings; '{"o24":{"oversample":24}}' adds `esapp-predictor-o24`. A key "esapp" in a variant's settings holds ESAPP's.
-for (const [name, raw] of a['predictor-options'] ? variants(a['predictor-options']) : []) {
+for (const [name, raw] of a['predictor-options'] ? namedVariants(a['predictor-options']) : []) {
   const { esapp, ...screen } = raw as { esapp?: Record<string, number> } & Record<string, number>;
   ALGORITHMS[`esapp-predictor-${name}`] = { algorithm: 'esapp', options: { populationSize: POP, ...esapp }, predictor: screen };
 }
@@ -158,7 +154,6 @@ function hvCurve(metrics: Metrics[]): number[] {
   return out;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((x, y) => x - y); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const steps = Array.from({ length: Math.floor(BUDGET / STEP) }, (_, i) => (i + 1) * STEP);
 const curves: Record<string, number[][]> = Object.fromEntries(NAMES.map((n) => [n, []]));
 const start = performance.now();
@@ -215,14 +210,9 @@ function summarize(log: (s: string) => void) {
   for (const [n, u, label] of [['esapp', 'esapp-uniform', 'ESAPP'], ['esapp-predictor', 'esapp-uniform-predictor', 'ESAPP + predictor']] as const) {
     if (!curves[n] || !curves[u]) continue;
     const last = (c: number[]) => c[c.length - 1];
-    // paired by seed: run minus its ablation, mean ± standard error
-    const diff = curves[n].map((c, s) => last(c) - last(curves[u][s]));
-    const meanDiff = diff.reduce((t, x) => t + x, 0) / diff.length;
-    const stdErr = Math.sqrt(diff.reduce((t, x) => t + (x - meanDiff) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
-    const wins = diff.filter((x) => x > 0).length;
-    const ties = diff.filter((x) => x === 0).length;
-    ablations[n] = { finals: [finals[n], finals[u]], wins, ties, meanDiff, stdErr };
-    log(`${label} vs its uniform-priority ablation: final median hv ${finals[n].toFixed(4)} vs ${finals[u].toFixed(4)}; per seed ${meanDiff >= 0 ? '+' : ''}${meanDiff.toFixed(4)} ± ${stdErr.toFixed(4)} (mean ± s.e.), ahead on ${wins}/${curves[n].length} seeds (${ties} ties)`);
+    const d = pairedDifference(curves[n].map(last), curves[u].map(last));
+    ablations[n] = { finals: [finals[n], finals[u]], wins: d.ahead, ties: d.ties, meanDiff: d.mean, stdErr: d.stdErr };
+    log(`${label} vs its uniform-priority ablation: final median hv ${finals[n].toFixed(4)} vs ${finals[u].toFixed(4)}; per seed ${formatDifference(d.mean, d.stdErr)} (mean ± s.e.), ahead on ${d.ahead}/${curves[n].length} seeds (${d.ties} ties)`);
   }
   let predictorVsPlain: Record<string, unknown> | undefined;
   const assisted = NAMES.filter((n) => n.startsWith('esapp-predictor') && curves[n]);

@@ -1,0 +1,34 @@
+// Shared by the search benches: their variant flags and their seed-by-seed comparison of two runs.
+
+/** The median (the mean of the middle two for an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/** A JSON variants flag: one settings object is the variant `custom`; an object of objects names each variant. */
+export function namedVariants(json: string): [string, Record<string, unknown>][] {
+  const o = JSON.parse(json) as Record<string, unknown>;
+  return Object.values(o).every((v) => typeof v === 'object' && v !== null) ? Object.entries(o as Record<string, Record<string, unknown>>) : [['custom', o]];
+}
+
+export interface PairedDifference {
+  /** Mean over the seeds of run minus baseline, and its standard error. */
+  mean: number;
+  stdErr: number;
+  /** Seeds where the run is above the baseline, and where the two are equal. */
+  ahead: number;
+  ties: number;
+}
+
+/** Seed-by-seed difference of two runs' figures (the same seeds in the same order). */
+export function pairedDifference(run: readonly number[], baseline: readonly number[]): PairedDifference {
+  const diff = run.map((x, s) => x - baseline[s]);
+  const mean = diff.reduce((t, x) => t + x, 0) / diff.length;
+  const stdErr = Math.sqrt(diff.reduce((t, x) => t + (x - mean) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
+  return { mean, stdErr, ahead: diff.filter((x) => x > 0).length, ties: diff.filter((x) => x === 0).length };
+}
+
+/** A mean and its standard error as "+0.0015 ± 0.0039". */
+export const formatDifference = (mean: number, stdErr: number): string => `${mean >= 0 ? '+' : ''}${mean.toFixed(4)} ± ${stdErr.toFixed(4)}`;
