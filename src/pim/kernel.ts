@@ -41,15 +41,17 @@ export type PimRunResult = PimBatchResult & { psumMax: Float64Array };
 // ===== Hardware from an architecture =====
 
 /** MNSIM's DAC table (choices 1..7): resolution in bits (mnsim-model.md §3.3). */
-export const DAC_TABLE_BITS: readonly number[] = [1, 2, 3, 4, 6, 8, 1];
+const DAC_TABLE_BITS: readonly number[] = [1, 2, 3, 4, 6, 8, 1];
 /** MNSIM's ADC table (choices 1..9): resolution in bits (mnsim-model.md §3.4). */
-export const ADC_TABLE_BITS: readonly number[] = [10, 8, 8, 6, 8, 6, 4, 1, 8];
+const ADC_TABLE_BITS: readonly number[] = [10, 8, 8, 6, 8, 6, 4, 1, 8];
 
-function converterBits(choice: number, customBits: number, table: readonly number[], path: string): number {
+/** A converter's resolution: customBits for choice -1 (user-defined), else the DAC or ADC table's (`kind`'s) entry. */
+export function converterBits(kind: 'dac' | 'adc', choice: number, customBits: number): number {
   if (choice === -1) return customBits;
+  const table = kind === 'dac' ? DAC_TABLE_BITS : ADC_TABLE_BITS;
   const bits = table[choice - 1];
   if (!Number.isInteger(choice) || bits === undefined) {
-    throw fieldError('E_ARCH', 'hardwareFor', `${path}.choice`, choice, `-1 (user-defined) or an integer in 1..${table.length}`);
+    throw fieldError('E_ARCH', 'hardwareFor', `${kind}.choice`, choice, `-1 (user-defined) or an integer in 1..${table.length}`);
   }
   return bits;
 }
@@ -60,7 +62,7 @@ function converterBits(choice: number, customBits: number, table: readonly numbe
  * and ADC resolutions from their tables (or customBits for choice -1).
  */
 export function hardwareFor(arch: ArchConfig, device: PimDeviceOptions): PimHardware {
-  const adcBits = converterBits(arch.adc.choice, arch.adc.customBits, ADC_TABLE_BITS, 'adc');
+  const adcBits = converterBits('adc', arch.adc.choice, arch.adc.customBits);
   if (adcBits < 2) {
     // A 1-bit converter (choice 8, the sense amplifier of digital PIM) has no signed grid to round onto.
     throw fieldError('E_ARCH', 'arch', arch.adc.choice === -1 ? 'adc.customBits' : 'adc.choice', arch.adc.choice === -1 ? adcBits : arch.adc.choice,
@@ -70,7 +72,7 @@ export function hardwareFor(arch: ArchConfig, device: PimDeviceOptions): PimHard
     xbarRows: arch.xbar.rows,
     xbarCols: arch.xbar.cols,
     cellBits: arch.device.cellBits,
-    dacBits: converterBits(arch.dac.choice, arch.dac.customBits, DAC_TABLE_BITS, 'dac'),
+    dacBits: converterBits('dac', arch.dac.choice, arch.dac.customBits),
     adcBits,
     polarity: arch.xbar.polarity,
     subPosition: arch.pe.subPosition,

@@ -10,7 +10,7 @@
 import * as L from '../../assembly/layout.ts';
 import { MODEL_SWITCHES } from '../hw/abi.ts';
 import type { ArchConfig, LayerType } from '../hw/types.ts';
-import { ADC_TABLE_BITS, DAC_TABLE_BITS } from '../pim/kernel.ts';
+import { converterBits } from '../pim/kernel.ts';
 import { tileArchOf, type LayerPlacement, type TileArch } from './tile-map.ts';
 
 /** The arch fields the pixel latency reads, resolved (converters from their tables, counts capped). */
@@ -58,10 +58,9 @@ export function pixelArchOf(arch: ArchConfig, switches: number = MODEL_SWITCHES.
   // Digital PIM uses the 1-bit DAC and the sense amplifier unless the converter is user-defined.
   const dacChoice = digital && arch.dac.choice !== -1 ? 1 : arch.dac.choice;
   const adcChoice = digital && arch.adc.choice !== -1 ? 8 : arch.adc.choice;
-  let dacBits: number, dacNs: number;
-  if (dacChoice === -1) { dacBits = arch.dac.customBits; dacNs = (dacBits + 2) / arch.dac.customSampleRateGsps; }
-  else { dacBits = DAC_TABLE_BITS[dacChoice - 1]; dacNs = (dacBits + 2) / 1.0; }
-  const adcBits = adcChoice === -1 ? arch.adc.customBits : ADC_TABLE_BITS[adcChoice - 1];
+  const dacBits = converterBits('dac', dacChoice, arch.dac.customBits);
+  const dacNs = (dacBits + 2) / (dacChoice === -1 ? arch.dac.customSampleRateGsps : 1.0);
+  const adcBits = converterBits('adc', adcChoice, arch.adc.customBits);
   const adcRate = adcChoice === -1 ? arch.adc.customSampleRateGsps : ADC_TABLE_GSPS[adcChoice - 1];
   const adcNs = adcBits === 1 ? 1 / adcRate : adcChoice === 9 ? 2 ** adcBits / adcRate : (adcBits + 2) / adcRate;
   const rows = arch.xbar.rows, cols = arch.xbar.cols, sub = arch.xbar.subarrayRows;
