@@ -1,10 +1,11 @@
 // The report page in a real browser (headless Chromium via playwright-core, opened from a file: it needs
 // no server): every plot lays out with a non-zero box and the expected number of points, and the page
-// logs no console error. Saves a full-page screenshot to scratch/report.png for a human look. Skipped
-// where /usr/bin/chromium is absent (.ci/run installs it).
+// logs no console error. Saves a full-page screenshot to scratch/report.png for a human look. Needs
+// /usr/bin/chromium (test/system-tools.ts: skipped without it, failed under CI).
 import { test } from 'uvu';
+import { testNeeding } from '../system-tools.ts';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,9 +16,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = join(ROOT, 'test/report/fixtures/run-small');
 
-if (!existsSync(CHROMIUM)) console.log(`report.test.ts: skipped: no Chromium at ${CHROMIUM} (.ci/run installs it)`);
-
-(existsSync(CHROMIUM) ? test : test.skip)('headless Chromium: every plot has a box and its points; no console error', async () => {
+testNeeding(CHROMIUM, 'chromium', 'test/browser/report.test.ts')('headless Chromium: every plot has a box and its points; no console error', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gibbon-report-browser-'));
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({

@@ -1,7 +1,8 @@
 // The web bundle in a real browser tab (headless Chromium, driven by playwright-core): the hardware
 // simulator in the page and on a pool of module Web Workers, and the functional simulator through that
-// pool, all equal to Node's results. Skipped where /usr/bin/chromium is absent (.ci/run installs it).
+// pool, all equal to Node's results. Needs /usr/bin/chromium (test/system-tools.ts: skipped without it, failed under CI).
 import { test } from 'uvu';
+import { testNeeding } from '../system-tools.ts';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
@@ -44,7 +45,7 @@ function serve(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
 }
 
-(existsSync(CHROMIUM) ? test : test.skip)('headless Chromium: simulator, Web Worker pool and functional simulator equal Node', async () => {
+testNeeding(CHROMIUM, 'chromium', 'test/runtime/browser.test.ts')('headless Chromium: simulator, Web Worker pool and functional simulator equal Node', async () => {
   const { chromium } = await import('playwright-core');
   const { server, port } = await serve();
   const browser = await chromium.launch({
