@@ -31,24 +31,53 @@ const MAX_VALUE_CHARS = 80;
 
 /**
  * A value rendered as JSON for a message, except that NaN and ±Infinity print as themselves (JSON would
- * say `null`) and a missing value prints as `nothing`.
+ * say `null`) and a missing value prints as `nothing`. Rendering stops once the cut is reached, so a value
+ * nested 10,000 levels deep or a million-element array costs no more than a short one; every character a
+ * terminal could act on (C0 and C1 controls, DEL, lone surrogates: escape sequences in a hostile file's
+ * names) is written as a \u escape.
  */
 export function formatValue(value: unknown): string {
-  const text = render(value);
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+  const out: string[] = [];
+  const room = { left: MAX_VALUE_CHARS };
+  render(value, out, room);
+  const text = out.join('');
+  return room.left < 0 ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
-function render(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`;
-  if (Array.isArray(value)) return `[${value.map(render).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const parts = Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${render(item)}`);
-    return `{${parts.join(',')}}`;
+/** Appends `value`'s rendering to `out` until `room.left` (characters still allowed) runs out. */
+function render(value: unknown, out: string[], room: { left: number }): void {
+  const put = (text: string): void => { out.push(text); room.left -= text.length; };
+  if (room.left < 0) return;
+  if (value === undefined) return put('nothing');
+  if (typeof value === 'number') return put(Number.isFinite(value) ? JSON.stringify(value) : String(value));
+  if (typeof value === 'bigint') return put(`${value}n`);
+  if (typeof value === 'function' || typeof value === 'symbol') return put(`a ${typeof value}`);
+  if (typeof value === 'string') return put(safeString(value.length > MAX_VALUE_CHARS ? value.slice(0, MAX_VALUE_CHARS + 1) : value));
+  if (Array.isArray(value)) {
+    put('[');
+    for (let i = 0; i < value.length && room.left >= 0; i++) { if (i > 0) put(','); render(value[i], out, room); }
+    return put(']');
   }
-  return JSON.stringify(value);
+  if (value !== null && typeof value === 'object') {
+    put('{');
+    let first = true;
+    for (const key in value) {
+      if (room.left < 0) break;
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (!first) put(',');
+      first = false;
+      put(`${safeString(key)}:`);
+      render((value as Record<string, unknown>)[key], out, room);
+    }
+    return put('}');
+  }
+  put(JSON.stringify(value));
+}
+
+/** JSON string literal with every non-printable character (C0, DEL, C1, lone surrogates) as \uXXXX. */
+function safeString(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(text).replace(/[\u007f-\u009f]|\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The standard field error: `<source>: <path>: got <value>; allowed: <allowed>`. */
