@@ -44,18 +44,32 @@ export async function loadEmbeddedMnist(): Promise<Dataset> {
 
 // ===== Files =====
 
+/**
+ * The largest dataset file read, after gunzip: 1 GiB. The largest supported file is CIFAR-100's training
+ * batch (154 MB), and a whole dataset is held in memory; past this a file is a mistake or a gzip bomb (a
+ * few MB that expand to gigabytes), refused before it takes the memory.
+ */
+export const MAX_DATASET_FILE_BYTES = 2 ** 30;
+const MAX_TEXT = '1 GiB';
+
 function readBytes(file: string): Uint8Array {
   let bytes: Uint8Array;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_DATASET_FILE_BYTES) throw new GibbonError('E_DATASET', `${file}: (file): got ${size} bytes; allowed: a dataset file of at most ${MAX_TEXT}`, { source: file });
     bytes = readFileSync(file);
   } catch (e) {
+    if (e instanceof GibbonError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new GibbonError('E_FILE', `${file}: cannot read the dataset file (${code ?? String(e)})`, { source: file });
   }
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, { maxOutputLength: MAX_DATASET_FILE_BYTES });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new GibbonError('E_DATASET', `${file}: gzip: got data that expands past ${MAX_TEXT}; allowed: a dataset file of at most ${MAX_TEXT} uncompressed`, { source: file, path: 'gzip' });
+    }
     throw new GibbonError('E_DATASET', `${file}: gzip: got corrupt data (${(e as Error).message}); allowed: a complete gzip file`, { source: file, path: 'gzip' });
   }
 }

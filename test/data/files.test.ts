@@ -2,10 +2,11 @@
 // CIFAR-100 binary formats, loaded through loadDataset, and every error message with the file it names.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { loadDataset } from '../../src/node/dataset-files.ts';
 import { datasetSummary } from '../../src/data/datasets.ts';
 import { parseIdxImages } from '../../src/data/idx.ts';
@@ -160,6 +161,17 @@ test('idx errors: missing directory and file, bad magic, header and size, counts
   gz['t10k-images-idx3-ubyte.gz'] = gz['t10k-images-idx3-ubyte.gz'].subarray(0, 30);
   dir = freshDir(gz);
   await rejects(`idx:${dir}`, 'E_DATASET', `${join(dir, 't10k-images-idx3-ubyte.gz')}: gzip: got corrupt data (unexpected end of file); allowed: a complete gzip file`);
+});
+
+test('a gzip bomb (1 MB that expands past 1 GiB) is refused before it takes the memory', async () => {
+  const dir = freshDir(idxFiles(false));
+  const bomb = join(dir, 'train-images-idx3-ubyte.gz');
+  rmSync(join(dir, 'train-images-idx3-ubyte'));
+  // Streamed, so that the test itself never holds the gigabyte: 1,025 chunks of 1 MiB of zeros.
+  const zeros = Buffer.alloc(2 ** 20);
+  await pipeline((function* () { for (let i = 0; i < 1025; i++) yield zeros; })(), createGzip({ level: 1 }), createWriteStream(bomb));
+  assert.ok(statSync(bomb).size < 8 * 2 ** 20);
+  await rejects(`idx:${dir}`, 'E_DATASET', `${bomb}: gzip: got data that expands past 1 GiB; allowed: a dataset file of at most 1 GiB uncompressed`);
 });
 
 test('the web-standard IDX parser refuses gzip bytes (gunzip first)', () => {
