@@ -96,6 +96,10 @@ export async function runPimCommand(argv: string[], print: (s: string) => void):
   if (spec.channels !== c || spec.height !== h || spec.width !== w) {
     throw new GibbonError('E_MODEL', `${basename(file)}: input: the model reads ${spec.channels}x${spec.height}x${spec.width} images but ${dataset.name} has ${c}x${h}x${w}`);
   }
+  // An accuracy against labels the model cannot output (or outputs that are no label) would be a number without a meaning.
+  if (model.classes !== dataset.classes) {
+    throw new GibbonError('E_MODEL', `${basename(file)}: classes: got ${model.classes} (the last layer's outputs); allowed: ${dataset.classes}, the class count of ${dataset.name}`);
+  }
   const data = dataset[split];
   const n = Math.min(data.count, intOption(values.limit, 'limit', data.count, 1, data.count));
   const size = c * h * w;
