@@ -5,6 +5,7 @@ import * as E from './errors';
 import { archPtr, a, checkArch, clearError, setError, errCode, errLayer, errField, errValue, errMin, errMax, errInteger } from './arch';
 import * as A from './arch';
 import { dac, adc, resolveDac, resolveAdc } from './converters';
+import { DIGITAL_PIM_DAC_CHOICE, DIGITAL_PIM_ADC_CHOICE } from './converter-tables';
 import { Buffer, sizeBuffer, bufferAccessNs, pow2KB } from './buffer';
 import * as PE from './pe';
 import * as P from './plan';
@@ -132,8 +133,8 @@ export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize):
   const digitalPim = a(L.A_PIM_TYPE) == 1;
   // Digital PIM forces the 1-bit DAC and the sense amplifier unless the user defined converters.
   const dacChoice = <i32>a(L.A_DAC_CHOICE), adcChoice = <i32>a(L.A_ADC_CHOICE);
-  resolveDac(digitalPim && dacChoice != -1 ? 1 : dacChoice, a(L.A_DAC_AREA_UM2), a(L.A_DAC_BITS), a(L.A_DAC_POWER_W), a(L.A_DAC_RATE_GSPS), <i32>a(L.A_MODEL_SWITCHES));
-  resolveAdc(digitalPim && adcChoice != -1 ? 8 : adcChoice, a(L.A_ADC_AREA_UM2), a(L.A_ADC_BITS), a(L.A_ADC_POWER_W), a(L.A_ADC_RATE_GSPS), <i32>a(L.A_LOGIC_OP));
+  resolveDac(digitalPim && dacChoice != -1 ? DIGITAL_PIM_DAC_CHOICE : dacChoice, a(L.A_DAC_AREA_UM2), a(L.A_DAC_BITS), a(L.A_DAC_POWER_W), a(L.A_DAC_RATE_GSPS), <i32>a(L.A_MODEL_SWITCHES));
+  resolveAdc(digitalPim && adcChoice != -1 ? DIGITAL_PIM_ADC_CHOICE : adcChoice, a(L.A_ADC_AREA_UM2), a(L.A_ADC_BITS), a(L.A_ADC_POWER_W), a(L.A_ADC_RATE_GSPS), <i32>a(L.A_LOGIC_OP));
   PE.resolvePe();
   if (!checkLayers(layersPtr, n)) { writeHeader(out, n); return errCode; }
 
