@@ -1,6 +1,7 @@
 // Host side of the ABI: packs an ArchConfig and a resolved layer list into the f64 records of
 // assembly/layout.ts, decodes result records, and turns kernel status codes into messages.
 import * as L from '../../assembly/layout.ts';
+import * as CT from '../../assembly/converter-tables.ts';
 import type { ArchConfig, ComponentBreakdown, LayerResult, ModelName, ResolvedLayer, SimResult, SimSummary, SimTotals, SimOptionsAdvanced } from './types.ts';
 import { GibbonError } from '../util/errors.ts';
 
@@ -166,8 +167,11 @@ export function packArch(a: ArchConfig, options: SimOptionsAdvanced | undefined,
   out[o + L.A_MODEL_SWITCHES] = switchesFor(options);
 }
 
+/** The layer fields the kernel reads (a ResolvedLayer without its name; poolMode defaults to max). */
+export type PackableLayer = Omit<ResolvedLayer, 'name' | 'poolMode'> & { poolMode?: ResolvedLayer['poolMode'] };
+
 /** Writes the layer records (LAYER_LEN f64 each starting at `offset`). */
-export function packLayers(layers: readonly ResolvedLayer[], out: Float64Array, offset = 0): void {
+export function packLayers(layers: readonly PackableLayer[], out: Float64Array, offset = 0): void {
   layers.forEach((ly, i) => {
     const o = offset + i * L.LAYER_LEN;
     out[o + L.L_TYPE] = LAYER_TYPES.indexOf(ly.type);
@@ -237,8 +241,8 @@ function archRule(field: number): string {
   switch (field) {
     case L.A_SUBARRAY_ROWS: return 'a divisor of xbar.rows';
     case L.A_TILE_COLS: return 'chip.tileCols equal to chip.tileRows (tileConnection 2 needs a square grid)';
-    case L.A_DAC_CHOICE: return '-1 (user-defined) or an integer in 1..7';
-    case L.A_ADC_CHOICE: return '-1 (user-defined) or an integer in 1..9';
+    case L.A_DAC_CHOICE: return `-1 (user-defined) or an integer in 1..${CT.DAC_CHOICES}`;
+    case L.A_ADC_CHOICE: return `-1 (user-defined) or an integer in 1..${CT.ADC_CHOICES}`;
     default: return 'a value the kernel accepts (docs/model.md, section "Ranges")';
   }
 }
