@@ -32,11 +32,13 @@ export const DIGITAL_PIM_DAC_CHOICE = 1;
 export const DIGITAL_PIM_ADC_CHOICE = 8;
 
 // ===== Allowed resolutions (bits) =====
-/** A user-defined converter's resolution (dac.customBits, adc.customBits) in an architecture. */
+/**
+ * A converter's resolution in an architecture (dac.customBits, adc.customBits; the kernel's A_DAC_BITS,
+ * A_ADC_BITS). Up to 32 bits: the functional simulator's lossless reference ADC (src/nn/accuracy.ts) has 32.
+ */
 export const CONVERTER_BITS_MIN = 1;
-export const CONVERTER_BITS_MAX = 16;
+export const CONVERTER_BITS_MAX = 32;
 /** The functional simulator's DAC: 1..8 bits per input digit (docs/functional.md §5). */
 export const FUNC_DAC_BITS_MAX = 8;
-/** The functional simulator's ADC: a signed grid needs 2 bits; up to 32 for a lossless readout. */
+/** The functional simulator's ADC: a signed grid needs 2 bits (and at most CONVERTER_BITS_MAX). */
 export const FUNC_ADC_BITS_MIN = 2;
-export const FUNC_ADC_BITS_MAX = 32;

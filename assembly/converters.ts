@@ -4,6 +4,8 @@ import { SW_DAC8_POWER_MW } from './layout';
 import * as T from './converter-tables';
 
 export class Converter {
+  /** The table entry used (1-based), or -1 for the user's values. */
+  choice: f64 = 0;
   bits: f64 = 0;
   areaUm2: f64 = 0;
   powerW: f64 = 0;
@@ -15,6 +17,7 @@ export const adc = new Converter();
 
 /** choice 1..7, or -1 with the user's values. */
 export function resolveDac(choice: i32, areaUm2: f64, bits: f64, powerW: f64, rateGsps: f64, switches: i32): void {
+  dac.choice = choice;
   if (choice == -1) {
     dac.bits = bits; dac.areaUm2 = areaUm2; dac.powerW = powerW;
     dac.latencyNs = (bits + 2) / rateGsps;
@@ -37,6 +40,7 @@ function logicGateAreaUm2(logicOp: i32): f64 {
 
 export function resolveAdc(choice: i32, areaUm2: f64, bits: f64, powerW: f64, rateGsps: f64, logicOp: i32): void {
   let rate: f64;
+  adc.choice = choice;
   if (choice == -1) {
     adc.bits = bits; adc.areaUm2 = areaUm2; adc.powerW = powerW; rate = rateGsps;
   } else {

@@ -1,16 +1,19 @@
-// The layer plan (docs/abi.md §11): checks, converters, mapping, placement and hops, and each layer's
+// The layer plan and the resolved PE (docs/abi.md §11, §12): checks, converters, mapping, placement and hops, and each layer's
 // steady pixel latency and NoC time, the very code a simulation runs (simulate.ts prepareNetwork,
 // chip.ts, pixel.ts, schedule.ts), without buffer sizing, the pixel-by-pixel schedule or energy. The
 // predictor's tile and latency features read it (src/hw/layer-plan.ts). A network with more tiles than
 // the chip is planned too (PT_FITS 0; its extra tiles sit at the grid's last cell).
 import * as L from './layout';
 import * as E from './errors';
-import { a, errCode } from './arch';
+import * as A from './arch';
+import { a, clearError, errCode } from './arch';
 import * as P from './plan';
 import { computeHops } from './chip';
 import * as X from './pixel';
 import * as S from './schedule';
-import { startEvaluation, writeHeader, mappedTiles } from './simulate';
+import { startEvaluation, resolveArchitecture, writeHeader, mappedTiles } from './simulate';
+import { dac, adc } from './converters';
+import * as PE from './pe';
 
 export function planLen(nLayers: i32): i32 {
   return L.RESULT_HEADER_LEN + L.PLAN_TOTALS_LEN + nLayers * L.LAYER_PLAN_LEN;
@@ -45,5 +48,27 @@ export function planOne(archP: usize, layersPtr: usize, n: i32, out: usize): i32
     put(o, L.LP_NOC_NS, X.nocNs);
   }
   writeHeader(out, n);
+  return E.E_OK;
+}
+
+/**
+ * The converters and conversion steps of the architecture's PE into `out` (a result header, then PE_LEN
+ * f64): what the functional simulator reads (src/pim/kernel.ts hardwareFor). Returns the status.
+ */
+export function peOne(archP: usize, out: usize): i32 {
+  clearError();
+  A.archPtr = archP;
+  memory.fill(out, 0, <usize>(L.RESULT_HEADER_LEN + L.PE_LEN) << 3);
+  if (!resolveArchitecture()) { writeHeader(out, 0); return errCode; }
+  const o = out + (<usize>L.RESULT_HEADER_LEN << 3);
+  put(o, L.PE_DAC_CHOICE, dac.choice);
+  put(o, L.PE_DAC_BITS, dac.bits);
+  put(o, L.PE_ADC_CHOICE, adc.choice);
+  put(o, L.PE_ADC_BITS, adc.bits);
+  put(o, L.PE_DAC_PER_GROUP, PE.dacPerGroup);
+  put(o, L.PE_ADC_NUM, PE.adcNum);
+  put(o, L.PE_DAC_LATENCY_NS, dac.latencyNs);
+  put(o, L.PE_ADC_LATENCY_NS, adc.latencyNs);
+  writeHeader(out, 0);
   return E.E_OK;
 }

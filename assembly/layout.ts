@@ -225,3 +225,16 @@ export const LP_INPUT_CYCLES = 10;
 export const LP_PIXEL_NS = 11; // latency of a steady-state output pixel (the result's O_PIXEL_NS)
 export const LP_NOC_NS = 12; // NoC time per output pixel: transfer to the successors (+ conv, fc: the PE merge over hopsIn)
 export const LAYER_PLAN_LEN = 13;
+
+// ===== Resolved PE record (gibbon_pe: RESULT_HEADER_LEN + PE_LEN f64) =====
+// The converters and conversion steps a PE of the architecture works with, after the digital-PIM rule
+// and the model switches. At RESULT_HEADER_LEN:
+export const PE_DAC_CHOICE = 0; // the table DAC used (1..7), or -1 (user-defined)
+export const PE_DAC_BITS = 1;
+export const PE_ADC_CHOICE = 2; // the table ADC used (1..9), or -1 (user-defined)
+export const PE_ADC_BITS = 3;
+export const PE_DAC_PER_GROUP = 4; // DACs per crossbar group: the rows one analog step drives
+export const PE_ADC_NUM = 5; // ADCs per sub-array per group: the columns one analog step converts
+export const PE_DAC_LATENCY_NS = 6;
+export const PE_ADC_LATENCY_NS = 7;
+export const PE_LEN = 8;

@@ -126,11 +126,8 @@ export function resultLen(nLayers: i32): i32 {
 /** Tiles of all layers (after prepareNetwork). */
 export let mappedTiles: f64 = 0;
 
-/**
- * Checks the architecture at A.archPtr and the n layers, resolves the converters and the PE, and maps
- * every layer into the plan (tiles, first tile, finish-time offsets). False on an error (recorded).
- */
-export function prepareNetwork(layersPtr: usize, n: i32): bool {
+/** Checks the architecture at A.archPtr and resolves its converters and PE. False on an error (recorded). */
+export function resolveArchitecture(): bool {
   if (!checkArch()) return false;
   const digitalPim = a(L.A_PIM_TYPE) == 1;
   // Digital PIM forces the 1-bit DAC and the sense amplifier unless the user defined converters.
@@ -138,6 +135,15 @@ export function prepareNetwork(layersPtr: usize, n: i32): bool {
   resolveDac(digitalPim && dacChoice != -1 ? DIGITAL_PIM_DAC_CHOICE : dacChoice, a(L.A_DAC_AREA_UM2), a(L.A_DAC_BITS), a(L.A_DAC_POWER_W), a(L.A_DAC_RATE_GSPS), <i32>a(L.A_MODEL_SWITCHES));
   resolveAdc(digitalPim && adcChoice != -1 ? DIGITAL_PIM_ADC_CHOICE : adcChoice, a(L.A_ADC_AREA_UM2), a(L.A_ADC_BITS), a(L.A_ADC_POWER_W), a(L.A_ADC_RATE_GSPS), <i32>a(L.A_LOGIC_OP));
   PE.resolvePe();
+  return true;
+}
+
+/**
+ * Checks the architecture at A.archPtr and the n layers, resolves the converters and the PE, and maps
+ * every layer into the plan (tiles, first tile, finish-time offsets). False on an error (recorded).
+ */
+export function prepareNetwork(layersPtr: usize, n: i32): bool {
+  if (!resolveArchitecture()) return false;
   if (!checkLayers(layersPtr, n)) return false;
 
   P.reservePlan(n);

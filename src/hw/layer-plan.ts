@@ -1,7 +1,8 @@
 // The layer plan of gibbon.wasm (docs/abi.md §11) from TypeScript: each layer's tiles, first tile, hops,
 // crossbar use, steady pixel latency and NoC time per output pixel, computed by the kernel's own mapping,
-// placement and latency code (no buffers, schedule or energy). The predictor's tile and latency features
-// read it (src/predictor/tokens.ts). Web-standard.
+// placement and latency code (no buffers, schedule or energy), and the resolved PE (§12: the converters
+// and conversion steps). The predictor's tile and latency features read the plan (src/predictor/tokens.ts),
+// the functional simulator's hardwareFor the PE (src/pim/kernel.ts). Web-standard.
 import * as L from '../../assembly/layout.ts';
 import { packArch, packLayers, throwIfFailed, type PackableLayer } from './abi.ts';
 import { kernelImports, registeredKernelModule, type GibbonExports } from './simulator.ts';
@@ -29,6 +30,21 @@ export interface LayerPlan {
   nocNs: number;
 }
 
+/** The converters and conversion steps a PE works with (the PE_* fields): after the digital-PIM rule and the model switches. */
+export interface ResolvedPe {
+  /** The table converter used (1-based), or -1 for the user-defined one. */
+  dacChoice: number;
+  dacBits: number;
+  adcChoice: number;
+  adcBits: number;
+  /** DACs per crossbar group: the rows one analog step drives. */
+  dacPerGroup: number;
+  /** ADCs per sub-array per group: the columns one analog step converts. */
+  adcNum: number;
+  dacLatencyNs: number;
+  adcLatencyNs: number;
+}
+
 export interface NetworkPlan {
   /** Tiles of all layers. */
   tiles: number;
@@ -38,7 +54,7 @@ export interface NetworkPlan {
 }
 
 /** The exports the plan needs (a Simulator's `exports` has them). */
-export type PlanExports = Pick<GibbonExports, 'memory' | 'gibbon_alloc' | 'gibbon_free' | 'gibbon_abi_version' | 'gibbon_plan'>;
+export type PlanExports = Pick<GibbonExports, 'memory' | 'gibbon_alloc' | 'gibbon_free' | 'gibbon_abi_version' | 'gibbon_plan' | 'gibbon_pe'>;
 
 const planSlots = (n: number) => L.RESULT_HEADER_LEN + L.PLAN_TOTALS_LEN + n * L.LAYER_PLAN_LEN;
 
@@ -49,7 +65,7 @@ export class LayerPlanner {
   #bytes = 0;
 
   constructor(exports: PlanExports) {
-    if (typeof exports.gibbon_plan !== 'function') throw new GibbonError('E_KERNEL', 'gibbon.wasm has no gibbon_plan: rebuild with npm run build');
+    if (typeof exports.gibbon_plan !== 'function' || typeof exports.gibbon_pe !== 'function') throw new GibbonError('E_KERNEL', 'gibbon.wasm has no gibbon_plan: rebuild with npm run build');
     const v = exports.gibbon_abi_version();
     if (v !== L.ABI_VERSION) throw new GibbonError('E_KERNEL', `gibbon.wasm: ABI version ${v}; this host speaks ${L.ABI_VERSION}: rebuild with npm run build`);
     this.#exports = exports;
@@ -90,6 +106,21 @@ export class LayerPlanner {
     }
     const t = L.RESULT_HEADER_LEN;
     return { tiles: r[t + L.PT_TILES], fits: r[t + L.PT_FITS] === 1, layers: out };
+  }
+
+  /** The converters and conversion steps of a PE of `arch` (options: the simulator model, as for a simulation); throws the kernel's error as a GibbonError. */
+  pe(arch: ArchConfig, options?: SimOptionsAdvanced, source?: string): ResolvedPe {
+    const base = this.#reserve((L.ARCH_LEN + L.RESULT_HEADER_LEN + L.PE_LEN) * 8);
+    packArch(arch, options, new Float64Array(this.#exports.memory.buffer, base, L.ARCH_LEN));
+    const outAt = base + L.ARCH_LEN * 8;
+    this.#exports.gibbon_pe(base, outAt);
+    const r = new Float64Array(this.#exports.memory.buffer, outAt, L.RESULT_HEADER_LEN + L.PE_LEN);
+    throwIfFailed(r, 0, { layers: [], model: options?.model ?? 'gibbon', pipeline: options?.pipeline !== false, archSource: source });
+    const o = L.RESULT_HEADER_LEN;
+    return {
+      dacChoice: r[o + L.PE_DAC_CHOICE], dacBits: r[o + L.PE_DAC_BITS], adcChoice: r[o + L.PE_ADC_CHOICE], adcBits: r[o + L.PE_ADC_BITS],
+      dacPerGroup: r[o + L.PE_DAC_PER_GROUP], adcNum: r[o + L.PE_ADC_NUM], dacLatencyNs: r[o + L.PE_DAC_LATENCY_NS], adcLatencyNs: r[o + L.PE_ADC_LATENCY_NS],
+    };
   }
 
   /** The plan of `layers` on `arch` (options: the simulator model and pipeline, as for a simulation). */

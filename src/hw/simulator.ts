@@ -18,6 +18,8 @@ export interface GibbonExports {
   /** The layer plan (docs/abi.md §11; host: src/hw/layer-plan.ts). */
   gibbon_plan(archPtr: number, layersPtr: number, nLayers: number, outPtr: number): number;
   gibbon_plan_len(nLayers: number): number;
+  /** The resolved PE (docs/abi.md §12). */
+  gibbon_pe(archPtr: number, outPtr: number): number;
   /** The predictor's inference (docs/abi.md §10; host: src/predictor/wasm-infer.ts). */
   gibbon_rnn_abi_version(): number;
   gibbon_rnn_forward(shapePtr: number, weightsPtr: number, tokensPtr: number, hardwarePtr: number, batch: number, steps: number, outPtr: number): number;

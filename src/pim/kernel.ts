@@ -5,6 +5,7 @@
 // The semantics are docs/functional.md; src/pim/reference.ts is the plain twin it must equal bit for bit.
 import * as F from '../../assembly/funcsim-layout.ts';
 import * as CT from '../../assembly/converter-tables.ts';
+import { defaultLayerPlanner } from '../hw/layer-plan.ts';
 import type { Simulator } from '../hw/simulator.ts';
 import type { ArchConfig } from '../hw/types.ts';
 import type { PimBatchResult, PimDeviceOptions, PimHardware, PimLayer, PimLayerStats, PimModel } from './types.ts';
@@ -41,30 +42,6 @@ export type PimRunResult = PimBatchResult & { psumMax: Float64Array };
 
 // ===== Hardware from an architecture =====
 
-/** A converter's resolution: customBits for choice -1 (user-defined), else the DAC or ADC table's (`kind`'s) entry (assembly/converter-tables.ts). */
-export function converterBits(kind: 'dac' | 'adc', choice: number, customBits: number): number {
-  if (choice === -1) return customBits;
-  const table = kind === 'dac' ? CT.DAC_TABLE_BITS : CT.ADC_TABLE_BITS;
-  const bits = table[choice - 1];
-  if (!Number.isInteger(choice) || bits === undefined) {
-    throw fieldError('E_ARCH', 'hardwareFor', `${kind}.choice`, choice, `-1 (user-defined) or an integer in 1..${table.length}`);
-  }
-  return bits;
-}
-
-/**
- * The DAC and ADC choices a PE of `arch` works with: the configured ones for analog PIM; for digital PIM
- * the 1-bit DAC and the sense amplifier, unless the converter is user-defined (choice -1). The hardware
- * simulator prices the same converters (assembly/simulate.ts).
- */
-export function converterChoices(arch: ArchConfig): { dac: number; adc: number } {
-  const digital = arch.pe.pimType === 'digital';
-  return {
-    dac: digital && arch.dac.choice !== -1 ? CT.DIGITAL_PIM_DAC_CHOICE : arch.dac.choice,
-    adc: digital && arch.adc.choice !== -1 ? CT.DIGITAL_PIM_ADC_CHOICE : arch.adc.choice,
-  };
-}
-
 /** The smallest ADC resolution Q whose top code T(Q) = 2^(Q-1) - 1 is at least `largest`. */
 function losslessAdcBits(largest: number): number {
   let q = CT.FUNC_ADC_BITS_MIN;
@@ -74,31 +51,28 @@ function losslessAdcBits(largest: number): number {
 
 /**
  * The crossbar parameters the functional simulator reads from an architecture (docs/functional.md §4,
- * §5): rowsPerConversion = min(pe.dacNum, xbar.subarrayRows) * (xbar.rows / xbar.subarrayRows), the DAC
- * and ADC resolutions from their tables (or customBits for choice -1). A digital PIM (pe.pimType
- * 'digital') drives 1-bit inputs and reads each column with a sense amplifier: no ADC quantization,
- * i.e. an ADC resolution whose top code holds the largest ideal partial sum, (2^d - 1)(2^b - 1) x
- * rowsPerConversion, so that every conversion is exact on ideal devices (docs/functional.md §5).
+ * §5): the converters a PE of it works with and the rows one conversion sums (DACs per group), as the
+ * hardware simulator resolves them (the kernel's gibbon_pe, src/hw/layer-plan.ts: the converter tables,
+ * the digital-PIM rule, the DAC count capped by the sub-array). A digital PIM (pe.pimType 'digital')
+ * reads each column with a sense amplifier: no ADC quantization, i.e. an ADC resolution whose top code
+ * holds the largest ideal partial sum, (2^d - 1)(2^b - 1) x rowsPerConversion, so that every conversion
+ * is exact on ideal devices. Needs gibbon.wasm compiled in this thread (loadSimulator, compileModule).
  */
 export function hardwareFor(arch: ArchConfig, device: PimDeviceOptions): PimHardware {
-  const choice = converterChoices(arch);
-  const dacBits = converterBits('dac', choice.dac, arch.dac.customBits);
-  const rowsPerConversion = Math.min(arch.pe.dacNum, arch.xbar.subarrayRows) * (arch.xbar.rows / arch.xbar.subarrayRows);
-  let adcBits: number;
-  if (choice.adc === CT.DIGITAL_PIM_ADC_CHOICE && arch.pe.pimType === 'digital') {
+  const pe = defaultLayerPlanner().pe(arch, undefined, 'arch');
+  const dacBits = pe.dacBits, rowsPerConversion = pe.dacPerGroup;
+  let adcBits = pe.adcBits;
+  if (arch.pe.pimType === 'digital' && pe.adcChoice === CT.ADC_SENSE_AMP_CHOICE) {
     const largest = (2 ** dacBits - 1) * (2 ** arch.device.cellBits - 1) * rowsPerConversion;
     adcBits = losslessAdcBits(largest);
-    if (adcBits > CT.FUNC_ADC_BITS_MAX) {
+    if (adcBits > CT.CONVERTER_BITS_MAX) {
       throw fieldError('E_ARCH', 'arch', 'dac.customBits', arch.dac.customBits,
-        `a DAC narrow enough that a digital PIM's exact partial sums fit ${CT.FUNC_ADC_BITS_MAX} bits: (2^d - 1)(2^cellBits - 1) x ${rowsPerConversion} rows per conversion <= ${2 ** (CT.FUNC_ADC_BITS_MAX - 1) - 1}`);
+        `a DAC narrow enough that a digital PIM's exact partial sums fit ${CT.CONVERTER_BITS_MAX} bits: (2^d - 1)(2^cellBits - 1) x ${rowsPerConversion} rows per conversion <= ${2 ** (CT.CONVERTER_BITS_MAX - 1) - 1}`);
     }
-  } else {
-    adcBits = converterBits('adc', choice.adc, arch.adc.customBits);
-    if (adcBits < CT.FUNC_ADC_BITS_MIN) {
-      // A 1-bit converter (choice 8, the sense amplifier of digital PIM) has no signed grid to round onto.
-      throw fieldError('E_ARCH', 'arch', arch.adc.choice === -1 ? 'adc.customBits' : 'adc.choice', arch.adc.choice === -1 ? adcBits : arch.adc.choice,
-        `an ADC of at least ${CT.FUNC_ADC_BITS_MIN} bits for the functional simulator of analog PIM (choice ${CT.ADC_SENSE_AMP_CHOICE} is a 1-bit sense amplifier: pe.pimType "digital" reads with it exactly)`);
-    }
+  } else if (adcBits < CT.FUNC_ADC_BITS_MIN) {
+    // A 1-bit converter (choice 8, the sense amplifier of digital PIM) has no signed grid to round onto.
+    throw fieldError('E_ARCH', 'arch', arch.adc.choice === -1 ? 'adc.customBits' : 'adc.choice', arch.adc.choice === -1 ? adcBits : arch.adc.choice,
+      `an ADC of at least ${CT.FUNC_ADC_BITS_MIN} bits for the functional simulator of analog PIM (choice ${CT.ADC_SENSE_AMP_CHOICE} is a 1-bit sense amplifier: pe.pimType "digital" reads with it exactly)`);
   }
   return {
     xbarRows: arch.xbar.rows,
@@ -120,7 +94,7 @@ const HW_FIELDS: Readonly<Record<number, [string, string]>> = {
   [F.FH_XBAR_COLS]: ['xbarCols', 'an integer in 1..65536'],
   [F.FH_CELL_BITS]: ['cellBits', 'an integer in 1..8'],
   [F.FH_DAC_BITS]: ['dacBits', `an integer in 1..${CT.FUNC_DAC_BITS_MAX}`],
-  [F.FH_ADC_BITS]: ['adcBits', `an integer in ${CT.FUNC_ADC_BITS_MIN}..${CT.FUNC_ADC_BITS_MAX}`],
+  [F.FH_ADC_BITS]: ['adcBits', `an integer in ${CT.FUNC_ADC_BITS_MIN}..${CT.CONVERTER_BITS_MAX}`],
   [F.FH_POLARITY]: ['polarity', '1 or 2'],
   [F.FH_SUB_POSITION]: ['subPosition', '0 or 1'],
   [F.FH_ROWS_PER_CONVERSION]: ['rowsPerConversion', 'an integer in 1..1048576'],

@@ -173,7 +173,7 @@ test('NaN in a user-defined converter field is rejected and named', async () => 
   // choice -1 with the custom fields left at 0: the first one the kernel needs is named.
   const zero = arch();
   zero.adc.choice = -1;
-  expectError(() => sim.simulate(layers, zero), 'E_ARCH', 'arch: adc.customBits: got 0; allowed: an integer in 1..16');
+  expectError(() => sim.simulate(layers, zero), 'E_ARCH', 'arch: adc.customBits: got 0; allowed: an integer in 1..32');
 });
 
 test('finite but impossible arch values the facade lets through are rejected by the kernel', async () => {

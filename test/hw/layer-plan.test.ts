@@ -126,4 +126,30 @@ test('errors are the simulator\'s: a kernel larger than the crossbar, a bad arch
   assert.equal(defaultLayerPlanner().plan(arch('gibbon-base'), smallNet()), planner.plan(arch('gibbon-base'), smallNet()));
 });
 
+test('the resolved PE (gibbon_pe), by hand from the tables (mnsim-model.md §3.3, §3.4): converters, digital PIM, ADC choice 9, user-defined converters', () => {
+  const base = arch('gibbon-base');
+  const rows = base.xbar.rows, sub = base.xbar.subarrayRows;
+  const dacPerGroup = Math.min(base.pe.dacNum, sub) * (rows / sub);
+  // gibbon-base: DAC choice 1 (1 bit, (1 + 2) / 1 GS/s), ADC choice 2 (8 bits, 1.28 GS/s: (8 + 2) / 1.28 ns)
+  assert.equal(planner.pe(base), {
+    dacChoice: 1, dacBits: 1, adcChoice: 2, adcBits: 8, dacPerGroup, adcNum: Math.min(base.pe.adcNum, base.xbar.cols * (base.pe.subPosition + 1)),
+    dacLatencyNs: 3, adcLatencyNs: 10 / 1.28,
+  });
+  // digital PIM: the 1-bit DAC and the sense amplifier (1 bit at 1 GS/s: 1 ns), whatever the configured choices
+  const digital = arch('gibbon-base', ['pe.pimType=digital', 'dac.choice=5', 'adc.choice=1']);
+  const d = planner.pe(digital);
+  assert.equal([d.dacChoice, d.dacBits, d.adcChoice, d.adcBits, d.adcLatencyNs], [1, 1, 8, 1, 1]);
+  // ADC choice 9: 8 bits at 6 GS/s, a counting ADC: 2^8 / 6 ns
+  const nine = planner.pe(arch('gibbon-base', ['adc.choice=9']));
+  assert.equal([nine.adcBits, nine.adcLatencyNs], [8, 256 / 6]);
+  // user-defined converters, also on a digital PIM: (bits + 2) / rate
+  const custom = arch('gibbon-base', ['pe.pimType=digital', 'dac.choice=-1', 'dac.customBits=3', 'dac.customAreaUm2=2', 'dac.customPowerW=1e-5', 'dac.customSampleRateGsps=2',
+    'adc.choice=-1', 'adc.customBits=5', 'adc.customAreaUm2=900', 'adc.customPowerW=2e-3', 'adc.customSampleRateGsps=1.25']);
+  const c = planner.pe(custom);
+  assert.equal([c.dacChoice, c.dacBits, c.dacLatencyNs, c.adcChoice, c.adcBits, c.adcLatencyNs], [-1, 3, 2.5, -1, 5, 7 / 1.25]);
+  const bad = arch('gibbon-base');
+  bad.dac.choice = 8;
+  throwsGibbon(() => planner.pe(bad, undefined, 'my arch'), 'E_ARCH', 'my arch: dac.choice: got 8; allowed: -1 (user-defined) or an integer in 1..7');
+});
+
 test.run();

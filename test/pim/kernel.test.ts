@@ -529,7 +529,7 @@ test('kernel statuses become E_MODEL errors naming the layer, the field, the val
 
 // ===== hardwareFor =====
 
-test('hardwareFor: rowsPerConversion = min(dacNum, subarrayRows) * rows/subarrayRows; DAC/ADC bits from the tables', () => {
+test('hardwareFor: rowsPerConversion = min(dacNum, subarrayRows) * rows/subarrayRows; DAC/ADC bits from the tables; the kernel\'s errors', () => {
   const mnsim = hardwareFor(MNSIM_DEFAULT_ARCH, IDEAL);
   assert.equal([mnsim.xbarRows, mnsim.xbarCols, mnsim.rowsPerConversion, mnsim.dacBits, mnsim.adcBits, mnsim.cellBits, mnsim.polarity, mnsim.subPosition],
     [256, 256, 128, 1, 6, 1, 2, 0]);
@@ -537,11 +537,13 @@ test('hardwareFor: rowsPerConversion = min(dacNum, subarrayRows) * rows/subarray
   assert.equal([gibbon.rowsPerConversion, gibbon.dacBits, gibbon.adcBits], [128, 1, 8]);
   const a = structuredClone(GIBBON_BASE_ARCH) as ArchConfig;
   a.xbar.rows = 256; a.xbar.subarrayRows = 64; a.pe.dacNum = 32;
-  a.dac.choice = 5; a.adc.choice = -1; a.adc.customBits = 5;
+  a.dac.choice = 5; a.adc = { ...a.adc, choice: -1, customBits: 5, customAreaUm2: 100, customPowerW: 1e-3, customSampleRateGsps: 1 };
   const h = hardwareFor(a, { ...IDEAL, safHrsPct: 1 });
   assert.equal([h.rowsPerConversion, h.dacBits, h.adcBits, h.device.safHrsPct], [128, 6, 5, 1]);
   a.pe.dacNum = 100;
   assert.is(hardwareFor(a, IDEAL).rowsPerConversion, 256);
+  a.adc.customSampleRateGsps = 0; // the architecture is checked as the hardware simulator checks it
+  assert.throws(() => hardwareFor(a, IDEAL), (e: unknown) => e instanceof GibbonError && e.message === 'arch: adc.customSampleRateGsps: got 0; allowed: a number in 1e-9..1000000000000');
 });
 
 test('hardwareFor, digital PIM: the 1-bit DAC and an exact sense-amplifier readout (ADC bits whose top code holds the largest partial sum)', () => {
@@ -562,10 +564,10 @@ test('hardwareFor, digital PIM: the 1-bit DAC and an exact sense-amplifier reado
   assert.equal(Array.from(r.logits), [(95 + 1) * 0.5 * 0.25, (-21 - 2) * 0.5]);
   assert.equal([r.stats[0].inputCycles, r.stats[0].conversions, r.stats[0].saturated, r.stats[0].absErrorSum], [3, 12, 0, 0]);
   // A user-defined DAC stays: d = 3 gives (2^3 - 1)(2^2 - 1) * 4 = 84, T(7) = 63 < 84 <= T(8) = 127.
-  a.dac.choice = -1; a.dac.customBits = 3;
+  a.dac = { ...a.dac, choice: -1, customBits: 3, customAreaUm2: 1, customPowerW: 1e-5, customSampleRateGsps: 1 };
   assert.equal([hardwareFor(a, IDEAL).dacBits, hardwareFor(a, IDEAL).adcBits], [3, 8]);
   // A user-defined ADC is used as configured.
-  a.adc.choice = -1; a.adc.customBits = 6;
+  a.adc = { ...a.adc, choice: -1, customBits: 6, customAreaUm2: 100, customPowerW: 1e-3, customSampleRateGsps: 1 };
   assert.is(hardwareFor(a, IDEAL).adcBits, 6);
   // Sums past 31 bits have no exact readout: (2^8 - 1)(2^8 - 1) * 65536 > 2^31 - 1.
   a.adc.choice = 2; a.dac.customBits = 8; a.device.cellBits = 8; a.xbar.rows = 65536; a.xbar.subarrayRows = 65536; a.pe.dacNum = 65536;
