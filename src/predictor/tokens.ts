@@ -7,7 +7,7 @@
 import * as L from '../../assembly/layout.ts';
 import { packArch } from '../hw/abi.ts';
 import { defaultLayerPlanner, type LayerPlan } from '../hw/layer-plan.ts';
-import { resolveNetwork } from '../hw/network.ts';
+import { convOutputSide, resolveNetwork } from '../hw/network.ts';
 import type { LayerType, ResolvedLayer } from '../hw/types.ts';
 import { toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
@@ -173,7 +173,7 @@ export function candidateLayers(space: Space, c: Candidate): ResolvedLayer[] {
 /**
  * The same layers as candidateLayers (test/predictor/tokens.test.ts checks it field by field), derived
  * from toNetworkSpec without resolveNetwork's checks: the shapes follow from the producers and the
- * output-side formula floor((side + pads - K) / stride) + 1. Half the cost, which predict needs.
+ * output-side formula (convOutputSide). Half the cost, which predict needs.
  */
 export function tokenLayers(space: Space, c: Candidate): TokenLayer[] {
   return tokenNetwork(space, c).layers;
@@ -194,7 +194,7 @@ export function tokenNetwork(space: Space, c: Candidate): { layers: TokenLayer[]
       const k = l.kernel!, s = l.stride!, p = l.padding as [number, number, number, number];
       out.push({
         type: l.type, inChannels: inC, outChannels: l.type === 'conv' ? l.outChannels! : inC, inH, inW,
-        outH: Math.floor((inH + p[0] + p[2] - k) / s) + 1, outW: Math.floor((inW + p[1] + p[3] - k) / s) + 1,
+        outH: convOutputSide(inH, p[0], p[2], k, s), outW: convOutputSide(inW, p[1], p[3], k, s),
         kernel: k, stride: s, padding: [...p], convGroups: l.type === 'conv' ? l.convGroups! : 1, weightBits: l.weightBits ?? 9, ...bits, inputs: inputs[i],
       });
     } else if (l.type === 'fc') {
