@@ -2,6 +2,7 @@
 // later arithmetic can trap or produce NaN. Field meanings: assembly/layout.ts, docs/abi.md.
 import * as L from './layout';
 import { E_OK, E_ARCH_FIELD } from './errors';
+import * as T from './converter-tables';
 
 export let archPtr: usize = 0;
 export let errCode: i32 = E_OK;
@@ -56,17 +57,17 @@ export function checkArch(): bool {
   if (!check(L.A_CELL_TYPE, 0, 1, true)) return false;
   if (!check(L.A_TRANSISTOR_TECH_NM, 1, 1e4, false)) return false;
   if (!check(L.A_AREA_CALCULATION, 0, 1, true)) return false;
-  if (!checkChoice(L.A_DAC_CHOICE, 7)) return false;
+  if (!checkChoice(L.A_DAC_CHOICE, T.DAC_CHOICES)) return false;
   if (a(L.A_DAC_CHOICE) == -1) {
     if (!check(L.A_DAC_AREA_UM2, 0, BIG, false)) return false;
-    if (!check(L.A_DAC_BITS, 1, 32, true)) return false;
+    if (!check(L.A_DAC_BITS, T.CONVERTER_BITS_MIN, T.CONVERTER_BITS_MAX, true)) return false;
     if (!check(L.A_DAC_POWER_W, 0, BIG, false)) return false;
     if (!check(L.A_DAC_RATE_GSPS, 1e-9, BIG, false)) return false;
   }
-  if (!checkChoice(L.A_ADC_CHOICE, 9)) return false;
+  if (!checkChoice(L.A_ADC_CHOICE, T.ADC_CHOICES)) return false;
   if (a(L.A_ADC_CHOICE) == -1) {
     if (!check(L.A_ADC_AREA_UM2, 0, BIG, false)) return false;
-    if (!check(L.A_ADC_BITS, 1, 32, true)) return false;
+    if (!check(L.A_ADC_BITS, T.CONVERTER_BITS_MIN, T.CONVERTER_BITS_MAX, true)) return false;
     if (!check(L.A_ADC_POWER_W, 0, BIG, false)) return false;
     if (!check(L.A_ADC_RATE_GSPS, 1e-9, BIG, false)) return false;
   }

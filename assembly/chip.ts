@@ -43,6 +43,21 @@ function buildOrder(X: i32, Y: i32, order: i32): void {
   cachedX = X; cachedY = Y; cachedOrder = order;
 }
 
+/**
+ * Repeats the grid's last cell for order numbers `X * Y .. n - 1`: the layer plan (layer-plan.ts) of a
+ * network with more tiles than the chip places the extra tiles there (a simulation refuses it first).
+ */
+function coverTiles(n: i32): void {
+  const cells = posX.length;
+  if (n <= cells) return;
+  const x = new StaticArray<i32>(n), y = new StaticArray<i32>(n);
+  for (let o = 0; o < n; o++) {
+    const c = min(o, cells - 1);
+    unchecked(x[o] = posX[c]); unchecked(y[o] = posY[c]);
+  }
+  posX = x; posY = y;
+}
+
 @inline function maxDist(u: f64, v: f64, minU: f64, maxU: f64, minV: f64, maxV: f64): f64 {
   return Math.max(Math.max(maxU - u, u - minU), Math.max(maxV - v, v - minV));
 }
@@ -51,6 +66,7 @@ function buildOrder(X: i32, Y: i32, order: i32): void {
 export function computeHops(layersPtr: usize, nLayers: i32): void {
   const X = <i32>a(L.A_TILE_ROWS), Y = <i32>a(L.A_TILE_COLS);
   buildOrder(X, Y, <i32>a(L.A_TILE_CONNECTION));
+  coverTiles(<i32>(P.pg(nLayers - 1, P.PL_START) + P.pg(nLayers - 1, P.PL_TILES)));
   const halfX: f64 = <f64>X / 2; // the global accumulator sits at (X/2, 0)
   // Tile extremes per layer.
   for (let l = 0; l < nLayers; l++) {

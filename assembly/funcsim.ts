@@ -6,6 +6,7 @@
 // the crossbars (popcounts of packed planes on the integer path, f64 sums in ascending row order on the
 // real path), ADC, shift-and-add, then requantization, pooling and adds in digital.
 import * as F from './funcsim-layout';
+import { FUNC_DAC_BITS_MAX, FUNC_ADC_BITS_MIN, CONVERTER_BITS_MAX } from './converter-tables';
 import { packGroups, packChannelsPerXbar, packGroupsPerXbar, packRowTiles, packDense } from './mapping';
 import { normalAt } from './rng';
 import { setChip, faultsOn, variationOn, faultyLevel, etaAt, cellIndex } from './faults';
@@ -189,8 +190,8 @@ function readHardware(c: Chip, hp: usize): bool {
   if (!isIntIn(cols, 1, 65536)) return fail(F.PS_HW_FIELD, A, F.FH_XBAR_COLS, cols);
   const b = rd(hp, F.FH_CELL_BITS), d = rd(hp, F.FH_DAC_BITS), q = rd(hp, F.FH_ADC_BITS);
   if (!isIntIn(b, 1, 8)) return fail(F.PS_HW_FIELD, A, F.FH_CELL_BITS, b);
-  if (!isIntIn(d, 1, 8)) return fail(F.PS_HW_FIELD, A, F.FH_DAC_BITS, d);
-  if (!isIntIn(q, 2, 32)) return fail(F.PS_HW_FIELD, A, F.FH_ADC_BITS, q);
+  if (!isIntIn(d, 1, FUNC_DAC_BITS_MAX)) return fail(F.PS_HW_FIELD, A, F.FH_DAC_BITS, d);
+  if (!isIntIn(q, FUNC_ADC_BITS_MIN, CONVERTER_BITS_MAX)) return fail(F.PS_HW_FIELD, A, F.FH_ADC_BITS, q);
   const pol = rd(hp, F.FH_POLARITY), sub = rd(hp, F.FH_SUB_POSITION), rpc = rd(hp, F.FH_ROWS_PER_CONVERSION);
   if (pol != 1 && pol != 2) return fail(F.PS_HW_FIELD, A, F.FH_POLARITY, pol);
   if (sub != 0 && sub != 1) return fail(F.PS_HW_FIELD, A, F.FH_SUB_POSITION, sub);

@@ -3,6 +3,7 @@
 // after any call that may grow memory), calls an entry point and reads the result record back.
 import { ABI_VERSION, ARCH_LEN, LAYER_LEN, BATCH_JOB_LEN, J_ARCH_PTR, J_LAYERS_PTR, J_N_LAYERS, J_OUT_PTR, SUMMARY_LEN } from './layout';
 import { simulateOne, resultLen, MAX_LAYERS } from './simulate';
+import { planOne, planLen, peOne } from './layer-plan';
 import { E_BAD_CALL } from './errors';
 
 export function gibbon_abi_version(): i32 { return ABI_VERSION; }
@@ -24,6 +25,26 @@ export function gibbon_free(ptr: usize): void {
 export function gibbon_simulate(archPtr: usize, layersPtr: usize, nLayers: i32, outPtr: usize): i32 {
   if (archPtr == 0 || layersPtr == 0 || outPtr == 0) return E_BAD_CALL;
   return simulateOne(archPtr, layersPtr, nLayers, outPtr);
+}
+
+/**
+ * The layer plan of one network on one architecture (docs/abi.md §11): mapping, placement, hops, steady
+ * pixel latency and NoC time per layer, no energy. `outPtr` holds gibbon_plan_len(nLayers) f64. Returns
+ * the status (0 = ok), also written to the header.
+ */
+export function gibbon_plan(archPtr: usize, layersPtr: usize, nLayers: i32, outPtr: usize): i32 {
+  if (archPtr == 0 || layersPtr == 0 || outPtr == 0) return E_BAD_CALL;
+  return planOne(archPtr, layersPtr, nLayers, outPtr);
+}
+export function gibbon_plan_len(nLayers: i32): i32 { return planLen(nLayers); }
+
+/**
+ * The converters and conversion steps a PE of the architecture works with (docs/abi.md §12): a result
+ * header, then PE_LEN f64 at `outPtr`. Returns the status (0 = ok).
+ */
+export function gibbon_pe(archPtr: usize, outPtr: usize): i32 {
+  if (archPtr == 0 || outPtr == 0) return E_BAD_CALL;
+  return peOne(archPtr, outPtr);
 }
 
 /**

@@ -3,7 +3,7 @@
 // into the kernel and imported by the TypeScript host: one source of truth for both sides.
 // Documented for embedders in docs/abi.md. Bump ABI_VERSION on any change.
 
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 // ===== Architecture record (ARCH_LEN f64) =====
 // Device
@@ -203,3 +203,38 @@ export const J_LAYERS_PTR = 1; // byte address of nLayers LAYER records
 export const J_N_LAYERS = 2;
 export const J_OUT_PTR = 3; // byte address of the result (resultLen(nLayers) f64)
 export const BATCH_JOB_LEN = 4;
+
+// ===== Layer plan record (gibbon_plan: resultHeader + PLAN_TOTALS_LEN + nLayers * LAYER_PLAN_LEN f64) =====
+// The mapping, placement and steady pixel latency of every layer, without buffers, schedule or energy.
+// The header is a result record's (R_*). Totals at RESULT_HEADER_LEN:
+export const PT_TILES = 0; // tiles of all layers
+export const PT_FITS = 1; // 1 if they fit the chip's tiles (a simulation would run), else 0
+export const PLAN_TOTALS_LEN = 2;
+// Per layer (RESULT_HEADER_LEN + PLAN_TOTALS_LEN + i * LAYER_PLAN_LEN)
+export const LP_TILES = 0;
+export const LP_PES = 1;
+export const LP_FIRST_TILE = 2; // order number of the layer's first tile; tiles past the chip sit at its last cell
+export const LP_HOPS_IN = 3;
+export const LP_HOPS_OUT = 4;
+export const LP_ROWS_USED = 5;
+export const LP_COLS_USED = 6;
+export const LP_ROW_TILES = 7;
+export const LP_COL_TILES = 8;
+export const LP_WEIGHT_SLICES = 9;
+export const LP_INPUT_CYCLES = 10;
+export const LP_PIXEL_NS = 11; // latency of a steady-state output pixel (the result's O_PIXEL_NS)
+export const LP_NOC_NS = 12; // NoC time per output pixel: transfer to the successors (+ conv, fc: the PE merge over hopsIn)
+export const LAYER_PLAN_LEN = 13;
+
+// ===== Resolved PE record (gibbon_pe: RESULT_HEADER_LEN + PE_LEN f64) =====
+// The converters and conversion steps a PE of the architecture works with, after the digital-PIM rule
+// and the model switches. At RESULT_HEADER_LEN:
+export const PE_DAC_CHOICE = 0; // the table DAC used (1..7), or -1 (user-defined)
+export const PE_DAC_BITS = 1;
+export const PE_ADC_CHOICE = 2; // the table ADC used (1..9), or -1 (user-defined)
+export const PE_ADC_BITS = 3;
+export const PE_DAC_PER_GROUP = 4; // DACs per crossbar group: the rows one analog step drives
+export const PE_ADC_NUM = 5; // ADCs per sub-array per group: the columns one analog step converts
+export const PE_DAC_LATENCY_NS = 6;
+export const PE_ADC_LATENCY_NS = 7;
+export const PE_LEN = 8;

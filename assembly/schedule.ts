@@ -39,6 +39,56 @@ const classNs = new StaticArray<f64>(4);
   return unchecked(P.finish[<i32>P.pg(q, P.PL_FIN_OFF) + <i32>P.pg(q, P.PL_N_PIX) - 1]);
 }
 
+/** An fc's input-buffer access per output (ns): its rows' input bits, read once and written once. */
+function fcBufferNs(l: i32, lp: usize): f64 {
+  return bufferAccessNs(P.pg(l, P.PL_ROWS) * lf(lp, L.L_INPUT_BITS) / 8, PE.bufferBitwidth);
+}
+
+/**
+ * The buffer write (classIn) and read (classRd) bytes and the latency (classNs) of each pixel class of a
+ * conv or pooling layer (spec §3.11 tables).
+ */
+function pixelClasses(l: i32, lp: usize, fixedNs: f64, pipeline: bool): void {
+  const bw = PE.bufferBitwidth;
+  const ib = lf(lp, L.L_INPUT_BITS);
+  const inW = <i32>lf(lp, L.L_IN_W);
+  const isPool = <i32>lf(lp, L.L_TYPE) == L.LT_POOL;
+  const K = lf(lp, L.L_KERNEL), s = lf(lp, L.L_STRIDE);
+  const pt = lf(lp, L.L_PAD_TOP), pl = lf(lp, L.L_PAD_LEFT);
+  const ch = isPool ? lf(lp, L.L_IN_CHANNELS) : P.pg(l, P.PL_ROWS) / (K * K); // channels per PE
+  const B = ch * ib / 8; // bytes per (channel x pixel)
+  const kt = Math.max(K - pt, 0), kl = Math.max(K - pl, 0);
+  const fullRd = isPool ? B * K * K : P.pg(l, P.PL_ROWS) * ib / 8;
+  if (pipeline) {
+    unchecked(classIn[0] = B * kt * kl); unchecked(classRd[0] = fullRd);
+    unchecked(classIn[1] = B * s * kl); unchecked(classRd[1] = fullRd);
+    unchecked(classIn[2] = B * s * K); unchecked(classRd[2] = B * s * K);
+    unchecked(classIn[3] = B * s * s); unchecked(classRd[3] = B * s * K);
+    if (isPool) { unchecked(classIn[2] = classIn[3]); } // pooling has no first-row case
+  } else { // layer by layer: the line buffer fills row by row
+    unchecked(classIn[0] = B * (<f64>inW * Math.max(K - pt - 1, 0) + kl)); unchecked(classRd[0] = fullRd);
+    unchecked(classIn[1] = B * (<f64>inW * (s - 1) + kl)); unchecked(classRd[1] = fullRd);
+    unchecked(classIn[2] = B * s); unchecked(classRd[2] = B * s * K);
+    unchecked(classIn[3] = B * s); unchecked(classRd[3] = B * s * K);
+  }
+  for (let c = 0; c < 4; c++) {
+    unchecked(classNs[c] = fixedNs + bufferAccessNs(unchecked(classIn[c]), bw) + bufferAccessNs(unchecked(classRd[c]), bw));
+  }
+}
+
+/**
+ * The latency of a steady-state output pixel of layer l (the result's O_PIXEL_NS) without scheduling it:
+ * an fc's one output, an add's pixel, and for conv and pooling the class that is neither a row start nor
+ * in the first row. Needs what scheduleLayer needs but the producers' finish times.
+ */
+export function steadyPixelLatencyNs(l: i32, lp: usize, fixedNs: f64, pipeline: bool): f64 {
+  const type = <i32>lf(lp, L.L_TYPE);
+  if (type == L.LT_FC) return fixedNs + 2 * fcBufferNs(l, lp);
+  if (type == L.LT_ADD) return fixedNs;
+  pixelClasses(l, lp, fixedNs, pipeline);
+  return unchecked(classNs[3]);
+}
+
 /**
  * Schedules layer l. `fixedNs` is the pixel latency without the input-side buffer traffic; for conv and
  * pooling the classes add their buffer write/read time. Sets the sums above and the layer's finish times.
@@ -48,10 +98,8 @@ export function scheduleLayer(l: i32, lp: usize, fixedNs: f64, pipeline: bool): 
   const nIn = <i32>lf(lp, L.L_N_INPUTS);
   const off = <i32>P.pg(l, P.PL_FIN_OFF);
   const bw = PE.bufferBitwidth;
-  const ib = lf(lp, L.L_INPUT_BITS);
   if (type == L.LT_FC) {
-    const bytes = P.pg(l, P.PL_ROWS) * ib / 8;
-    const tb = bufferAccessNs(bytes, bw);
+    const tb = fcBufferNs(l, lp);
     let ready: f64 = 0;
     for (let k = 0; k < nIn; k++) { const q = <i32>lf(lp, L.L_INPUT0 + k); if (q >= 0) ready = Math.max(ready, lastOf(q)); }
     const d = fixedNs + 2 * tb;
@@ -79,27 +127,9 @@ export function scheduleLayer(l: i32, lp: usize, fixedNs: f64, pipeline: bool): 
   }
   // conv or pooling: buffer traffic per pixel class (spec §3.11 tables)
   const isPool = type == L.LT_POOL;
+  pixelClasses(l, lp, fixedNs, pipeline);
   const K = lf(lp, L.L_KERNEL), s = lf(lp, L.L_STRIDE);
   const pt = lf(lp, L.L_PAD_TOP), pl = lf(lp, L.L_PAD_LEFT);
-  const ch = isPool ? lf(lp, L.L_IN_CHANNELS) : P.pg(l, P.PL_ROWS) / (K * K); // channels per PE
-  const B = ch * ib / 8; // bytes per (channel x pixel)
-  const kt = Math.max(K - pt, 0), kl = Math.max(K - pl, 0);
-  const fullRd = isPool ? B * K * K : P.pg(l, P.PL_ROWS) * ib / 8;
-  if (pipeline) {
-    unchecked(classIn[0] = B * kt * kl); unchecked(classRd[0] = fullRd);
-    unchecked(classIn[1] = B * s * kl); unchecked(classRd[1] = fullRd);
-    unchecked(classIn[2] = B * s * K); unchecked(classRd[2] = B * s * K);
-    unchecked(classIn[3] = B * s * s); unchecked(classRd[3] = B * s * K);
-    if (isPool) { unchecked(classIn[2] = classIn[3]); } // pooling has no first-row case
-  } else { // layer by layer: the line buffer fills row by row
-    unchecked(classIn[0] = B * (<f64>inW * Math.max(K - pt - 1, 0) + kl)); unchecked(classRd[0] = fullRd);
-    unchecked(classIn[1] = B * (<f64>inW * (s - 1) + kl)); unchecked(classRd[1] = fullRd);
-    unchecked(classIn[2] = B * s); unchecked(classRd[2] = B * s * K);
-    unchecked(classIn[3] = B * s); unchecked(classRd[3] = B * s * K);
-  }
-  for (let c = 0; c < 4; c++) {
-    unchecked(classNs[c] = fixedNs + bufferAccessNs(unchecked(classIn[c]), bw) + bufferAccessNs(unchecked(classRd[c]), bw));
-  }
   // class counts
   const nRowStart = <f64>(outH - 1), nFirstRow = <f64>(outW - 1), nOther = <f64>(outH - 1) * <f64>(outW - 1);
   sumBufWriteNs = bufferAccessNs(classIn[0], bw) + nRowStart * bufferAccessNs(classIn[1], bw)

@@ -5,12 +5,14 @@ import * as E from './errors';
 import { archPtr, a, checkArch, clearError, setError, errCode, errLayer, errField, errValue, errMin, errMax, errInteger } from './arch';
 import * as A from './arch';
 import { dac, adc, resolveDac, resolveAdc } from './converters';
+import { DIGITAL_PIM_DAC_CHOICE, DIGITAL_PIM_ADC_CHOICE } from './converter-tables';
 import { Buffer, sizeBuffer, bufferAccessNs, pow2KB } from './buffer';
 import * as PE from './pe';
 import * as P from './plan';
 import { mapLayer } from './mapping';
 import { computeHops } from './chip';
 import * as S from './schedule';
+import * as X from './pixel';
 import { adderAreaUm2, adderPowerW } from './digital';
 
 const peInBuf = new Buffer();
@@ -104,7 +106,7 @@ function checkLayers(layersPtr: usize, n: i32): bool {
 
 function zero(arr: StaticArray<f64>): void { memory.fill(changetype<usize>(arr), 0, <usize>arr.length << 3); }
 
-function writeHeader(out: usize, n: i32): void {
+export function writeHeader(out: usize, n: i32): void {
   store<f64>(out + (<usize>L.R_STATUS << 3), errCode);
   store<f64>(out + (<usize>L.R_ERR_LAYER << 3), errLayer);
   store<f64>(out + (<usize>L.R_ERR_FIELD << 3), errField);
@@ -121,28 +123,34 @@ export function resultLen(nLayers: i32): i32 {
   return L.RESULT_HEADER_LEN + L.TOTALS_LEN + nLayers * L.LAYER_OUT_LEN;
 }
 
-/** Evaluates one (network, architecture) pair into `out`; returns the status (also in the header). */
-export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize): i32 {
-  clearError();
-  A.archPtr = archP;
-  // The count first: the result record's size depends on it.
-  if (n < 1 || n > MAX_LAYERS) { setError(E.E_BAD_CALL, -1, -1, n); writeHeader(out, 0); return errCode; }
-  memory.fill(out, 0, <usize>resultLen(n) << 3);
-  if (!checkArch()) { writeHeader(out, n); return errCode; }
+/** Tiles of all layers (after prepareNetwork). */
+export let mappedTiles: f64 = 0;
+
+/** Checks the architecture at A.archPtr and resolves its converters and PE. False on an error (recorded). */
+export function resolveArchitecture(): bool {
+  if (!checkArch()) return false;
   const digitalPim = a(L.A_PIM_TYPE) == 1;
   // Digital PIM forces the 1-bit DAC and the sense amplifier unless the user defined converters.
   const dacChoice = <i32>a(L.A_DAC_CHOICE), adcChoice = <i32>a(L.A_ADC_CHOICE);
-  resolveDac(digitalPim && dacChoice != -1 ? 1 : dacChoice, a(L.A_DAC_AREA_UM2), a(L.A_DAC_BITS), a(L.A_DAC_POWER_W), a(L.A_DAC_RATE_GSPS), <i32>a(L.A_MODEL_SWITCHES));
-  resolveAdc(digitalPim && adcChoice != -1 ? 8 : adcChoice, a(L.A_ADC_AREA_UM2), a(L.A_ADC_BITS), a(L.A_ADC_POWER_W), a(L.A_ADC_RATE_GSPS), <i32>a(L.A_LOGIC_OP));
+  resolveDac(digitalPim && dacChoice != -1 ? DIGITAL_PIM_DAC_CHOICE : dacChoice, a(L.A_DAC_AREA_UM2), a(L.A_DAC_BITS), a(L.A_DAC_POWER_W), a(L.A_DAC_RATE_GSPS), <i32>a(L.A_MODEL_SWITCHES));
+  resolveAdc(digitalPim && adcChoice != -1 ? DIGITAL_PIM_ADC_CHOICE : adcChoice, a(L.A_ADC_AREA_UM2), a(L.A_ADC_BITS), a(L.A_ADC_POWER_W), a(L.A_ADC_RATE_GSPS), <i32>a(L.A_LOGIC_OP));
   PE.resolvePe();
-  if (!checkLayers(layersPtr, n)) { writeHeader(out, n); return errCode; }
+  return true;
+}
 
-  // ===== Mapping =====
+/**
+ * Checks the architecture at A.archPtr and the n layers, resolves the converters and the PE, and maps
+ * every layer into the plan (tiles, first tile, finish-time offsets). False on an error (recorded).
+ */
+export function prepareNetwork(layersPtr: usize, n: i32): bool {
+  if (!resolveArchitecture()) return false;
+  if (!checkLayers(layersPtr, n)) return false;
+
   P.reservePlan(n);
   let tiles: f64 = 0, finishLen: i32 = 0;
   for (let l = 0; l < n; l++) {
     const lp = layerPtr(layersPtr, l);
-    if (!mapLayer(l, lp)) { writeHeader(out, n); return errCode; }
+    if (!mapLayer(l, lp)) return false;
     P.ps(l, P.PL_START, tiles);
     tiles += P.pg(l, P.PL_TILES);
     const type = <i32>lf(lp, L.L_TYPE);
@@ -151,9 +159,33 @@ export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize):
     P.ps(l, P.PL_N_PIX, npix);
     finishLen += npix;
   }
+  mappedTiles = tiles;
+  P.reserveFinish(finishLen);
+  return true;
+}
+
+/**
+ * The start of an evaluation into a record of `fixedSlots + n * slotsPerLayer` f64 at `out` (the result
+ * record, or the layer plan's): checks the count, zero-fills the record, then prepareNetwork. False on
+ * an error, with the header written.
+ */
+export function startEvaluation(archP: usize, layersPtr: usize, n: i32, out: usize, fixedSlots: i32, slotsPerLayer: i32): bool {
+  clearError();
+  A.archPtr = archP;
+  // The count first: the record's size depends on it.
+  if (n < 1 || n > MAX_LAYERS) { setError(E.E_BAD_CALL, -1, -1, n); writeHeader(out, 0); return false; }
+  memory.fill(out, 0, <usize>(fixedSlots + n * slotsPerLayer) << 3);
+  if (!prepareNetwork(layersPtr, n)) { writeHeader(out, n); return false; }
+  return true;
+}
+
+/** Evaluates one (network, architecture) pair into `out`; returns the status (also in the header). */
+export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize): i32 {
+  if (!startEvaluation(archP, layersPtr, n, out, L.RESULT_HEADER_LEN + L.TOTALS_LEN, L.LAYER_OUT_LEN)) return errCode;
+  const digitalPim = a(L.A_PIM_TYPE) == 1;
+  const tiles = mappedTiles;
   const chipTiles = a(L.A_TILE_ROWS) * a(L.A_TILE_COLS);
   if (tiles > chipTiles) { setError(E.E_TOO_MANY_TILES, -1, L.A_TILE_ROWS, tiles); writeHeader(out, n); return errCode; }
-  P.reserveFinish(finishLen);
 
   // ===== Buffer sizing from the mapping (spec §2.6) =====
   let inKB: f64 = 0, outKB: f64 = 0, globalKB: f64 = 0, globalAdders: f64 = 0, globalAdderBits: f64 = 8;
@@ -204,10 +236,8 @@ export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize):
   const pipeline = a(L.A_PIPELINE) == 1;
   const countAdders = (PE.switches & L.SW_COUNT_ADDERS) != 0;
   const simLevel1 = a(L.A_SIM_LEVEL) == 1;
-  const clk = PE.clkNs, bwInter = a(L.A_INTER_TILE_BW_GBPS), bwIntra = a(L.A_INTRA_TILE_BW_GBPS);
-  const adcBits = adc.bits;
+  const clk = PE.clkNs;
   const subNum = digitalPim ? PE.subarrayNum : 1; // digital PIM: ADC-side powers per sub-array
-  const tileLevels = Math.ceil(Math.log2(pt));
   const gAdderPower = adderPowerW(a(L.A_ADDER_TECH_NM), globalAdderBits, a(L.A_ADDER_POWER_W));
   const gAdderArea = adderAreaUm2(a(L.A_ADDER_TECH_NM), globalAdderBits, a(L.A_ADDER_AREA_UM2));
   const totalsBase = out + (<usize>L.RESULT_HEADER_LEN << 3);
@@ -219,32 +249,17 @@ export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize):
     const lp = layerPtr(layersPtr, l);
     const type = <i32>lf(lp, L.L_TYPE);
     const lTiles = P.pg(l, P.PL_TILES);
-    const ib = lf(lp, L.L_INPUT_BITS), ob = lf(lp, L.L_OUTPUT_BITS);
-    const cout = lf(lp, L.L_OUT_CHANNELS);
     const hopsIn = P.pg(l, P.PL_HOPS_IN), hopsOut = P.pg(l, P.PL_HOPS_OUT);
     zero(lArea); zero(lPower); zero(lEnergy);
     for (let c = 0; c < L.N_COMPONENTS; c++) unchecked(lArea[c] = lTiles * unchecked(tileArea[c]));
-    const transferNs = hopsOut * (cout * ob / bwInter);
+    X.pixelTerms(l, lp);
+    S.scheduleLayer(l, lp, X.fixedNs, pipeline);
+    const np = S.nPixels;
 
     if (type == L.LT_CONV || type == L.LT_FC) {
       const r = P.pg(l, P.PL_ROWS), c = P.pg(l, P.PL_COLS), pn = P.pg(l, P.PL_MAX_PE), g = P.pg(l, P.PL_GROUP);
-      const rowSteps = Math.ceil(r / PE.dacPerGroup), colSteps = Math.ceil(c / PE.adcNum);
-      const mt = P.pg(l, P.PL_CYCLES) * rowSteps * colSteps; // analog operations per output pixel
-      const tXbar = mt * PE.xbarLatencyNs, tDac = mt * dac.latencyNs, tAdc = mt * adc.latencyNs;
-      const tDemux = mt * PE.demuxLevels * 0.27933, tMux = mt * PE.muxLevels * 0.032744;
-      const tIReg = rowSteps * colSteps * clk + mt * clk;
-      const tShift = mt * clk;
-      const tAdder = colSteps * Math.ceil(Math.log2(PE.groups)) * clk;
-      const tOReg = colSteps * clk;
-      const merge = Math.ceil(Math.log2(pn));
-      const tJm = merge * clk;
-      const tIntra = (tileLevels * (adcBits + merge) - merge * (merge + 1) / 2) * c / bwIntra;
-      const tOutW = bufferAccessNs((adcBits + merge) * c * pn / 8, bw);
-      const tOutR = bufferAccessNs(c * ob * pn / 8, bw);
-      const mergeNs = tOutR + hopsIn * (clk + c * pn * ob / bwInter);
-      const fixed = tXbar + tDac + tAdc + tIReg + tShift + tDemux + tAdder + tMux + tOReg + tJm + tIntra + tOutW + mergeNs + transferNs;
-      S.scheduleLayer(l, lp, fixed, pipeline);
-      const np = S.nPixels;
+      const tXbar = X.tXbar, tDac = X.tDac, tAdc = X.tAdc, tDemux = X.tDemux, tMux = X.tMux, tIReg = X.tIReg;
+      const tShift = X.tShift, tAdder = X.tAdder, tOReg = X.tOReg, tJm = X.tJm, tOutW = X.tOutW, tOutR = X.tOutR;
 
       // Powers of one PE (spec §3.10): only 1/(demux x mux) of the array conducts at a time.
       const dacs = g * Math.ceil(r / PE.inputDemux), adcs = g * Math.ceil(c / PE.outputMux);
@@ -283,16 +298,7 @@ export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize):
       usedCells += P.pg(l, P.PL_USED_CELLS);
       allocCells += lTiles * pt * PE.groups * PE.polarity * PE.rows * PE.cols;
     } else if (type == L.LT_POOL) {
-      const cin = lf(lp, L.L_IN_CHANNELS), K = lf(lp, L.L_KERNEL);
-      const window = a(L.A_POOL_WINDOW_X) * a(L.A_POOL_WINDOW_Y);
-      const tPool = 100 * Math.ceil(cin / a(L.A_POOL_UNITS)) * Math.ceil(K * K / window);
-      const tOutR = bufferAccessNs(cout * ob / 8, bw);
-      const tOutW = bufferAccessNs(cin * ob / 8, bw);
-      // MNSIM reads the output buffer twice per pooled pixel (spec §7.7); SW_POOL_SINGLE_READ once.
-      const reads: f64 = (PE.switches & L.SW_POOL_SINGLE_READ) != 0 ? 1 : 2;
-      const fixed = tPool + reads * tOutR + tOutW + transferNs;
-      S.scheduleLayer(l, lp, fixed, pipeline);
-      const np = S.nPixels;
+      const tPool = X.tPool, tOutR = X.tOutR, tOutW = X.tOutW;
       unchecked(lPower[L.C_POOLING] = lTiles * PE.poolPower);
       unchecked(lPower[L.C_BUFFER] = lTiles * (tileOutBuf.readPowerW + tileOutBuf.writePowerW));
       unchecked(lEnergy[L.C_POOLING] = lTiles * PE.poolPower * tPool * np);
@@ -300,10 +306,7 @@ export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize):
         + tileOutBuf.writePowerW * (S.sumBufWriteNs + tOutW * np)));
     } else { // element-wise add on the global accumulator
       const c = lf(lp, L.L_IN_CHANNELS), nIn = lf(lp, L.L_N_INPUTS);
-      const tBuf = bufferAccessNs(nIn * ob * c / 8, bw);
-      const fixed = 10 + transferNs + 2 * tBuf;
-      S.scheduleLayer(l, lp, fixed, pipeline);
-      const np = S.nPixels;
+      const tBuf = X.tBuf;
       const adders = Math.floor(c * nIn / 2);
       const pAdd = adders * gAdderPower;
       const pBuf = globalBuf.readPowerW + globalBuf.writePowerW;

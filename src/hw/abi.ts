@@ -1,6 +1,8 @@
 // Host side of the ABI: packs an ArchConfig and a resolved layer list into the f64 records of
 // assembly/layout.ts, decodes result records, and turns kernel status codes into messages.
 import * as L from '../../assembly/layout.ts';
+import * as CT from '../../assembly/converter-tables.ts';
+import * as E from '../../assembly/errors.ts';
 import type { ArchConfig, ComponentBreakdown, LayerResult, ModelName, ResolvedLayer, SimResult, SimSummary, SimTotals, SimOptionsAdvanced } from './types.ts';
 import { GibbonError } from '../util/errors.ts';
 
@@ -166,8 +168,11 @@ export function packArch(a: ArchConfig, options: SimOptionsAdvanced | undefined,
   out[o + L.A_MODEL_SWITCHES] = switchesFor(options);
 }
 
+/** The layer fields the kernel reads (a ResolvedLayer without its name; poolMode defaults to max). */
+export type PackableLayer = Omit<ResolvedLayer, 'name' | 'poolMode'> & { poolMode?: ResolvedLayer['poolMode'] };
+
 /** Writes the layer records (LAYER_LEN f64 each starting at `offset`). */
-export function packLayers(layers: readonly ResolvedLayer[], out: Float64Array, offset = 0): void {
+export function packLayers(layers: readonly PackableLayer[], out: Float64Array, offset = 0): void {
   layers.forEach((ly, i) => {
     const o = offset + i * L.LAYER_LEN;
     out[o + L.L_TYPE] = LAYER_TYPES.indexOf(ly.type);
@@ -219,7 +224,7 @@ export interface DecodeContext {
 /** Throws the GibbonError for a non-zero status in the result header at `at`. */
 export function throwIfFailed(r: ArrayLike<number>, at: number, ctx: DecodeContext): void {
   const status = r[at + L.R_STATUS];
-  if (status !== 0) {
+  if (status !== E.E_OK) {
     throw statusError(status, r[at + L.R_ERR_LAYER], r[at + L.R_ERR_FIELD], r[at + L.R_ERR_VALUE], ctx,
       { min: r[at + L.R_ERR_MIN], max: r[at + L.R_ERR_MAX], integer: r[at + L.R_ERR_INTEGER] === 1 });
   }
@@ -237,8 +242,8 @@ function archRule(field: number): string {
   switch (field) {
     case L.A_SUBARRAY_ROWS: return 'a divisor of xbar.rows';
     case L.A_TILE_COLS: return 'chip.tileCols equal to chip.tileRows (tileConnection 2 needs a square grid)';
-    case L.A_DAC_CHOICE: return '-1 (user-defined) or an integer in 1..7';
-    case L.A_ADC_CHOICE: return '-1 (user-defined) or an integer in 1..9';
+    case L.A_DAC_CHOICE: return `-1 (user-defined) or an integer in 1..${CT.DAC_CHOICES}`;
+    case L.A_ADC_CHOICE: return `-1 (user-defined) or an integer in 1..${CT.ADC_CHOICES}`;
     default: return 'a value the kernel accepts (docs/model.md, section "Ranges")';
   }
 }
@@ -264,24 +269,24 @@ export function statusError(status: number, layer: number, field: number, value:
   const lfield = LAYER_FIELD_NAMES[field] ?? `field ${field}`;
   const v = Number.isNaN(value) ? 'NaN' : String(value);
   switch (status) {
-    case 1: {
+    case E.E_ARCH_FIELD: {
       const path = KERNEL_FIELD_PATHS[field] ?? ARCH_FIELDS.find(([f]) => f === field)?.[1] ?? `field ${field}`;
       const source = KERNEL_FIELD_PATHS[field] ? 'simulate' : arch;
       return new GibbonError('E_ARCH', `${source}: ${path}: got ${v}; allowed: ${rangeText(range) ?? archRule(field)}`);
     }
-    case 2: {
+    case E.E_LAYER_FIELD: {
       if (field === L.L_TYPE) return new GibbonError('E_NETWORK', `${net}: ${lname}.type: got ${v}; allowed: 0 (conv), 1 (fc), 2 (pool), 3 (add)`);
       return new GibbonError('E_NETWORK', `${net}: ${lname}.${lfield}: got ${v}; allowed: ${rangeText(range) ?? layerRule(field)}`);
     }
-    case 3: return new GibbonError('E_NETWORK', `${net}: ${lname}.kernel: got ${v}; allowed: a kernel whose K*K rows fit in one crossbar (kernel larger than the crossbar)`);
-    case 4: {
+    case E.E_KERNEL_TOO_LARGE: return new GibbonError('E_NETWORK', `${net}: ${lname}.kernel: got ${v}; allowed: a kernel whose K*K rows fit in one crossbar (kernel larger than the crossbar)`);
+    case E.E_TOO_MANY_TILES: {
       const grid = ctx.chip ? `${ctx.chip.tileRows * ctx.chip.tileCols} (${ctx.chip.tileRows} x ${ctx.chip.tileCols})` : 'fewer';
       return new GibbonError('E_ARCH', `${arch}: chip.tileRows x chip.tileCols: ${net} needs ${v} tiles but the chip has ${grid}; allowed: a tile grid of at least ${v} tiles (raise chip.tileRows/chip.tileCols), or a mapping that needs fewer (larger crossbars, more PEs per tile)`);
     }
-    case 5: return new GibbonError('E_ARCH', `${arch}: chip.bufferBitwidth: no SRAM buffer of ${v} KB with that bus width in the tables; allowed: a bus of at most 256 bits for buffers of 2 KB or less`);
-    case 6: return new GibbonError('E_NETWORK', `${net}: ${lname}: its input shape differs from the output of its producer (shape mismatch between layers)`);
-    case 7: return new GibbonError('E_NETWORK', `${net}: ${lname}.${lfield}: got ${v}; allowed: an earlier layer (or the network input)`);
-    case 8:
+    case E.E_NO_BUFFER_MACRO: return new GibbonError('E_ARCH', `${arch}: chip.bufferBitwidth: no SRAM buffer of ${v} KB with that bus width in the tables; allowed: a bus of at most 256 bits for buffers of 2 KB or less`);
+    case E.E_SHAPE: return new GibbonError('E_NETWORK', `${net}: ${lname}: its input shape differs from the output of its producer (shape mismatch between layers)`);
+    case E.E_INPUT_INDEX: return new GibbonError('E_NETWORK', `${net}: ${lname}.${lfield}: got ${v}; allowed: an earlier layer (or the network input)`);
+    case E.E_BAD_CALL:
       if (value < 1) return new GibbonError('E_NETWORK', `${net}: layers: got ${v} layers; allowed: at least one layer`);
       return new GibbonError('E_KERNEL', `simulator: bad call (status ${status}, value ${v})`);
     default: return new GibbonError('E_KERNEL', `simulator: unknown status ${status} (value ${v}): a bug in the kernel`);

@@ -5,14 +5,25 @@
 
 import type { ArchConfig, ConverterConfig } from './types.ts';
 import { fieldError, formatValue, unknownKeyError } from '../util/errors.ts';
+import * as CT from '../../assembly/converter-tables.ts';
 
-// ===== Converter tables =====
+// ===== Converter tables (assembly/converter-tables.ts) =====
 
-/** ADC resolution (bits) -> MNSIM `ADC_Choice` (gibbon.md §2.2, mnsim-model.md §3.4). */
-export const ADC_BITS_TO_CHOICE: Readonly<Partial<Record<number, number>>> = Object.freeze({ 10: 1, 8: 2, 6: 4, 4: 7 });
+/** Resolution -> the first table choice of that resolution, skipping `except` (choice numbers). */
+function firstChoiceByBits(bits: readonly number[], except: readonly number[] = []): Readonly<Partial<Record<number, number>>> {
+  const out: Partial<Record<number, number>> = {};
+  bits.forEach((b, k) => { if (out[b] === undefined && !except.includes(k + 1)) out[b] = k + 1; });
+  return Object.freeze(out);
+}
 
-/** DAC resolution (bits) -> MNSIM `DAC_Choice` (mnsim-model.md §3.3; choice 7 repeats 1 bit). */
-export const DAC_BITS_TO_CHOICE: Readonly<Partial<Record<number, number>>> = Object.freeze({ 1: 1, 2: 2, 3: 3, 4: 4, 6: 5, 8: 6 });
+/** ADC resolution (bits) -> MNSIM `ADC_Choice`: the first table ADC of that resolution, not the sense amplifier (gibbon.md §2.2, mnsim-model.md §3.4). */
+export const ADC_BITS_TO_CHOICE = firstChoiceByBits(CT.ADC_TABLE_BITS, [CT.ADC_SENSE_AMP_CHOICE]);
+
+/** DAC resolution (bits) -> MNSIM `DAC_Choice`: the first table DAC of that resolution (mnsim-model.md §3.3; choice 7 repeats 1 bit). */
+export const DAC_BITS_TO_CHOICE = firstChoiceByBits(CT.DAC_TABLE_BITS);
+
+/** -1 (user-defined) or a table choice 1..n. */
+const choices = (n: number): number[] => [-1, ...Array.from({ length: n }, (_, k) => k + 1)];
 
 // ===== Presets =====
 
@@ -147,7 +158,7 @@ const TECH_NM = positive(1000, 'nm');
 const XBAR_SIDE = int(8, 4096);
 const CUSTOM_CONVERTER = {
   customAreaUm2: num(0, 1e7, 'µm²'),
-  customBits: int(0, 16),
+  customBits: int(0, CT.CONVERTER_BITS_MAX),
   customPowerW: num(0, 100, 'W'),
   customSampleRateGsps: num(0, 1000, 'GS/s'),
 };
@@ -181,9 +192,9 @@ const SCHEMA_TYPED: SchemaFor<CanonicalArch> = {
     transistorTechNm: TECH_NM,
     areaCalculation: oneOf([0, 1], '0 (device area) or 1 (from the technology)'),
   },
-  dac: { choice: oneOf([-1, 1, 2, 3, 4, 5, 6, 7], '-1 (user-defined) or an integer in 1..7'), ...CUSTOM_CONVERTER },
+  dac: { choice: oneOf(choices(CT.DAC_CHOICES), `-1 (user-defined) or an integer in 1..${CT.DAC_CHOICES}`), ...CUSTOM_CONVERTER },
   adc: {
-    choice: oneOf([-1, 1, 2, 3, 4, 5, 6, 7, 8, 9], '-1 (user-defined) or an integer in 1..9'),
+    choice: oneOf(choices(CT.ADC_CHOICES), `-1 (user-defined) or an integer in 1..${CT.ADC_CHOICES}`),
     ...CUSTOM_CONVERTER,
     logicOp: oneOf([-1, 0, 1, 2], '-1 (none), 0 (AND), 1 (OR) or 2 (XOR)'),
     rangeMode: oneOf(['fixed', 'calibrated']),
@@ -236,7 +247,7 @@ const SCHEMA: SectionSchema = SCHEMA_TYPED;
 
 /** Shorthand keys per section, accepted in files and by --set. */
 const SHORTHANDS: Readonly<Record<string, readonly string[]>> = { xbar: ['size'], dac: ['bits'], adc: ['bits'] };
-const SHORTHAND_RULES: Readonly<Record<string, Rule>> = { 'xbar.size': XBAR_SIDE, 'dac.bits': int(1, 16), 'adc.bits': int(1, 16) };
+const SHORTHAND_RULES: Readonly<Record<string, Rule>> = { 'xbar.size': XBAR_SIDE, 'dac.bits': int(CT.CONVERTER_BITS_MIN, CT.CONVERTER_BITS_MAX), 'adc.bits': int(CT.CONVERTER_BITS_MIN, CT.CONVERTER_BITS_MAX) };
 const BASE_KEY = 'base';
 
 function isRule(node: Rule | SectionSchema): node is Rule {
@@ -388,7 +399,7 @@ function validateCrossFields(arch: ArchConfig, state: MergeState): void {
     if (converter.choice !== -1) continue;
     for (const key of ['customAreaUm2', 'customBits', 'customPowerW', 'customSampleRateGsps'] as const) {
       const base = CUSTOM_CONVERTER[key];
-      const rule: NumberRule = { ...base, min: key === 'customBits' ? 1 : 0, minExclusive: key !== 'customBits' };
+      const rule: NumberRule = { ...base, min: key === 'customBits' ? CT.CONVERTER_BITS_MIN : 0, minExclusive: key !== 'customBits' };
       if (!numberOk(rule, converter[key])) {
         throw fieldError('E_ARCH', source, `${side}.${key}`, converter[key], `${describe(rule)} when ${side}.choice is -1`);
       }

@@ -112,14 +112,18 @@ function producers(ctx: Context, type: LayerType): Producer[] {
   });
 }
 
-/** Output side: floor((in + pads - K) / stride) + 1, which is >= 1 exactly when the padded input holds the kernel. */
+/** A conv's or pool's output side, floor((in + pads - K) / stride) + 1 (the kernel checks every layer against it). */
+export const convOutputSide = (inSide: number, padA: number, padB: number, kernel: number, stride: number): number =>
+  Math.floor((inSide + padA + padB - kernel) / stride) + 1;
+
+/** Output side (convOutputSide), which is >= 1 exactly when the padded input holds the kernel. */
 function outputSide(ctx: Context, side: 'height' | 'width', inSide: number, padA: number, padB: number, kernel: number, stride: number): number {
   const padded = inSide + padA + padB;
   if (padded < kernel) {
     throw fieldError('E_NETWORK', ctx.source, `${ctx.path}.kernel`, kernel,
       `at most ${padded}, the padded input ${side} (${inSide} + ${padA} + ${padB}); a larger kernel leaves no output`);
   }
-  return Math.floor((padded - kernel) / stride) + 1;
+  return convOutputSide(inSide, padA, padB, kernel, stride);
 }
 
 // ===== Shape matching =====

@@ -15,6 +15,11 @@ export interface GibbonExports {
   gibbon_simulate(archPtr: number, layersPtr: number, nLayers: number, outPtr: number): number;
   gibbon_simulate_batch(jobsPtr: number, nJobs: number): number;
   gibbon_simulate_batch_totals(jobsPtr: number, nJobs: number, outPtr: number): number;
+  /** The layer plan (docs/abi.md §11; host: src/hw/layer-plan.ts). */
+  gibbon_plan(archPtr: number, layersPtr: number, nLayers: number, outPtr: number): number;
+  gibbon_plan_len(nLayers: number): number;
+  /** The resolved PE (docs/abi.md §12). */
+  gibbon_pe(archPtr: number, outPtr: number): number;
   /** The predictor's inference (docs/abi.md §10; host: src/predictor/wasm-infer.ts). */
   gibbon_rnn_abi_version(): number;
   gibbon_rnn_forward(shapePtr: number, weightsPtr: number, tokensPtr: number, hardwarePtr: number, batch: number, steps: number, outPtr: number): number;
@@ -153,11 +158,29 @@ export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Resp
 /** Compiles (or accepts) the module and instantiates it. Only import: env.abort (docs/abi.md). */
 export async function loadSimulator(source: WasmSource): Promise<Simulator> {
   const module = await compileModule(source);
-  const instance = await WebAssembly.instantiate(module, { env: { abort: abortHandler } });
+  const instance = await WebAssembly.instantiate(module, kernelImports());
   return new Simulator(instance);
 }
 
+/** The imports of gibbon.wasm. */
+export function kernelImports(): WebAssembly.Imports {
+  return { env: { abort: abortHandler } };
+}
+
+/** The first gibbon.wasm module compiled (or accepted) in this thread; the layer plan instantiates it synchronously. */
+let threadModule: WebAssembly.Module | undefined;
+export function registeredKernelModule(): WebAssembly.Module | undefined {
+  return threadModule;
+}
+
+/** Compiles (or accepts) gibbon.wasm; the first module of this thread is kept for the layer plan (src/hw/layer-plan.ts). */
 export async function compileModule(source: WasmSource): Promise<WebAssembly.Module> {
+  const module = await compile(source);
+  threadModule ??= module;
+  return module;
+}
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source === 'string' || source instanceof URL) source = await fetch(source);
   if (typeof Response !== 'undefined' && source instanceof Response) return WebAssembly.compile(await source.arrayBuffer());

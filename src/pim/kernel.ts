@@ -4,6 +4,8 @@
 // run() pushes quantized images through it and decodes logits, predictions and per-layer statistics.
 // The semantics are docs/functional.md; src/pim/reference.ts is the plain twin it must equal bit for bit.
 import * as F from '../../assembly/funcsim-layout.ts';
+import * as CT from '../../assembly/converter-tables.ts';
+import { defaultLayerPlanner } from '../hw/layer-plan.ts';
 import type { Simulator } from '../hw/simulator.ts';
 import type { ArchConfig } from '../hw/types.ts';
 import type { PimBatchResult, PimDeviceOptions, PimHardware, PimLayer, PimLayerStats, PimModel } from './types.ts';
@@ -40,43 +42,47 @@ export type PimRunResult = PimBatchResult & { psumMax: Float64Array };
 
 // ===== Hardware from an architecture =====
 
-/** MNSIM's DAC table (choices 1..7): resolution in bits (mnsim-model.md §3.3). */
-const DAC_TABLE_BITS: readonly number[] = [1, 2, 3, 4, 6, 8, 1];
-/** MNSIM's ADC table (choices 1..9): resolution in bits (mnsim-model.md §3.4). */
-const ADC_TABLE_BITS: readonly number[] = [10, 8, 8, 6, 8, 6, 4, 1, 8];
-
-/** A converter's resolution: customBits for choice -1 (user-defined), else the DAC or ADC table's (`kind`'s) entry. */
-export function converterBits(kind: 'dac' | 'adc', choice: number, customBits: number): number {
-  if (choice === -1) return customBits;
-  const table = kind === 'dac' ? DAC_TABLE_BITS : ADC_TABLE_BITS;
-  const bits = table[choice - 1];
-  if (!Number.isInteger(choice) || bits === undefined) {
-    throw fieldError('E_ARCH', 'hardwareFor', `${kind}.choice`, choice, `-1 (user-defined) or an integer in 1..${table.length}`);
-  }
-  return bits;
+/** The smallest ADC resolution Q whose top code T(Q) = 2^(Q-1) - 1 is at least `largest`. */
+function losslessAdcBits(largest: number): number {
+  let q = CT.FUNC_ADC_BITS_MIN;
+  while (2 ** (q - 1) - 1 < largest) q++;
+  return q;
 }
 
 /**
  * The crossbar parameters the functional simulator reads from an architecture (docs/functional.md §4,
- * §5): rowsPerConversion = min(pe.dacNum, xbar.subarrayRows) * (xbar.rows / xbar.subarrayRows), the DAC
- * and ADC resolutions from their tables (or customBits for choice -1).
+ * §5): the converters a PE of it works with and the rows one conversion sums (DACs per group), as the
+ * hardware simulator resolves them (the kernel's gibbon_pe, src/hw/layer-plan.ts: the converter tables,
+ * the digital-PIM rule, the DAC count capped by the sub-array). A digital PIM (pe.pimType 'digital')
+ * reads each column with a sense amplifier: no ADC quantization, i.e. an ADC resolution whose top code
+ * holds the largest ideal partial sum, (2^d - 1)(2^b - 1) x rowsPerConversion, so that every conversion
+ * is exact on ideal devices. Needs gibbon.wasm compiled in this thread (loadSimulator, compileModule).
  */
 export function hardwareFor(arch: ArchConfig, device: PimDeviceOptions): PimHardware {
-  const adcBits = converterBits('adc', arch.adc.choice, arch.adc.customBits);
-  if (adcBits < 2) {
+  const pe = defaultLayerPlanner().pe(arch, undefined, 'arch');
+  const dacBits = pe.dacBits, rowsPerConversion = pe.dacPerGroup;
+  let adcBits = pe.adcBits;
+  if (arch.pe.pimType === 'digital' && pe.adcChoice === CT.ADC_SENSE_AMP_CHOICE) {
+    const largest = (2 ** dacBits - 1) * (2 ** arch.device.cellBits - 1) * rowsPerConversion;
+    adcBits = losslessAdcBits(largest);
+    if (adcBits > CT.CONVERTER_BITS_MAX) {
+      throw fieldError('E_ARCH', 'arch', 'dac.customBits', arch.dac.customBits,
+        `a DAC narrow enough that a digital PIM's exact partial sums fit ${CT.CONVERTER_BITS_MAX} bits: (2^d - 1)(2^cellBits - 1) x ${rowsPerConversion} rows per conversion <= ${2 ** (CT.CONVERTER_BITS_MAX - 1) - 1}`);
+    }
+  } else if (adcBits < CT.FUNC_ADC_BITS_MIN) {
     // A 1-bit converter (choice 8, the sense amplifier of digital PIM) has no signed grid to round onto.
     throw fieldError('E_ARCH', 'arch', arch.adc.choice === -1 ? 'adc.customBits' : 'adc.choice', arch.adc.choice === -1 ? adcBits : arch.adc.choice,
-      'an ADC of at least 2 bits for the functional simulator (choice 8 is a 1-bit sense amplifier)');
+      `an ADC of at least ${CT.FUNC_ADC_BITS_MIN} bits for the functional simulator of analog PIM (choice ${CT.ADC_SENSE_AMP_CHOICE} is a 1-bit sense amplifier: pe.pimType "digital" reads with it exactly)`);
   }
   return {
     xbarRows: arch.xbar.rows,
     xbarCols: arch.xbar.cols,
     cellBits: arch.device.cellBits,
-    dacBits: converterBits('dac', arch.dac.choice, arch.dac.customBits),
+    dacBits,
     adcBits,
     polarity: arch.xbar.polarity,
     subPosition: arch.pe.subPosition,
-    rowsPerConversion: Math.min(arch.pe.dacNum, arch.xbar.subarrayRows) * (arch.xbar.rows / arch.xbar.subarrayRows),
+    rowsPerConversion,
     device: { ...device },
   };
 }
@@ -87,8 +93,8 @@ const HW_FIELDS: Readonly<Record<number, [string, string]>> = {
   [F.FH_XBAR_ROWS]: ['xbarRows', 'an integer in 1..65536'],
   [F.FH_XBAR_COLS]: ['xbarCols', 'an integer in 1..65536'],
   [F.FH_CELL_BITS]: ['cellBits', 'an integer in 1..8'],
-  [F.FH_DAC_BITS]: ['dacBits', 'an integer in 1..8'],
-  [F.FH_ADC_BITS]: ['adcBits', 'an integer in 2..32'],
+  [F.FH_DAC_BITS]: ['dacBits', `an integer in 1..${CT.FUNC_DAC_BITS_MAX}`],
+  [F.FH_ADC_BITS]: ['adcBits', `an integer in ${CT.FUNC_ADC_BITS_MIN}..${CT.CONVERTER_BITS_MAX}`],
   [F.FH_POLARITY]: ['polarity', '1 or 2'],
   [F.FH_SUB_POSITION]: ['subPosition', '0 or 1'],
   [F.FH_ROWS_PER_CONVERSION]: ['rowsPerConversion', 'an integer in 1..1048576'],

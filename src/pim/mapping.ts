@@ -1,6 +1,9 @@
-// How a conv/fc layer of a PimModel sits on the crossbars (docs/functional.md §4): the same rule as
-// the hardware simulator's packGroups() (assembly/mapping.ts); test/pim/mapping.test.ts checks that
-// both simulators count the same row tiles and weight slices.
+// How a conv/fc layer of a PimModel sits on the crossbars (docs/functional.md §4), for the plain
+// TypeScript reference (reference.ts) only: a deliberately independent restatement of the kernel's
+// packGroups() and weight slices (assembly/mapping.ts, assembly/pe.ts), so that test/pim/kernel.test.ts
+// can check the functional simulator's kernel against a second implementation bit for bit. The
+// simulators themselves share the kernel's rule (test/pim/properties.test.ts: the same row tiles and
+// weight slices in both).
 import type { PimHardware, PimMatrixLayer } from './types.ts';
 
 export interface LayerGeometry {

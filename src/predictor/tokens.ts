@@ -4,13 +4,14 @@
 // feature vector of the hardware knobs. Every feature is a normalized number (log2 of sizes, bits / 10,
 // one-hots); the model's first layer embeds them.
 
-import { resolveNetwork } from '../hw/network.ts';
+import * as L from '../../assembly/layout.ts';
+import { packArch } from '../hw/abi.ts';
+import { defaultLayerPlanner, type LayerPlan } from '../hw/layer-plan.ts';
+import { convOutputSide, resolveNetwork } from '../hw/network.ts';
 import type { LayerType, ResolvedLayer } from '../hw/types.ts';
 import { toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
-import { layerPixelLatencies, pixelArchOf, type PixelArch } from './pixel-latency.ts';
-import { layerPlacements, nocNsPerPixel, type LayerPlacement, type TileArch } from './tile-map.ts';
 
 export const LAYER_TYPES: readonly LayerType[] = ['conv', 'fc', 'pool', 'add'];
 /** Kernels with a one-hot (the PIM-relevant 1, 2 and 3); any kernel also enters as log2(kernel) / 4. */
@@ -30,7 +31,7 @@ export const LAYER_FEATURE_COUNT = LAYER_FEATURES.length;
  * With the predictor's `tileFeatures` 1, these come before the presence flag (which stays last): the
  * layer's tiles and first tile on the chip, its hops in and out, and its NoC time per output pixel and
  * over all its output pixels, from the simulator's mapping and placement on the candidate's hardware
- * (tile-map.ts; docs/predictor.md §1).
+ * (the kernel's layer plan, src/hw/layer-plan.ts; docs/predictor.md §1).
  */
 export const TILE_FEATURES = [
   'log2(1+tiles)/10', 'log2(1+firstTile)/12', 'log2(1+hopsIn)/7', 'log2(1+hopsOut)/7',
@@ -38,8 +39,8 @@ export const TILE_FEATURES = [
 ] as const;
 /**
  * With the predictor's `latencyFeatures` 1, these come after the tile features (if any), before the
- * presence flag: the layer's steady pixel latency on the candidate's hardware (pixel-latency.ts, the
- * simulator's per-pixel schedule), its busy time (output pixels x pixel latency) and the busy time's
+ * presence flag: the layer's steady pixel latency on the candidate's hardware (the kernel's layer plan,
+ * the simulator's per-pixel schedule), its busy time (output pixels x pixel latency) and the busy time's
  * share of the busiest layer's, linear and log2 (docs/predictor.md §1).
  */
 export const LATENCY_FEATURES = ['log2(1+pixelNs)/14', 'log2(1+busyNs)/24', 'busy/maxBusy', 'max(log2(busy/maxBusy),-20)/20'] as const;
@@ -69,8 +70,8 @@ export function tokenLayout(space: Space): TokenLayout {
 
 const log2 = Math.log2;
 
-/** The fields of a resolved layer the tokens read. */
-export type TokenLayer = Pick<ResolvedLayer, 'type' | 'inChannels' | 'outChannels' | 'inH' | 'inW' | 'outH' | 'outW' | 'kernel' | 'stride' | 'convGroups' | 'weightBits' | 'inputBits' | 'outputBits'>;
+/** The fields of a resolved layer the tokens read (padding and inputs: for the layer plan). */
+export type TokenLayer = Pick<ResolvedLayer, 'type' | 'inChannels' | 'outChannels' | 'inH' | 'inW' | 'outH' | 'outW' | 'kernel' | 'stride' | 'padding' | 'convGroups' | 'weightBits' | 'inputBits' | 'outputBits' | 'inputs'>;
 
 /** The features of one layer at `position` of `count` layers (LAYER_FEATURES order). */
 export function layerFeatures(l: TokenLayer, position: number, count: number): number[] {
@@ -87,35 +88,43 @@ export function layerFeatures(l: TokenLayer, position: number, count: number): n
   ];
 }
 
-/** The features of one placed layer (TILE_FEATURES order). */
-export function placementFeatures(a: TileArch, l: TokenLayer, p: LayerPlacement): number[] {
-  const noc = nocNsPerPixel(a, l, p), pixels = l.outH * l.outW;
+/** The features of one placed layer (TILE_FEATURES order), from its layer plan. */
+export function placementFeatures(l: TokenLayer, p: LayerPlan): number[] {
+  const noc = p.nocNs, pixels = l.outH * l.outW;
   return [
     log2(1 + p.tiles) / 10, log2(1 + p.firstTile) / 12, log2(1 + p.hopsIn) / 7, log2(1 + p.hopsOut) / 7,
     log2(1 + noc) / 14, log2(1 + pixels * noc) / 24,
   ];
 }
 
-/** The latency features of every layer (LATENCY_FEATURES order), from their steady pixel latencies. */
-export function latencyFeatures(a: PixelArch, ls: readonly TokenLayer[], inputs: readonly (readonly number[])[], placed: readonly LayerPlacement[]): number[][] {
-  const ns = layerPixelLatencies(a, ls, inputs, placed);
-  const busy = ls.map((l, t) => ns[t] * l.outH * l.outW);
+/** The latency features of every layer (LATENCY_FEATURES order), from their steady pixel latencies in the layer plan. */
+export function latencyFeatures(ls: readonly TokenLayer[], plans: readonly LayerPlan[]): number[][] {
+  const busy = ls.map((l, t) => plans[t].pixelNs * l.outH * l.outW);
   const top = Math.max(...busy);
-  return Array.from(ns, (v, t) => {
+  return plans.map((p, t) => {
     const share = busy[t] / top;
-    return [log2(1 + v) / 14, log2(1 + busy[t]) / 24, share, Math.max(log2(share), -20) / 20];
+    return [log2(1 + p.pixelNs) / 14, log2(1 + busy[t]) / 24, share, Math.max(log2(share), -20) / 20];
   });
 }
 
-/** The mapping's and the schedule's view of each space's hardware choices (archOf validates and resolves: worth a memo). */
-const pixelArchs = new WeakMap<Space, Map<string, PixelArch>>();
-function pixelArchFor(space: Space, c: Candidate): PixelArch {
-  let bySpace = pixelArchs.get(space);
-  if (bySpace === undefined) { bySpace = new Map(); pixelArchs.set(space, bySpace); }
+/** The architecture record of each space's hardware choices (archOf validates and resolves: worth a memo). */
+const archRecords = new WeakMap<Space, Map<string, Float64Array>>();
+function archRecordFor(space: Space, c: Candidate): Float64Array {
+  let bySpace = archRecords.get(space);
+  if (bySpace === undefined) { bySpace = new Map(); archRecords.set(space, bySpace); }
   const key = JSON.stringify(c.hardware);
   let hit = bySpace.get(key);
-  if (hit === undefined) { hit = pixelArchOf(space.archOf(c)); bySpace.set(key, hit); }
+  if (hit === undefined) {
+    hit = new Float64Array(L.ARCH_LEN);
+    packArch(space.archOf(c), undefined, hit); // the gibbon model, pipelined: what the search evaluates
+    bySpace.set(key, hit);
+  }
   return hit;
+}
+
+/** The kernel's layer plan of a candidate on its hardware (src/hw/layer-plan.ts). */
+export function candidatePlan(space: Space, c: Candidate, layers: readonly TokenLayer[] = tokenLayers(space, c)): LayerPlan[] {
+  return defaultLayerPlanner().planRecord(archRecordFor(space, c), layers, { network: `${space.name} candidate`, arch: `${space.name} hardware` }).layers;
 }
 
 /**
@@ -124,22 +133,21 @@ function pixelArchFor(space: Space, c: Candidate): PixelArch {
  * follow the crossbar size and cell bits, pixel latencies every knob).
  */
 export function candidateTokens(space: Space, c: Candidate, withTiles: number, withLatency = 0): { count: number; layers: Float32Array } {
-  const { layers: ls, inputs } = tokenNetwork(space, c);
+  const ls = tokenLayers(space, c);
   const F = layerFeatureCount(withTiles, withLatency);
   const out = new Float32Array(ls.length * F);
   if (withTiles !== 1 && withLatency !== 1) {
     ls.forEach((l, t) => out.set(layerFeatures(l, t, ls.length), t * F));
     return { count: ls.length, layers: out };
   }
-  const arch = pixelArchFor(space, c);
-  const placed = layerPlacements(arch, ls, inputs);
-  const latency = withLatency === 1 ? latencyFeatures(arch, ls, inputs, placed) : null;
+  const plans = candidatePlan(space, c, ls);
+  const latency = withLatency === 1 ? latencyFeatures(ls, plans) : null;
   ls.forEach((l, t) => {
     const base = layerFeatures(l, t, ls.length);
     let at = t * F;
     out.set(base.slice(0, -1), at);
     at += LAYER_FEATURE_COUNT - 1;
-    if (withTiles === 1) { out.set(placementFeatures(arch, l, placed[t]), at); at += TILE_FEATURES.length; }
+    if (withTiles === 1) { out.set(placementFeatures(l, plans[t]), at); at += TILE_FEATURES.length; }
     if (latency !== null) out.set(latency[t], at);
     out[t * F + F - 1] = base[base.length - 1];
   });
@@ -165,13 +173,13 @@ export function candidateLayers(space: Space, c: Candidate): ResolvedLayer[] {
 /**
  * The same layers as candidateLayers (test/predictor/tokens.test.ts checks it field by field), derived
  * from toNetworkSpec without resolveNetwork's checks: the shapes follow from the producers and the
- * output-side formula floor((side + pads - K) / stride) + 1. Half the cost, which predict needs.
+ * output-side formula (convOutputSide). Half the cost, which predict needs.
  */
 export function tokenLayers(space: Space, c: Candidate): TokenLayer[] {
   return tokenNetwork(space, c).layers;
 }
 
-/** tokenLayers plus each layer's absolute producer indices (-1: the network input), which the tile placement reads. */
+/** tokenLayers plus each layer's absolute producer indices (-1: the network input; also each layer's `inputs`). */
 export function tokenNetwork(space: Space, c: Candidate): { layers: TokenLayer[]; inputs: number[][] } {
   const specs = toNetworkSpec(space, c).layers;
   const out: TokenLayer[] = [];
@@ -186,13 +194,13 @@ export function tokenNetwork(space: Space, c: Candidate): { layers: TokenLayer[]
       const k = l.kernel!, s = l.stride!, p = l.padding as [number, number, number, number];
       out.push({
         type: l.type, inChannels: inC, outChannels: l.type === 'conv' ? l.outChannels! : inC, inH, inW,
-        outH: Math.floor((inH + p[0] + p[2] - k) / s) + 1, outW: Math.floor((inW + p[1] + p[3] - k) / s) + 1,
-        kernel: k, stride: s, convGroups: l.type === 'conv' ? l.convGroups! : 1, weightBits: l.weightBits ?? 9, ...bits,
+        outH: convOutputSide(inH, p[0], p[2], k, s), outW: convOutputSide(inW, p[1], p[3], k, s),
+        kernel: k, stride: s, padding: [...p], convGroups: l.type === 'conv' ? l.convGroups! : 1, weightBits: l.weightBits ?? 9, ...bits, inputs: inputs[i],
       });
     } else if (l.type === 'fc') {
-      out.push({ type: 'fc', inChannels: l.inFeatures!, outChannels: l.outFeatures!, inH: 1, inW: 1, outH: 1, outW: 1, kernel: 1, stride: 1, convGroups: 1, weightBits: l.weightBits!, ...bits });
+      out.push({ type: 'fc', inChannels: l.inFeatures!, outChannels: l.outFeatures!, inH: 1, inW: 1, outH: 1, outW: 1, kernel: 1, stride: 1, padding: [0, 0, 0, 0], convGroups: 1, weightBits: l.weightBits!, ...bits, inputs: inputs[i] });
     } else {
-      out.push({ type: 'add', inChannels: inC, outChannels: inC, inH, inW, outH: inH, outW: inW, kernel: 1, stride: 1, convGroups: 1, weightBits: 9, ...bits });
+      out.push({ type: 'add', inChannels: inC, outChannels: inC, inH, inW, outH: inH, outW: inW, kernel: 1, stride: 1, padding: [0, 0, 0, 0], convGroups: 1, weightBits: 9, ...bits, inputs: inputs[i] });
     }
   });
   return { layers: out, inputs };

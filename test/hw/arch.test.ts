@@ -190,7 +190,7 @@ test('adc.bits outside the map, conflicting with adc.choice, or with a user-defi
   throwsGibbon(() => resolveArch({ adc: { bits: 8, choice: -1, customAreaUm2: 1, customBits: 8, customPowerW: 1, customSampleRateGsps: 1 } }, 'arch.json'),
     'E_ARCH', 'arch.json: adc.bits: got 8; allowed: no adc.bits when adc.choice is -1 (the user-defined converter takes adc.customBits)');
   throwsGibbon(() => resolveArch({ dac: { choice: -1, customAreaUm2: 1, customBits: 0, customPowerW: 1, customSampleRateGsps: 1 } }, 'arch.json'),
-    'E_ARCH', 'arch.json: dac.customBits: got 0; allowed: an integer in 1..16 when dac.choice is -1');
+    'E_ARCH', 'arch.json: dac.customBits: got 0; allowed: an integer in 1..32 when dac.choice is -1');
   throwsGibbon(() => resolveArch({ adc: { choice: -1, customAreaUm2: 1, customBits: 6, customPowerW: 0, customSampleRateGsps: 1 } }, 'arch.json'),
     'E_ARCH', 'arch.json: adc.customPowerW: got 0; allowed: a number > 0 and <= 100 (W) when adc.choice is -1');
 });

@@ -529,7 +529,7 @@ test('kernel statuses become E_MODEL errors naming the layer, the field, the val
 
 // ===== hardwareFor =====
 
-test('hardwareFor: rowsPerConversion = min(dacNum, subarrayRows) * rows/subarrayRows; DAC/ADC bits from the tables', () => {
+test('hardwareFor: rowsPerConversion = min(dacNum, subarrayRows) * rows/subarrayRows; DAC/ADC bits from the tables; the kernel\'s errors', () => {
   const mnsim = hardwareFor(MNSIM_DEFAULT_ARCH, IDEAL);
   assert.equal([mnsim.xbarRows, mnsim.xbarCols, mnsim.rowsPerConversion, mnsim.dacBits, mnsim.adcBits, mnsim.cellBits, mnsim.polarity, mnsim.subPosition],
     [256, 256, 128, 1, 6, 1, 2, 0]);
@@ -537,11 +537,41 @@ test('hardwareFor: rowsPerConversion = min(dacNum, subarrayRows) * rows/subarray
   assert.equal([gibbon.rowsPerConversion, gibbon.dacBits, gibbon.adcBits], [128, 1, 8]);
   const a = structuredClone(GIBBON_BASE_ARCH) as ArchConfig;
   a.xbar.rows = 256; a.xbar.subarrayRows = 64; a.pe.dacNum = 32;
-  a.dac.choice = 5; a.adc.choice = -1; a.adc.customBits = 5;
+  a.dac.choice = 5; a.adc = { ...a.adc, choice: -1, customBits: 5, customAreaUm2: 100, customPowerW: 1e-3, customSampleRateGsps: 1 };
   const h = hardwareFor(a, { ...IDEAL, safHrsPct: 1 });
   assert.equal([h.rowsPerConversion, h.dacBits, h.adcBits, h.device.safHrsPct], [128, 6, 5, 1]);
   a.pe.dacNum = 100;
   assert.is(hardwareFor(a, IDEAL).rowsPerConversion, 256);
+  a.adc.customSampleRateGsps = 0; // the architecture is checked as the hardware simulator checks it
+  assert.throws(() => hardwareFor(a, IDEAL), (e: unknown) => e instanceof GibbonError && e.message === 'arch: adc.customSampleRateGsps: got 0; allowed: a number in 1e-9..1000000000000');
+});
+
+test('hardwareFor, digital PIM: the 1-bit DAC and an exact sense-amplifier readout (ADC bits whose top code holds the largest partial sum)', () => {
+  const a = structuredClone(GIBBON_BASE_ARCH) as ArchConfig;
+  a.xbar.rows = 4; a.xbar.cols = 4; a.xbar.subarrayRows = 4; a.pe.dacNum = 4; a.device.cellBits = 2;
+  a.dac.choice = 2; a.adc.choice = 7; // analog: a 2-bit DAC and a 4-bit ADC
+  const analog = hardwareFor(a, IDEAL);
+  assert.equal([analog.dacBits, analog.adcBits, analog.rowsPerConversion], [2, 4, 4]);
+  a.pe.pimType = 'digital';
+  // d = 1 (DAC choice 1), b = 2, 4 rows per conversion: the largest partial sum is (2^1 - 1)(2^2 - 1) * 4 = 12;
+  // T(4) = 7 < 12 <= T(5) = 15, so Q = 5.
+  const digital = hardwareFor(a, IDEAL);
+  assert.equal([digital.dacBits, digital.adcBits, digital.rowsPerConversion], [1, 5, 4]);
+  // The hand-worked fc on it: 1-bit input digits, LSB 1, nothing clips: the integer dot products 95 and -21.
+  const prep = kernel.prepare(handModel(), digital, 1, 0);
+  const r = kernel.run(prep, HAND_X, 1, 0);
+  kernel.free(prep);
+  assert.equal(Array.from(r.logits), [(95 + 1) * 0.5 * 0.25, (-21 - 2) * 0.5]);
+  assert.equal([r.stats[0].inputCycles, r.stats[0].conversions, r.stats[0].saturated, r.stats[0].absErrorSum], [3, 12, 0, 0]);
+  // A user-defined DAC stays: d = 3 gives (2^3 - 1)(2^2 - 1) * 4 = 84, T(7) = 63 < 84 <= T(8) = 127.
+  a.dac = { ...a.dac, choice: -1, customBits: 3, customAreaUm2: 1, customPowerW: 1e-5, customSampleRateGsps: 1 };
+  assert.equal([hardwareFor(a, IDEAL).dacBits, hardwareFor(a, IDEAL).adcBits], [3, 8]);
+  // A user-defined ADC is used as configured.
+  a.adc = { ...a.adc, choice: -1, customBits: 6, customAreaUm2: 100, customPowerW: 1e-3, customSampleRateGsps: 1 };
+  assert.is(hardwareFor(a, IDEAL).adcBits, 6);
+  // Sums past 31 bits have no exact readout: (2^8 - 1)(2^8 - 1) * 65536 > 2^31 - 1.
+  a.adc.choice = 2; a.dac.customBits = 8; a.device.cellBits = 8; a.xbar.rows = 65536; a.xbar.subarrayRows = 65536; a.pe.dacNum = 65536;
+  assert.throws(() => hardwareFor(a, IDEAL), (e: unknown) => e instanceof GibbonError && e.message.startsWith('arch: dac.customBits: got 8; allowed: a DAC narrow enough'));
 });
 
 test.run();

@@ -124,7 +124,7 @@ test('bad inputs: a clear error, never a trap', async () => {
     await runPim(exec, model, arch('mnsim-default', ['adc.choice=8']), images);
     assert.unreachable();
   } catch (e) {
-    assert.is((e as Error).message, 'arch: adc.choice: got 8; allowed: an ADC of at least 2 bits for the functional simulator (choice 8 is a 1-bit sense amplifier)');
+    assert.is((e as Error).message, 'arch: adc.choice: got 8; allowed: an ADC of at least 2 bits for the functional simulator of analog PIM (choice 8 is a 1-bit sense amplifier: pe.pimType "digital" reads with it exactly)');
   }
   exec.dispose();
 });

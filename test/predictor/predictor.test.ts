@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { setupTfjs } from '../../src/node/tfjs-setup.ts';
+import { simulator } from '../helpers.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { kendallTauB } from '../../src/nn/standalone.ts';
@@ -16,6 +17,7 @@ import type { Prediction, PredictorOptions, PredictorSample, PredictorState } fr
 
 await setupTfjs('wasm');
 const space = spacePreset('mnist');
+await simulator(); // the tile and latency features read the kernel's layer plan: gibbon.wasm compiled in this thread
 const SMALL = { tokenSize: 16, hardwareSize: 8, hiddenSize: 16, mlpSize: 32 };
 
 /** Labels from a known formula of the features: sums and maxima over layers, hardware knobs. */

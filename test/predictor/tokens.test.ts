@@ -6,12 +6,17 @@ import { spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { Rng } from '../../src/util/rng.ts';
 import {
-  LATENCY_FEATURES, LAYER_FEATURE_COUNT, LAYER_FEATURES, TILE_FEATURES, candidateLayers, candidateTokens, hardwareFeatures, layerFeatureCount, layerFeatures, placementFeatures, tokenLayers, tokenLayout, tokenNetwork, tokenizeBatch,
+  LATENCY_FEATURES, LAYER_FEATURE_COUNT, LAYER_FEATURES, TILE_FEATURES, candidateLayers, candidateTokens, hardwareFeatures, layerFeatureCount, layerFeatures, tokenLayers, tokenLayout, tokenNetwork, tokenizeBatch,
 } from '../../src/predictor/tokens.ts';
-import { layerPlacements, tileArchOf } from '../../src/predictor/tile-map.ts';
-import { pixelArchOf, pixelLatencyNs } from '../../src/predictor/pixel-latency.ts';
+import { simulator } from '../helpers.ts';
+import { simJobOf } from '../../src/search/gibbon-evaluator.ts';
+import type { SimResult } from '../../src/hw/types.ts';
 
 const mnist = spacePreset('mnist');
+const sim = await simulator(); // also gives this thread the kernel module the layer plan runs on
+
+/** The full simulation of a candidate (the gibbon model, pipelined: what the tokens plan). */
+const simulated = (c: Candidate): SimResult => { const j = simJobOf(mnist, c); return sim.simulate(j.layers, j.arch, j.options); };
 
 /** stem 1->8 k3, stage0 one block 8->16 k3 s2 (projection + add), stage1 one block 16->16 k1 s2 (projection + add), fc 784->10. */
 const SMALL: Candidate = {
@@ -75,24 +80,28 @@ test('tokenLayers equals the resolveNetwork path field by field (both presets, 2
       const fast = tokenLayers(space, c);
       assert.is(fast.length, ref.length);
       fast.forEach((l, t) => ref[t].type === 'conv' || ref[t].type === 'fc'
-        ? assert.equal(l, { type: ref[t].type, inChannels: ref[t].inChannels, outChannels: ref[t].outChannels, inH: ref[t].inH, inW: ref[t].inW, outH: ref[t].outH, outW: ref[t].outW, kernel: ref[t].kernel, stride: ref[t].stride, convGroups: ref[t].convGroups, weightBits: ref[t].weightBits, inputBits: ref[t].inputBits, outputBits: ref[t].outputBits })
-        : near(layerFeatures(l, t, fast.length), layerFeatures(ref[t], t, ref.length), `${name} #${i} layer ${t}`));
+        ? assert.equal(l, { type: ref[t].type, inChannels: ref[t].inChannels, outChannels: ref[t].outChannels, inH: ref[t].inH, inW: ref[t].inW, outH: ref[t].outH, outW: ref[t].outW, kernel: ref[t].kernel, stride: ref[t].stride, padding: ref[t].padding, convGroups: ref[t].convGroups, weightBits: ref[t].weightBits, inputBits: ref[t].inputBits, outputBits: ref[t].outputBits, inputs: ref[t].inputs })
+        : (near(layerFeatures(l, t, fast.length), layerFeatures(ref[t], t, ref.length), `${name} #${i} layer ${t}`), assert.equal([l.padding, l.inputs], [ref[t].padding, ref[t].inputs])));
     }
   }
 });
 
-test('candidateTokens with tile features: the base features, then the placement of the layer (tile-map.ts), the presence flag last', () => {
+test('candidateTokens with tile features: the base features, then the layer\'s placement (tiles, first tile, hops of the simulation, NoC time by hand), the presence flag last', () => {
   const F = LAYER_FEATURE_COUNT, FT = layerFeatureCount(1);
   assert.is(FT, F + TILE_FEATURES.length);
   for (const xbar of [32, 256]) {
     const c = { ...SMALL, hardware: { ...SMALL.hardware, 'xbar.size': xbar } };
     const plain = candidateTokens(mnist, c, 0), tiles = candidateTokens(mnist, c, 1);
-    const { layers, inputs } = tokenNetwork(mnist, c);
-    const placed = layerPlacements(tileArchOf(mnist.archOf(c)), layers, inputs);
+    const { layers } = tokenNetwork(mnist, c);
+    const r = simulated(c), a = mnist.archOf(c);
+    const bw = a.tile.interTileBandwidthGbps, clk = 1000 / a.digital.frequencyMHz, pesPerTile = a.tile.peRows * a.tile.peCols;
     assert.is(tiles.count, plain.count);
     for (let t = 0; t < plain.count; t++) {
+      const l = layers[t], s = r.layers[t], weighted = l.type === 'conv' || l.type === 'fc';
+      const noc = s.hopsOut * (l.outChannels * l.outputBits / bw) + (weighted ? s.hopsIn * (clk + s.colsUsed * Math.min(s.pes, pesPerTile) * l.outputBits / bw) : 0);
+      const want = [Math.log2(1 + s.tiles) / 10, Math.log2(1 + s.firstTile) / 12, Math.log2(1 + s.hopsIn) / 7, Math.log2(1 + s.hopsOut) / 7, Math.log2(1 + noc) / 14, Math.log2(1 + l.outH * l.outW * noc) / 24];
       near([...tiles.layers.subarray(t * FT, t * FT + F - 1)], [...plain.layers.subarray(t * F, t * F + F - 1)], `layer ${t} base`);
-      near([...tiles.layers.subarray(t * FT + F - 1, t * FT + FT - 1)], placementFeatures(tileArchOf(mnist.archOf(c)), layers[t], placed[t]).map(Math.fround), `layer ${t} tiles`);
+      near([...tiles.layers.subarray(t * FT + F - 1, t * FT + FT - 1)], want.map(Math.fround), `layer ${t} tiles`);
       assert.is(tiles.layers[t * FT + FT - 1], 1);
     }
   }
@@ -108,10 +117,8 @@ test('candidateTokens with latency features: after the tile features (if any), t
   assert.is(layerFeatureCount(1, 1), F + TILE_FEATURES.length + LATENCY_FEATURES.length);
   for (const xbar of [32, 256]) {
     const c = { ...SMALL, hardware: { ...SMALL.hardware, 'xbar.size': xbar } };
-    const { layers, inputs } = tokenNetwork(mnist, c);
-    const a = pixelArchOf(mnist.archOf(c));
-    const placed = layerPlacements(a, layers, inputs);
-    const ns = layers.map((l, t) => pixelLatencyNs(a, l, placed[t], inputs[t].length));
+    const { layers } = tokenNetwork(mnist, c);
+    const ns = simulated(c).layers.map((l) => l.pixelLatencyNs);
     const busy = ns.map((v, t) => v * layers[t].outH * layers[t].outW), top = Math.max(...busy);
     const tiles = candidateTokens(mnist, c, 1, 0);
     for (const withTiles of [0, 1]) {
