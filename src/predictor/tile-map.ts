@@ -163,13 +163,17 @@ export function layerPlacements(a: TileArch, layers: readonly MappedLayer[], inp
   }
   // Extremes of u = x + y and v = x - y over each layer's tiles (4 per layer: minU, maxU, minV, maxV), then
   // over its successors' tiles: the farthest Manhattan distance from a cell is taken through them.
-  const own = new Float64Array(4 * n), succ = new Float64Array(4 * n);
+  // scanFirst: the row-major grid index of the layer's tile that a row-major scan meets first (an add
+  // measures its hops from that tile of each successor, as assembly/chip.ts does).
+  const own = new Float64Array(4 * n), succ = new Float64Array(4 * n), scanFirst = new Int32Array(n);
   for (let l = 0; l < n; l++) {
-    let minU = Infinity, maxU = -Infinity, minV = Infinity, maxV = -Infinity;
+    let minU = Infinity, maxU = -Infinity, minV = Infinity, maxV = -Infinity, minIdx = X * Y;
     for (let o = first[l], end = first[l] + tiles[l]; o < end; o++) {
       const c = o < lastCell ? o : lastCell, u = posX[c] + posY[c], v = posX[c] - posY[c];
       if (u < minU) minU = u; if (u > maxU) maxU = u; if (v < minV) minV = v; if (v > maxV) maxV = v;
+      minIdx = Math.min(minIdx, posX[c] * Y + posY[c]);
     }
+    scanFirst[l] = minIdx;
     own[4 * l] = minU; own[4 * l + 1] = maxU; own[4 * l + 2] = minV; own[4 * l + 3] = maxV;
     succ[4 * l] = Infinity; succ[4 * l + 1] = -Infinity; succ[4 * l + 2] = Infinity; succ[4 * l + 3] = -Infinity;
   }
@@ -183,8 +187,8 @@ export function layerPlacements(a: TileArch, layers: readonly MappedLayer[], inp
       if (tiles[j] > 0) {
         succ[4 * q] = Math.min(succ[4 * q], own[4 * j]); succ[4 * q + 1] = Math.max(succ[4 * q + 1], own[4 * j + 1]);
         succ[4 * q + 2] = Math.min(succ[4 * q + 2], own[4 * j + 2]); succ[4 * q + 3] = Math.max(succ[4 * q + 3], own[4 * j + 3]);
-        const c = first[j] < lastCell ? first[j] : lastCell;
-        globalHops[q] = Math.max(globalHops[q], Math.abs(posX[c] - halfX) + posY[c]);
+        const idx = scanFirst[j];
+        globalHops[q] = Math.max(globalHops[q], Math.abs(Math.floor(idx / Y) - halfX) + idx % Y);
       }
     }
   }
