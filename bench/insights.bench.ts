@@ -6,6 +6,7 @@
 // the median and the quartiles over the networks. Prints a table, and as its last line one JSON object
 // { rows: [{ preset, model, insight, net, n, median, q1, q3, paper }], extra_rows, seed, candidates }.
 // docs/model.md §13 reads it. Asserts nothing. Run: npm run bench:insights [-- --candidates N --seed S]
+// [--switches MASK]: a raw switch mask (assembly/layout.ts SW_*) instead of the two models, model "mask:N".
 import { parseArgs } from 'node:util';
 import { loadSimulatorNode } from '../src/node/simulator.ts';
 import { ARCH_PRESETS, applySets, type ArchPresetName } from '../src/hw/arch.ts';
@@ -15,16 +16,30 @@ import { spacePreset } from '../src/space/presets.ts';
 import { toNetworkSpec } from '../src/space/convert.ts';
 import { sampleDistinct } from '../src/predictor/labels.ts';
 import { isTilesError } from '../src/search/gibbon-evaluator.ts';
+import * as L from '../assembly/layout.ts';
 import type { Candidate, CandidateConv } from '../src/space/types.ts';
-import type { ArchConfig, LayerSpec, ModelName, NetworkSpec, ResolvedLayer, SimResult } from '../src/hw/types.ts';
+import type { ArchConfig, LayerSpec, ModelName, NetworkSpec, ResolvedLayer, SimOptionsAdvanced, SimResult } from '../src/hw/types.ts';
 
-const { values: flags } = parseArgs({ options: { candidates: { type: 'string', default: '300' }, seed: { type: 'string', default: '17' } } });
+const { values: flags } = parseArgs({ options: {
+  candidates: { type: 'string', default: '300' }, seed: { type: 'string', default: '17' }, switches: { type: 'string' },
+} });
 const CANDIDATES = Number(flags.candidates), SEED = Number(flags.seed);
-if (!Number.isInteger(CANDIDATES) || CANDIDATES < 1) throw new Error(`bench:insights: --candidates: got ${flags.candidates}; allowed: an integer >= 1`);
-if (!Number.isInteger(SEED) || SEED < 0) throw new Error(`bench:insights: --seed: got ${flags.seed}; allowed: an integer >= 0`);
+/** Bad flags: one line, no stack trace. */
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+if (!Number.isInteger(CANDIDATES) || CANDIDATES < 1) fail(`bench:insights: --candidates: got ${flags.candidates}; allowed: an integer >= 1`);
+if (!Number.isInteger(SEED) || SEED < 0) fail(`bench:insights: --seed: got ${flags.seed}; allowed: an integer >= 0`);
+if (flags.switches !== undefined && (!/^\d+$/.test(flags.switches) || Number(flags.switches) > L.SW_ALL)) {
+  fail(`bench:insights: --switches: got ${flags.switches}; allowed: a switch mask, an integer 0..${L.SW_ALL} (assembly/layout.ts SW_*)`);
+}
 
 const PRESETS: readonly ArchPresetName[] = ['gibbon-base', 'mnsim-2022'];
-const MODELS: readonly ModelName[] = ['gibbon', 'mnsim-2.0'];
+/** A model, or a raw switch mask (SimOptionsAdvanced.switches). */
+type Model = ModelName | `mask:${number}`;
+const MODELS: readonly Model[] = flags.switches === undefined ? ['gibbon', 'mnsim-2.0'] : [`mask:${Number(flags.switches)}`];
+const simOptions = (model: Model): SimOptionsAdvanced => (model.startsWith('mask:') ? { switches: Number(model.slice(5)) } : { model: model as ModelName });
 /** Conv groups of the grouped twins of the zoo networks (every conv whose channels it divides). */
 const ZOO_GROUPS = 4;
 
@@ -95,9 +110,9 @@ function candidateSubject(c: Candidate): Subject {
 const sim = await loadSimulatorNode();
 
 /** The simulation, or undefined when the network does not fit the chip. */
-function run(layers: ResolvedLayer[], arch: ArchConfig, model: ModelName): SimResult | undefined {
+function run(layers: ResolvedLayer[], arch: ArchConfig, model: Model): SimResult | undefined {
   try {
-    return sim.simulate(layers, arch, { model });
+    return sim.simulate(layers, arch, simOptions(model));
   } catch (error) {
     if (isTilesError(error)) return undefined;
     throw error;
@@ -110,7 +125,7 @@ const emptyValues = (): Values => ({
 });
 const rel = (twin: number, base: number): number => twin / base - 1;
 
-function measure(s: Subject, preset: ArchPresetName, model: ModelName, into: Values): void {
+function measure(s: Subject, preset: ArchPresetName, model: Model, into: Values): void {
   const arch = ARCH_PRESETS[preset];
   const k3 = run(s.k3, arch, model), k2 = run(s.k2, arch, model);
   if (k3 && k2) {
@@ -159,9 +174,9 @@ const subjects: Array<{ net: string; subjects: Subject[] }> = [
   { net: 'gibbon-cifar', subjects: candidates.map(candidateSubject) },
 ];
 
-interface Row { preset: ArchPresetName; model: ModelName; insight: Insight | Extra; net: string; n: number; median: number; q1: number; q3: number; paper: number | null }
+interface Row { preset: ArchPresetName; model: Model; insight: Insight | Extra; net: string; n: number; median: number; q1: number; q3: number; paper: number | null }
 const rows: Row[] = [];
-const diagnostics: Array<{ preset: ArchPresetName; model: ModelName; net: string } & typeof diag> = [];
+const diagnostics: Array<{ preset: ArchPresetName; model: Model; net: string } & typeof diag> = [];
 const t0 = performance.now();
 for (const preset of PRESETS) for (const model of MODELS) for (const { net, subjects: list } of subjects) {
   const values = emptyValues();
