@@ -10,6 +10,10 @@ import * as P from './plan';
 let cachedX: i32 = -1, cachedY: i32 = -1, cachedOrder: i32 = -1;
 let posX = new StaticArray<i32>(0);
 let posY = new StaticArray<i32>(0);
+// Per layer, the row-major grid index (x * Y + y) of its tile that comes first in a row-major scan: an
+// add's hops to a successor are measured from that tile, not from the successor's first tile in placement
+// order (MNSIM takes np.argwhere(mapping_result == succ)[0]; mnsim-model.md §2.5).
+let firstScanIdx = new StaticArray<i32>(0);
 
 function place(o: i32, i: i32, j: i32): void { unchecked(posX[o] = i); unchecked(posY[o] = j); }
 
@@ -68,15 +72,19 @@ export function computeHops(layersPtr: usize, nLayers: i32): void {
   buildOrder(X, Y, <i32>a(L.A_TILE_CONNECTION));
   coverTiles(<i32>(P.pg(nLayers - 1, P.PL_START) + P.pg(nLayers - 1, P.PL_TILES)));
   const halfX: f64 = <f64>X / 2; // the global accumulator sits at (X/2, 0)
+  if (firstScanIdx.length < nLayers) firstScanIdx = new StaticArray<i32>(nLayers * 2);
   // Tile extremes per layer.
   for (let l = 0; l < nLayers; l++) {
     const tiles = <i32>P.pg(l, P.PL_TILES), start = <i32>P.pg(l, P.PL_START);
     let minU = Infinity, maxU = -Infinity, minV = Infinity, maxV = -Infinity;
+    let scanIdx = i32.MAX_VALUE;
     for (let o = start; o < start + tiles; o++) {
       const x = <f64>unchecked(posX[o]), y = <f64>unchecked(posY[o]);
       minU = Math.min(minU, x + y); maxU = Math.max(maxU, x + y);
       minV = Math.min(minV, x - y); maxV = Math.max(maxV, x - y);
+      scanIdx = min(scanIdx, unchecked(posX[o]) * Y + unchecked(posY[o]));
     }
+    unchecked(firstScanIdx[l] = scanIdx);
     P.ps(l, P.PL_MIN_U, minU); P.ps(l, P.PL_MAX_U, maxU); P.ps(l, P.PL_MIN_V, minV); P.ps(l, P.PL_MAX_V, maxV);
     P.ps(l, P.PL_SMIN_U, Infinity); P.ps(l, P.PL_SMAX_U, -Infinity);
     P.ps(l, P.PL_SMIN_V, Infinity); P.ps(l, P.PL_SMAX_V, -Infinity);
@@ -98,8 +106,8 @@ export function computeHops(layersPtr: usize, nLayers: i32): void {
         P.ps(q, P.PL_SMAX_U, Math.max(P.pg(q, P.PL_SMAX_U), P.pg(j, P.PL_MAX_U)));
         P.ps(q, P.PL_SMIN_V, Math.min(P.pg(q, P.PL_SMIN_V), P.pg(j, P.PL_MIN_V)));
         P.ps(q, P.PL_SMAX_V, Math.max(P.pg(q, P.PL_SMAX_V), P.pg(j, P.PL_MAX_V)));
-        const o = <i32>P.pg(j, P.PL_START);
-        const h = Math.abs(<f64>unchecked(posX[o]) - halfX) + <f64>unchecked(posY[o]);
+        const idx = unchecked(firstScanIdx[j]);
+        const h = Math.abs(<f64>(idx / Y) - halfX) + <f64>(idx % Y);
         P.ps(q, P.PL_GLOBAL_HOPS, Math.max(P.pg(q, P.PL_GLOBAL_HOPS), h));
       }
     }

@@ -90,7 +90,8 @@ export const SW_GROUPED_CONV = 8; // grouped convs placed block-diagonally inste
 export const SW_CONVERTERS_FOLLOW_XBAR = 16; // DAC/ADC counts capped by the crossbar's rows/columns
 export const SW_POOL_SINGLE_READ = 32; // the pooling output-buffer read is counted once
 export const SW_DAC8_POWER_MW = 64; // DAC choice 6 power 0.4992 mW, not W
-export const SW_ALL = 127;
+export const SW_ADC_EVERY_COLUMN = 128; // every used column is converted: c conversions per analog step set, not ceil(c/mux)·ceil(c/adcNum)
+export const SW_ALL = 255;
 
 // ===== Layer record (LAYER_LEN f64) =====
 export const L_TYPE = 0; // LT_*

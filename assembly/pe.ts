@@ -152,6 +152,19 @@ export function inputCycles(inputBits: f64): f64 {
   return Math.ceil(inputBits / dac.bits);
 }
 
+/**
+ * ADC-side instances (ADC, output mux, output register, shift register) powered in one PE while a layer
+ * converts its `c` used columns in `colSteps` = ceil(c / adcNum) steps (mnsim-model.md §3.10, §3.11).
+ * MNSIM powers ceil(c / outputMux) ADCs per group, so a layer that uses fewer columns than the crossbar
+ * has converts ceil(c / mux) x ceil(c / adcNum) columns, fewer than c when mux > 1 (e.g. 32 of 64
+ * columns on a 256-column crossbar with 128 ADCs). SW_ADC_EVERY_COLUMN converts every used column once:
+ * on average c / colSteps ADCs per step, never more than adcNum.
+ */
+export function activeAdcs(g: f64, c: f64, colSteps: f64): f64 {
+  if ((switches & L.SW_ADC_EVERY_COLUMN) != 0) return g * c / colSteps;
+  return g * Math.ceil(c / outputMux);
+}
+
 // ===== Per-instance areas of one PE (µm²), without its input buffer =====
 export function peXbarArea(): f64 { return groups * polarity * xbarArea; }
 export function peDacArea(): f64 { return dacPerPe * dac.areaUm2; }

@@ -96,11 +96,37 @@ export const GIBBON_BASE_ARCH: ArchConfig = deepFreeze<ArchConfig>(
   }),
 );
 
-export type ArchPresetName = 'mnsim-default' | 'gibbon-base';
+/**
+ * MNSIM-2.0's `SimConfig.ini` of the Gibbon paper's time: commit bc94294 (2022-01-05, the same file as
+ * 5a69903 of 2021-05-26; issue 17, gibbon.md §6). Every key that file has and that differs from today's
+ * (ca39ccb, MNSIM_DEFAULT_ARCH) is set below with its .ini key; the keys it does not have (Subarray_Size,
+ * PIM_Type, Read/Write_Energy, buffer and digital settings added later) keep today's values. Its
+ * Device_Variation 5 and Device_SAF 9,1 are left off (`nonideal` stays ideal, as in every preset):
+ * docs/model.md §8 says how to turn them on and why they are not on by default.
+ */
+export const MNSIM_2022_ARCH: ArchConfig = deepFreeze<ArchConfig>(
+  structuredClone({
+    ...MNSIM_DEFAULT_ARCH,
+    device: {
+      ...MNSIM_DEFAULT_ARCH.device,
+      techNm: 45, // Device_Tech = 45
+      readVoltagesV: [0, 0.5], // Read_Voltage = 0,0.5
+      cellBits: 2, // Device_Level = 4
+      resistancesOhm: [1e7, 10000, 5000, 3333], // Device_Resistance = 1e7,10000,5000,3333 (HRS to LRS)
+    },
+    xbar: { ...MNSIM_DEFAULT_ARCH.xbar, transistorTechNm: 65 }, // Transistor_Tech = 65
+    dac: { ...MNSIM_DEFAULT_ARCH.dac, choice: 2 }, // DAC_Choice = 2 (2 bits)
+    adc: { ...MNSIM_DEFAULT_ARCH.adc, choice: 3 }, // ADC_Choice = 3 (8 bits)
+    pe: { ...MNSIM_DEFAULT_ARCH.pe, groups: 8, dacNum: 64, adcNum: 4 }, // Group_Num = 8, DAC_Num = 64, ADC_Num = 4
+  }),
+);
+
+export type ArchPresetName = 'mnsim-default' | 'gibbon-base' | 'mnsim-2022';
 
 export const ARCH_PRESETS: Readonly<Record<ArchPresetName, ArchConfig>> = Object.freeze({
   'mnsim-default': MNSIM_DEFAULT_ARCH,
   'gibbon-base': GIBBON_BASE_ARCH,
+  'mnsim-2022': MNSIM_2022_ARCH,
 });
 
 // ===== Schema: one rule per leaf, in ArchConfig order =====

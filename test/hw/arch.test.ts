@@ -5,6 +5,7 @@ import {
   ARCH_PRESETS,
   DAC_BITS_TO_CHOICE,
   GIBBON_BASE_ARCH,
+  MNSIM_2022_ARCH,
   MNSIM_DEFAULT_ARCH,
   SETTABLE_PATHS,
   applySets,
@@ -89,6 +90,31 @@ test('gibbon-base differs from the MNSIM default only in crossbar size, ADC choi
   assert.equal(leafPaths(GIBBON_BASE_ARCH).sort(), leafPaths(MNSIM_DEFAULT_ARCH).sort());
 });
 
+test('mnsim-2022 differs from the MNSIM default exactly in the keys of SimConfig.ini at bc94294 that changed (issue 17)', () => {
+  // The values the issue lists for MNSIM-2.0 commit bc94294 (2022-01-05), by .ini key.
+  const want: Record<string, unknown> = {
+    'device.techNm': 45, // Device_Tech
+    'device.readVoltagesV': [0, 0.5], // Read_Voltage
+    'device.cellBits': 2, // Device_Level 4
+    'device.resistancesOhm': [1e7, 10000, 5000, 3333], // Device_Resistance
+    'xbar.transistorTechNm': 65, // Transistor_Tech
+    'dac.choice': 2, // DAC_Choice
+    'adc.choice': 3, // ADC_Choice
+    'pe.groups': 8, // Group_Num
+    'pe.dacNum': 64, // DAC_Num
+    'pe.adcNum': 4, // ADC_Num
+  };
+  const differing = leafPaths(MNSIM_DEFAULT_ARCH).filter(
+    (path) => JSON.stringify(leafValue(MNSIM_DEFAULT_ARCH, path)) !== JSON.stringify(leafValue(MNSIM_2022_ARCH, path)),
+  );
+  assert.equal(differing.sort(), Object.keys(want).sort());
+  for (const [path, value] of Object.entries(want)) assert.equal(leafValue(MNSIM_2022_ARCH, path), value, path);
+  // Device_Variation 5 and Device_SAF 9,1 are not turned on (docs/model.md §8).
+  assert.equal(MNSIM_2022_ARCH.nonideal, MNSIM_DEFAULT_ARCH.nonideal);
+  assert.equal(resolveArch({ base: 'mnsim-2022' }, 'arch.json'), MNSIM_2022_ARCH);
+  assert.ok(Object.isFrozen(MNSIM_2022_ARCH.device.resistancesOhm));
+});
+
 test('presets resolve to themselves, as fresh unfrozen copies', () => {
   assert.equal(resolveArch({}, 'arch.json'), MNSIM_DEFAULT_ARCH);
   assert.equal(resolveArch({ base: 'mnsim-default' }, 'arch.json'), MNSIM_DEFAULT_ARCH);
@@ -103,7 +129,7 @@ test('presets resolve to themselves, as fresh unfrozen copies', () => {
   assert.is(MNSIM_DEFAULT_ARCH.xbar.rows, 256);
   assert.equal(MNSIM_DEFAULT_ARCH.device.readVoltagesV, [0, 0.15]);
   assert.ok(Object.isFrozen(MNSIM_DEFAULT_ARCH.xbar) && Object.isFrozen(GIBBON_BASE_ARCH.device.resistancesOhm));
-  assert.equal(Object.keys(ARCH_PRESETS), ['mnsim-default', 'gibbon-base']);
+  assert.equal(Object.keys(ARCH_PRESETS), ['mnsim-default', 'gibbon-base', 'mnsim-2022']);
 });
 
 test('converter maps agree with the MNSIM tables (mnsim-model.md §3.3, §3.4)', () => {
@@ -166,7 +192,7 @@ test('NaN, Infinity, strings and negative sizes are rejected with their value', 
     'arch.json: xbar: got 256; allowed: an object with keys size, rows, cols, subarrayRows, polarity, cellType, transistorTechNm, areaCalculation');
   throwsGibbon(() => resolveArch('mnsim', 'arch.json'), 'E_ARCH',
     'arch.json: (root): got "mnsim"; allowed: an object with keys base, device, xbar, dac, adc, pe, digital, tile, chip, sim, nonideal');
-  throwsGibbon(() => resolveArch({ base: 'isaac' }, 'arch.json'), 'E_ARCH', 'arch.json: base: got "isaac"; allowed: one of "mnsim-default", "gibbon-base"');
+  throwsGibbon(() => resolveArch({ base: 'isaac' }, 'arch.json'), 'E_ARCH', 'arch.json: base: got "isaac"; allowed: one of "mnsim-default", "gibbon-base", "mnsim-2022"');
 });
 
 test('subarrayRows must divide rows; the field the file set is blamed', () => {

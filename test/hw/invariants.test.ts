@@ -173,7 +173,7 @@ function checkBookkeeping(r: SimResult, switches: number, what: string): void {
 test('totals are sums of layers and of components; every number finite and >= 0; utilization in (0, 1]', async () => {
   const sim = await simulator();
   const masks = [0, L.SW_ALL, L.SW_CELL_BITS, L.SW_SIGNED_INPUT_CYCLES, L.SW_COUNT_ADDERS, L.SW_GROUPED_CONV,
-    L.SW_CONVERTERS_FOLLOW_XBAR, L.SW_POOL_SINGLE_READ, L.SW_DAC8_POWER_MW];
+    L.SW_CONVERTERS_FOLLOW_XBAR, L.SW_POOL_SINGLE_READ, L.SW_DAC8_POWER_MW, L.SW_ADC_EVERY_COLUMN];
   for (const [name, layers] of NETWORKS) {
     for (const [label, a] of ARCHS) {
       for (const switches of masks) {

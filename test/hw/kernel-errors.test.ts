@@ -201,11 +201,11 @@ test('finite but impossible arch values the facade lets through are rejected by 
   }
 });
 
-test('a switch mask outside 0..127 is rejected', async () => {
+test('a switch mask outside 0..255 is rejected', async () => {
   const sim = await simulator();
-  for (const [switches, shown] of [[128, '128'], [-1, '-1'], [1.5, '1.5'], [NaN, 'NaN']] as const) {
+  for (const [switches, shown] of [[256, '256'], [-1, '-1'], [1.5, '1.5'], [NaN, 'NaN']] as const) {
     expectError(() => sim.simulate(net(SMALL), arch(), { switches }), 'E_ARCH',
-      `simulate: options.switches: got ${shown}; allowed: an integer in 0..127`);
+      `simulate: options.switches: got ${shown}; allowed: an integer in 0..255`);
   }
 });
 

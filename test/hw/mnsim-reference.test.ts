@@ -1,8 +1,10 @@
 // The `mnsim-2.0` model against MNSIM-2.0's own outputs (mnsim-model.md §2.7, §3 unit checks, §6.2):
-// VGG8 on the default architecture, per layer and in total, pipelined and layer by layer.
+// VGG8 on the default architecture, per layer and in total, pipelined and layer by layer; ResNet18 in
+// total (MNSIM-2.0 at ca39ccb, default SimConfig.ini, all bits 9, CIFAR 32x32; issue 17).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simulator, zooLayers, arch, close } from '../helpers.ts';
+import { resolveNetwork } from '../../src/hw/network.ts';
 
 const TOL = 1e-4; // the issue's bound; the model agrees to ~1e-8 in practice
 
@@ -104,6 +106,47 @@ test('unit checks of the default configuration (spec §6.2 list)', async () => {
   close(peArea, 1030048.0186, 1e-9, 'A_PE');
   close(l0.areaUm2ByComponent.xbar / (l0.tiles * 4 * 2), 388771.84, 1e-12, 'A_xbar');
   close(r.layers[1].powerW / r.layers[1].tiles, 0.3692349644553846, 1e-9, 'layer-1 tile power');
+});
+
+// ResNet18's latency depends on where each element_sum measures its hops to the accumulator from: the
+// successor's tile a row-major scan of the grid meets first (mnsim-model.md §2.5). With its first tile in
+// placement order instead, five element_sum layers get 29-35 hops instead of 38-50 and the latency comes
+// out 8438.4 ns short (2.903739 ms pipelined, 8.155816 ms layer by layer).
+test('an add measures its hops from the successor tile a row-major scan meets first (hand-worked, 4x4 grid)', async () => {
+  // mnsim-2022 (8 crossbar groups: all weight slices in one PE) on a 4x4 tile grid, growing-square order:
+  // o0 (0,0), o1 (0,1), o2 (1,1), o3 (1,0), ... A conv 16->128 1x1 (1 PE, tile o0), a conv 128->128 1x1
+  // (1 PE, o1), their add (no tile), then a conv 128->16 3x3: floor(256/9) = 28 channels a crossbar,
+  // ceil(128/28) = 5 PEs, 2 tiles at o2 = (1,1) and o3 = (1,0). The accumulator sits at (4/2, 0). From
+  // (1,0), the first in a row-major scan, the add's hops are |1 - 2| + 0 = 1; from o2, the first in
+  // placement order, they would be |1 - 2| + 1 = 2.
+  const layers = resolveNetwork({ name: 'scan', layers: [
+    { type: 'conv', inChannels: 16, inSize: [4, 4], outChannels: 128, kernel: 1 },
+    { type: 'conv', inChannels: 128, inSize: [4, 4], outChannels: 128, kernel: 1 },
+    { type: 'add', inputs: [-1, -2] },
+    { type: 'conv', inChannels: 128, inSize: [4, 4], outChannels: 16, kernel: 3, padding: 1 },
+  ] }, 'network scan').layers;
+  for (const model of ['mnsim-2.0', 'gibbon'] as const) {
+    const r = (await simulator()).simulate(layers, arch('mnsim-2022', ['chip.tileRows=4', 'chip.tileCols=4']), { model });
+    assert.equal(r.layers.map((l) => [l.tiles, l.firstTile]), [[1, 0], [1, 1], [0, 2], [2, 2]], `${model} placement`);
+    assert.is(r.layers[2].hopsOut, 1, `${model}: add hops`);
+  }
+});
+
+test('ResNet18, mnsim-2.0, pipelined: totals match MNSIM-2.0', async () => {
+  const r = (await simulator()).simulate(zooLayers('resnet18'), arch(), { model: 'mnsim-2.0' });
+  const t = r.totals;
+  assert.is(t.tiles, 493);
+  close(t.latencyNs, 2.912178e6, 1e-6, 'latency');
+  close(t.areaUm2, 2128.674471e6, 1e-6, 'area');
+  close(t.powerW, 323.624146, 1e-6, 'power');
+  close(t.energyNj, 1057.524440e3, 1e-6, 'energy');
+});
+
+test('ResNet18, mnsim-2.0, layer by layer (-DisPipe): latency matches MNSIM-2.0', async () => {
+  const r = (await simulator()).simulate(zooLayers('resnet18'), arch(), { model: 'mnsim-2.0', pipeline: false });
+  assert.is(r.totals.tiles, 493);
+  close(r.totals.latencyNs, 8.164255e6, 1e-6, 'latency');
+  close(r.totals.areaUm2, 2128.674471e6, 1e-6, 'area');
 });
 
 test('ResNet18, mnsim-2.0: buffer sizing and the global accumulator (spec §2.6)', async () => {

@@ -387,6 +387,40 @@ test('SW_POOL_SINGLE_READ: a pooled pixel reads the tile output buffer once, not
   close(p.powerW, POOL_P + BUF_R + BUF_W, TOL, 'power');
 });
 
+// ===== SW_ADC_EVERY_COLUMN =====
+
+test('SW_ADC_EVERY_COLUMN: 64 used columns on a 256-column crossbar with 128 ADCs are 64 conversions, not 32', async () => {
+  const sim = await simulator();
+  const on = sim.simulate(net([CONV8x64]), arch(), { switches: L.SW_ADC_EVERY_COLUMN });
+  const off = sim.simulate(net([CONV8x64]), arch(), { switches: 0 });
+  const l = only(on), d = only(off);
+  // Mapping, area and time as the baseline (2 tiles, 8 PEs, 9 cycles; mux 256/128 = 2, colSteps ceil(64/128) = 1).
+  assert.equal([l.tiles, l.pes, l.inputCycles, l.colsUsed], [2, 8, 9, 64]);
+  close(l.areaUm2, 2 * TILE256, TOL, 'area');
+  close(on.totals.latencyNs, off.totals.latencyNs, 0, 'latency unchanged');
+  // MNSIM powers ceil(64/2) = 32 ADCs for one step: 32 conversions per analog operation. Converting every
+  // used column once takes 64 / 1 = 64 ADCs (and their output muxes, registers and shift registers).
+  close(d.powerWByComponent.adc, 8 * 32 * 1.26e-3, TOL, 'MNSIM ADC power: 8 PEs x 32 ADCs');
+  close(l.powerWByComponent.adc, 8 * 64 * 1.26e-3, TOL, 'ADC power: 8 PEs x 64 ADCs');
+  close(l.energyNjByComponent.adc, 8 * 64 * 1.26e-3 * 8 * 9, TOL, 'ADC energy: 8 PEs x 64 x 1.26 mW x 8 ns x 9 cycles');
+  const n = 9;
+  const extra = 32 * 1.26e-3 * 8 * n + 32 * MUX_P * n * MUX_NS + 32 * REG_P * 2 + 32 * SHIFT_P * 2 * n; // 32 more per PE
+  close(l.energyNj, conv8x64Energy(n, 2) + 8 * extra, TOL, 'energy: the ADC side doubles');
+  close(d.energyNj, conv8x64Energy(n, 2), TOL, 'MNSIM energy');
+});
+
+test('SW_ADC_EVERY_COLUMN changes nothing when a layer fills the columns or one ADC serves one column', async () => {
+  const sim = await simulator();
+  // 128x128 with 128 ADCs: mux 1, ceil(c/1)·ceil(c/128) = c already.
+  const a128 = arch('gibbon-base');
+  const e = (a: typeof a128, sw: number) => sim.simulate(net([CONV8x64]), a, { switches: sw }).totals.energyNj;
+  close(e(a128, L.SW_ADC_EVERY_COLUMN), e(a128, 0), 0, 'mux 1');
+  // conv 8 -> 256 fills the 256 columns: ceil(256/2)·ceil(256/128) = 256.
+  const full: LayerSpec = { ...CONV8x64, outChannels: 256 };
+  const r = (sw: number) => sim.simulate(net([full]), arch(), { switches: sw }).totals.energyNj;
+  close(r(L.SW_ADC_EVERY_COLUMN), r(0), 1e-15, 'all columns used');
+});
+
 // ===== SW_DAC8_POWER_MW =====
 
 test('SW_DAC8_POWER_MW: DAC choice 6 (8 bit) draws 0.4992 mW, not 0.4992 W', async () => {
@@ -427,20 +461,20 @@ test('SW_DAC8_POWER_MW leaves the other DAC choices alone', async () => {
 
 test('every switch bit is covered, and gibbon = all of them', () => {
   const bits = [L.SW_CELL_BITS, L.SW_SIGNED_INPUT_CYCLES, L.SW_COUNT_ADDERS, L.SW_GROUPED_CONV,
-    L.SW_CONVERTERS_FOLLOW_XBAR, L.SW_POOL_SINGLE_READ, L.SW_DAC8_POWER_MW];
+    L.SW_CONVERTERS_FOLLOW_XBAR, L.SW_POOL_SINGLE_READ, L.SW_DAC8_POWER_MW, L.SW_ADC_EVERY_COLUMN];
   assert.is(bits.reduce((s, b) => s | b, 0), L.SW_ALL);
   assert.is(bits.reduce((s, b) => s + b, 0), L.SW_ALL, 'distinct bits');
 });
 
 test('gibbon and mnsim-2.0 agree where no switch matters', async () => {
   // 1-bit cells, a 6-bit DAC (ceil(9/6) = ceil(8/6) = 2 cycles), one group per PE, no add, no grouped conv,
-  // no pooling, DAC/ADC_Num 128 <= 256 rows/columns, DAC choice 5.
+  // no pooling, DAC/ADC_Num 128/256 <= 256 rows/columns, one ADC per column (mux 1), DAC choice 5.
   const layers = net([
     { type: 'conv', inChannels: 3, inSize: [8, 8], outChannels: 32, kernel: 3, padding: 1 },
     { type: 'conv', inChannels: 32, inSize: [8, 8], outChannels: 64, kernel: 3, stride: 2, padding: 1 },
     { type: 'fc', inFeatures: 64 * 4 * 4, outFeatures: 10 },
   ]);
-  const a = arch('mnsim-default', ['dac.bits=6']);
+  const a = arch('mnsim-default', ['dac.bits=6', 'pe.adcNum=256']);
   const sim = await simulator();
   const g = sim.simulate(layers, a, { model: 'gibbon' });
   const m = sim.simulate(layers, a, { model: 'mnsim-2.0' });
@@ -449,8 +483,8 @@ test('gibbon and mnsim-2.0 agree where no switch matters', async () => {
   assert.equal([g.areaUm2ByComponent, g.powerWByComponent, g.energyNjByComponent],
     [m.areaUm2ByComponent, m.powerWByComponent, m.energyNjByComponent]);
   // ... and they differ as soon as one switch matters (the default 1-bit DAC: 8 vs 9 cycles).
-  const g1 = sim.simulate(layers, arch(), { model: 'gibbon' });
-  const m1 = sim.simulate(layers, arch(), { model: 'mnsim-2.0' });
+  const g1 = sim.simulate(layers, arch('mnsim-default', ['pe.adcNum=256']), { model: 'gibbon' });
+  const m1 = sim.simulate(layers, arch('mnsim-default', ['pe.adcNum=256']), { model: 'mnsim-2.0' });
   assert.ok(g1.totals.energyNj < m1.totals.energyNj);
 });
 

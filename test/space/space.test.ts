@@ -245,7 +245,7 @@ test('invalid spaces: exact messages', () => {
   throwsSpace(() => resolveSpace(bad((s) => { s.stages[0].depth = 2; }), 'space.json'),
     'space.json: stages[0].depth: got an unknown key; allowed: the keys of a stage: blocks, stride, convsPerBlock, residual, channels, kernel, convGroups, weightBits, activationBits');
   throwsSpace(() => resolveSpace(bad((s) => { s.fixedArch.base = 'isaac'; }), 'space.json'),
-    'space.json: fixedArch.base: got "isaac"; allowed: one of "mnsim-default", "gibbon-base"');
+    'space.json: fixedArch.base: got "isaac"; allowed: one of "mnsim-default", "gibbon-base", "mnsim-2022"');
   throwsSpace(() => resolveSpace(bad((s) => { s.fixedArch.sets = ['adc.bits=8']; }), 'space.json'),
     'space.json: fixedArch.sets[0]: got "adc.bits=8"; allowed: a path that "hardware" does not search (adc.bits is a hardware decision)');
   throwsSpace(() => resolveSpace(bad((s) => { s.fixedArch.sets = ['chip.tileRows=32', 'xbar.sise=64']; }), 'space.json'),
