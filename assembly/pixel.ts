@@ -31,6 +31,8 @@ export let tShift: f64 = 0;
 export let tAdder: f64 = 0;
 export let tOReg: f64 = 0;
 export let tJm: f64 = 0;
+/** conv and fc: the ADC steps per analog operation, ceil(used columns / ADCs per crossbar). */
+export let colSteps: f64 = 0;
 // conv, fc and pooling: output-buffer write and read
 export let tOutW: f64 = 0;
 export let tOutR: f64 = 0;
@@ -50,7 +52,8 @@ export function pixelTerms(l: i32, lp: usize): void {
   const transferNs = hopsOut * (cout * ob / bwInter);
   if (type == L.LT_CONV || type == L.LT_FC) {
     const r = P.pg(l, P.PL_ROWS), c = P.pg(l, P.PL_COLS), pn = P.pg(l, P.PL_MAX_PE);
-    const rowSteps = Math.ceil(r / PE.dacPerGroup), colSteps = Math.ceil(c / PE.adcNum);
+    const rowSteps = Math.ceil(r / PE.dacPerGroup);
+    colSteps = Math.ceil(c / PE.adcNum);
     const mt = P.pg(l, P.PL_CYCLES) * rowSteps * colSteps; // analog operations per output pixel
     tXbar = mt * PE.xbarLatencyNs; tDac = mt * dac.latencyNs; tAdc = mt * adc.latencyNs;
     tDemux = mt * PE.demuxLevels * DEMUX_NS_PER_LEVEL; tMux = mt * PE.muxLevels * MUX_NS_PER_LEVEL;

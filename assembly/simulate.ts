@@ -262,7 +262,7 @@ export function simulateOne(archP: usize, layersPtr: usize, n: i32, out: usize):
       const tShift = X.tShift, tAdder = X.tAdder, tOReg = X.tOReg, tJm = X.tJm, tOutW = X.tOutW, tOutR = X.tOutR;
 
       // Powers of one PE (spec §3.10): only 1/(demux x mux) of the array conducts at a time.
-      const dacs = g * Math.ceil(r / PE.inputDemux), adcs = PE.activeAdcs(g, c, colSteps);
+      const dacs = g * Math.ceil(r / PE.inputDemux), adcs = PE.activeAdcs(g, c, X.colSteps);
       let xbarCellsW = r * c * PE.cellPowerW + 0.25 * r * (PE.cols - c) * PE.sneakW;
       if (simLevel1) xbarCellsW = PE.rows * PE.cols * PE.cellEstPowerW;
       const pXbar = PE.polarity * g * xbarCellsW / (PE.inputDemux * PE.outputMux);
