@@ -24,7 +24,7 @@ void gibbon_host_set_labels(gibbon_host *h, const char *net_label, const char *a
 /* Evaluates one network on one architecture. `net`: a zoo name, a path ending in .json, or JSON text
  * (first non-blank character '{' or '['); `arch` likewise with a preset name (NULL = mnsim-default);
  * `model`: "gibbon" (NULL) or "mnsim-2.0". Returns the public JSON (malloc'd; `indent` 2 gives exactly
- * `gibbon simulate --json`, 0 compact), or NULL with *error set (malloc'd, the message Node gives). */
+ * `gibbon simulate --json`, 0 compact with 17-digit numbers: the same doubles, fewer cycles), or NULL with *error set (malloc'd, the message Node gives). */
 char *gibbon_host_simulate(gibbon_host *h, const char *net, const char *arch, const char *model, int pipeline,
                            int indent, char **error);
 
