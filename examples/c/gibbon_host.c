@@ -187,6 +187,9 @@ struct gibbon_host {
   Z_gibbon_hw_instance_t instance;
   struct Z_env_instance_t env;
   const char *net_label, *arch_label, *model_label;
+  /* Each preset's packed record (pipeline and switches aside), packed on first use. */
+  double preset_records[GIBBON_N_PRESETS][ARCH_LEN];
+  int preset_packed[GIBBON_N_PRESETS];
 };
 
 static int runtime_ready = 0;
@@ -577,9 +580,19 @@ static int load_arch(gibbon_host *h, const char *spec, const cJSON *parsed, int 
     cJSON_Delete(input);
     return -1;
   }
+  int p = (int)(preset - GIBBON_PRESETS);
+  if (!parsed && h->preset_packed[p]) { /* a preset by name: its record, then this call's options */
+    memcpy(out->record, h->preset_records[p], sizeof out->record);
+    out->record[A_PIPELINE] = pipeline ? 1 : 0;
+    out->record[A_MODEL_SWITCHES] = switches;
+    out->tile_rows = (int)out->record[A_TILE_ROWS];
+    out->tile_cols = (int)out->record[A_TILE_COLS];
+    return 0;
+  }
   cJSON *arch = cJSON_Parse(preset->json);
   int rc = parsed ? merge_section(arch, parsed, "", out->source, error) : 0;
   if (rc == 0) rc = pack_arch(arch, out->source, switches, pipeline, out, error);
+  if (rc == 0 && !parsed) { memcpy(h->preset_records[p], out->record, sizeof out->record); h->preset_packed[p] = 1; }
   cJSON_Delete(arch);
   cJSON_Delete(input);
   return rc;

@@ -63,7 +63,7 @@ function cAnswer(args: string[]): string {
 
 interface PyJob { net: unknown; arch: unknown; model: string; pipeline: boolean }
 interface PyAnswer { ok?: unknown; error?: string }
-function python(jobs: PyJob[]): { single: PyAnswer[]; batch: (PyAnswer)[]; groups: string[] } {
+function python(jobs: PyJob[]): { single: PyAnswer[]; totals: PyAnswer[]; batch: PyAnswer[]; groups: string[] } {
   const file = join(tmp, `jobs-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(jobs));
   const out = execFileSync('python3', [join(root, 'test', 'embed', 'driver.py'), file], {
@@ -118,7 +118,7 @@ function randomArch(rng: Rng): Record<string, unknown> {
   };
 }
 
-needs('Python and C: 300 seeded random architectures on the zoo, one call each and batched, equal to Node', async () => {
+needs('Python and C: 300 seeded random architectures on the zoo, one call each (full and totals) and batched, equal to Node', async () => {
   build();
   const rng = new Rng(19);
   const nets = zooNames();
@@ -135,6 +135,11 @@ needs('Python and C: 300 seeded random architectures on the zoo, one call each a
   assert.ok(failed > 0 && failed < 150, `some jobs fail (too many tiles), most succeed: ${failed} failed`);
   const py = python(jobs);
   py.single.forEach((a, k) => assert.is(pyText(a), expected[k], `python job ${k}`));
+  // detail="totals": the same header and totals, nothing else.
+  py.totals.forEach((a, k) => {
+    const want = expected[k].startsWith('error:') ? expected[k] : JSON.stringify((({ network, arch, model, pipeline, totals }) => ({ network, arch, model, pipeline, totals }))(JSON.parse(expected[k])), null, 2);
+    assert.is(pyText(a), want, `python totals job ${k}`);
+  });
   // Batches: one per (network, model), in job order; a failed job fails its batch with its message.
   py.groups.forEach((key, g) => {
     const [net, model] = JSON.parse(key) as [string, string];
