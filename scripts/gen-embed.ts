@@ -1,8 +1,8 @@
 // npm run build, embed step: writes build/embed/gibbon_tables.h, everything the C host (examples/c) and
 // through it the Python package (python/) know about Gibbon beyond the wasm module, generated from the one
 // TypeScript definition of each fact, never retyped:
-//   * every numeric constant of assembly/layout.ts and assembly/errors.ts (and of any plain-constants file
-//     added beside them, see CONSTANT_FILES) as a #define;
+//   * every integer constant of assembly/layout.ts, assembly/errors.ts and any other plain-constants file
+//     of assembly/ as a #define;
 //   * the models (MODEL_SWITCHES of src/hw/abi.ts);
 //   * the zoo, resolved by src/hw/network.ts and packed by src/hw/abi.ts into layer records, with each
 //     layer's name and type, and the network files' defaults the packer needs;
@@ -10,7 +10,7 @@
 //     the converter tables of the `dac.bits` / `adc.bits` shorthands;
 //   * the kernel status messages: statusError (src/hw/abi.ts) rendered once per status, field and range
 //     kind with marker values, so that C fills in the same text Node prints.
-import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as L from '../assembly/layout.ts';
@@ -54,13 +54,24 @@ line('#define GIBBON_TABLES_H');
 line();
 
 // ===== Constants =====
-// layout.ts and errors.ts; a plain-constants file added under assembly/ joins by being listed here.
-const CONSTANT_FILES = ['layout.ts', 'errors.ts'];
-for (const file of readdirSync(join(root, 'assembly')).filter((f) => CONSTANT_FILES.includes(f)).sort()) {
+// Every plain-constants file of assembly/ (each line blank, a comment, or `export const NAME = <expr>;`):
+// layout.ts and errors.ts first, then any other such file in name order, so that a constants file added
+// beside them is picked up without a change here. A name already defined keeps its first value (a note
+// says where it also appears).
+const PLAIN_LINE = /^\s*(\/\/.*)?$|^export const [A-Za-z_][A-Za-z0-9_]*\s*(:\s*[a-z0-9]+)?\s*=\s*[^;]*;\s*(\/\/.*)?$/;
+const FIRST = ['layout.ts', 'errors.ts'];
+const constantFiles = readdirSync(join(root, 'assembly'))
+  .filter((f) => f.endsWith('.ts') && readFileSync(join(root, 'assembly', f), 'utf8').split('\n').every((l) => PLAIN_LINE.test(l)))
+  .sort((a, b) => (FIRST.includes(b) ? 1 : 0) - (FIRST.includes(a) ? 1 : 0) || FIRST.indexOf(a) - FIRST.indexOf(b) || a.localeCompare(b));
+const defined = new Map<string, string>();
+for (const file of constantFiles) {
   const mod = (await import(join(root, 'assembly', file))) as Record<string, unknown>;
   line(`/* assembly/${file} */`);
   for (const [name, value] of Object.entries(mod)) {
-    if (typeof value === 'number' && Number.isInteger(value)) line(`#define ${name} ${value}`);
+    if (typeof value !== 'number' || !Number.isInteger(value)) continue;
+    const first = defined.get(name);
+    if (first === undefined) { line(`#define ${name} ${value}`); defined.set(name, file); }
+    else line(`/* ${name} = ${value} here; the #define above is ${first}'s */`);
   }
   line();
 }
@@ -118,9 +129,9 @@ function withValue(path: string, value: unknown): ArchConfig {
   return a as unknown as ArchConfig;
 }
 // Each record slot: its JSON path and how the value is taken: PACK_NUMBER, a list's PACK_FIRST or
-// PACK_LAST item, or PACK_ENUM (a string through the slot's enum table). Told apart by running the
+// PACK_LAST item, PACK_ENUM (a string through the slot's enum table) or PACK_BOOL. Told apart by running the
 // ARCH_FIELDS getter itself on probe values.
-line('enum { PACK_NUMBER, PACK_FIRST, PACK_LAST, PACK_ENUM };');
+line('enum { PACK_NUMBER, PACK_FIRST, PACK_LAST, PACK_ENUM, PACK_BOOL };');
 line('typedef struct { int slot; const char *path; int kind; int n_enum; const char *const *enum_names; const double *enum_values; } gibbon_arch_field_t;');
 const fieldRows: string[] = [];
 for (const [k, [slot, path, get]] of ARCH_FIELDS.entries()) {
@@ -130,11 +141,17 @@ for (const [k, [slot, path, get]] of ARCH_FIELDS.entries()) {
     line(`static const char *const GIBBON_ENUM_${k}_NAMES[] = {${names.map(cString).join(',')}};`);
     line(`static const double GIBBON_ENUM_${k}_VALUES[] = {${names.map((n) => cDouble(get(withValue(path, n)))).join(',')}};`);
     fieldRows.push(`{${slot}, ${cString(path)}, PACK_ENUM, ${names.length}, GIBBON_ENUM_${k}_NAMES, GIBBON_ENUM_${k}_VALUES}`);
+  } else if (typeof value === 'boolean') {
+    // enum_values = {the packed false, the packed true}
+    line(`static const double GIBBON_ENUM_${k}_VALUES[] = {${cDouble(get(withValue(path, false)))},${cDouble(get(withValue(path, true)))}};`);
+    fieldRows.push(`{${slot}, ${cString(path)}, PACK_BOOL, 2, 0, GIBBON_ENUM_${k}_VALUES}`);
   } else if (Array.isArray(value)) {
     const first = get(withValue(path, [1, 2, 3])) === 1;
     fieldRows.push(`{${slot}, ${cString(path)}, ${first ? 'PACK_FIRST' : 'PACK_LAST'}, 0, 0, 0}`);
   } else {
-    if (get(withValue(path, 12345.5)) !== 12345.5) throw new Error(`gen-embed: ${path} is not packed as is`);
+    if (get(withValue(path, 12345.5)) !== 12345.5) {
+      throw new Error(`gen-embed: ARCH_FIELDS packs ${path} neither as is, nor as a list's first or last item, an enum or a boolean: teach scripts/gen-embed.ts and examples/c/gibbon_host.c (pack_arch) that rule`);
+    }
     fieldRows.push(`{${slot}, ${cString(path)}, PACK_NUMBER, 0, 0, 0}`);
   }
 }

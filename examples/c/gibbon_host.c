@@ -522,6 +522,7 @@ static int pack_arch(const cJSON *a, const char *source, int switches, int pipel
     if (f->kind == PACK_NUMBER) x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
     else if (f->kind == PACK_FIRST) x = item_num(v, 0);
     else if (f->kind == PACK_LAST) x = item_num(v, cJSON_GetArraySize(v) - 1);
+    else if (f->kind == PACK_BOOL) x = cJSON_IsBool(v) ? f->enum_values[cJSON_IsTrue(v) ? 1 : 0] : NAN;
     else {
       for (int k = 0; k < f->n_enum; k++) if (cJSON_IsString(v) && strcmp(v->valuestring, f->enum_names[k]) == 0) x = f->enum_values[k];
       if (isnan(x)) {
