@@ -88,17 +88,20 @@ def _host():
 def _spec(value, what):
     """A name or path as is; a dict (or a list of layers) as JSON text."""
     if isinstance(value, (dict, list)):
-        return json.dumps(value).encode("utf-8")
+        try:
+            return json.dumps(value).encode("utf-8")
+        except (TypeError, ValueError) as e:
+            raise GibbonError(f"{what}: not JSON ({e}); allowed: dicts, lists, strings, numbers, booleans, None") from None
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
     if isinstance(value, str):
         return value.encode("utf-8")
-    raise GibbonError(f"{what}: got a {type(value).__name__}; allowed: a zoo/preset name, a .json path, or a dict")
+    raise GibbonError(f"{what}: got a value of type {type(value).__name__}; allowed: a zoo/preset name, a .json path, or a dict")
 
 
 def _model(model):
     if not isinstance(model, str):
-        raise GibbonError(f"model: got a {type(model).__name__}; allowed: {', '.join(MODELS)}")
+        raise GibbonError(f"model: got a value of type {type(model).__name__}; allowed: {', '.join(MODELS)}")
     return model.encode("utf-8")
 
 
@@ -133,10 +136,10 @@ def simulate_batch(network, archs, model="gibbon", pipeline=True, detail="full")
         if isinstance(a, os.PathLike):
             a = os.fspath(a)
         if not isinstance(a, (str, dict)):
-            raise GibbonError(f"archs: got a {type(a).__name__}; allowed: preset names, .json paths or dicts")
+            raise GibbonError(f"archs: got a value of type {type(a).__name__}; allowed: preset names, .json paths or dicts")
         items.append(a)
     err = ctypes.c_void_p()
-    ptr = _lib.gibbon_host_simulate_batch(_host().ptr, _spec(network, "network"), json.dumps(items).encode("utf-8"),
+    ptr = _lib.gibbon_host_simulate_batch(_host().ptr, _spec(network, "network"), _spec(items, "archs"),
                                           _model(model), 1 if pipeline else 0, 1 if detail == "totals" else 0, 0,
                                           ctypes.byref(err))
     return _call(ptr, err)
