@@ -3,7 +3,9 @@
  * them through the ABI of docs/abi.md and returns the result as the CLI's public JSON
  * (`gibbon simulate --json`, src/report/hw-json.ts), numbers printed as JavaScript prints them.
  * Used by examples/c/simulate.c and, through ctypes, by the Python package (python/gibbon_sim).
- * One host per thread (docs/abi.md §2, rule 5). */
+ * Calls must not run concurrently, not even on different hosts: the wasm2c 1.0.32 runtime keeps its trap
+ * target and call-stack depth in process globals. Several hosts in one process are fine if their calls
+ * take turns; for parallelism use processes. */
 #ifndef GIBBON_HOST_H
 #define GIBBON_HOST_H
 

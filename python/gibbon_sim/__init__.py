@@ -6,7 +6,9 @@
 
 Networks and architectures are what the CLI takes: zoo and preset names, paths of JSON files, or the same
 JSON as dicts (lists for a bare layer list). Results are the CLI's public JSON as dicts. Bad input raises
-GibbonError with the message Node prints. One kernel instance per thread, made on first use.
+GibbonError with the message Node prints. One kernel instance, made on first use; calls from several
+threads take turns (a lock): the wasm2c runtime keeps its trap target and call depth in process globals.
+For parallel evaluation use processes (multiprocessing), each with its own instance.
 See README.md and docs/embedding.md.
 """
 import ctypes
@@ -52,7 +54,8 @@ def _load():
 
 
 _lib = _load()
-_local = threading.local()
+_lock = threading.Lock()  # the wasm2c 1.0.32 runtime is not thread-safe: one call at a time per process
+_the_host = None
 
 
 def _take(ptr):
@@ -64,7 +67,7 @@ def _take(ptr):
 
 
 class _Host:
-    """One instance of the module (its own linear memory); not shared between threads."""
+    """One instance of the module (its own linear memory)."""
 
     def __init__(self):
         err = ctypes.c_void_p()
@@ -79,10 +82,11 @@ class _Host:
 
 
 def _host():
-    host = getattr(_local, "host", None)
-    if host is None:
-        host = _local.host = _Host()
-    return host
+    """The process's instance (call with _lock held)."""
+    global _the_host
+    if _the_host is None:
+        _the_host = _Host()
+    return _the_host
 
 
 def _spec(value, what):
@@ -119,9 +123,10 @@ def simulate(network, arch="mnsim-default", model="gibbon", pipeline=True, detai
         return simulate_batch(network, [arch], model=model, pipeline=pipeline, detail="totals")[0]
     if detail != "full":
         raise GibbonError(f'detail: got {json.dumps(detail)}; allowed: "full", "totals"')
+    net, arch_spec, model_name = _spec(network, "network"), _spec(arch, "arch"), _model(model)
     err = ctypes.c_void_p()
-    ptr = _lib.gibbon_host_simulate(_host().ptr, _spec(network, "network"), _spec(arch, "arch"), _model(model),
-                                    1 if pipeline else 0, 0, ctypes.byref(err))
+    with _lock:
+        ptr = _lib.gibbon_host_simulate(_host().ptr, net, arch_spec, model_name, 1 if pipeline else 0, 0, ctypes.byref(err))
     return _call(ptr, err)
 
 
@@ -138,8 +143,9 @@ def simulate_batch(network, archs, model="gibbon", pipeline=True, detail="full")
         if not isinstance(a, (str, dict)):
             raise GibbonError(f"archs: got a value of type {type(a).__name__}; allowed: preset names, .json paths or dicts")
         items.append(a)
+    net, archs_spec, model_name = _spec(network, "network"), _spec(items, "archs"), _model(model)
     err = ctypes.c_void_p()
-    ptr = _lib.gibbon_host_simulate_batch(_host().ptr, _spec(network, "network"), _spec(items, "archs"),
-                                          _model(model), 1 if pipeline else 0, 1 if detail == "totals" else 0, 0,
-                                          ctypes.byref(err))
+    with _lock:
+        ptr = _lib.gibbon_host_simulate_batch(_host().ptr, net, archs_spec, model_name, 1 if pipeline else 0,
+                                              1 if detail == "totals" else 0, 0, ctypes.byref(err))
     return _call(ptr, err)
