@@ -1,4 +1,5 @@
-// npm run build: compile the AssemblyScript kernel to build/gibbon.wasm, then bundle the CLI, the
+// npm run build: compile the AssemblyScript kernel to build/gibbon.wasm (and the SIMD-free
+// build/gibbon-hw.wasm with the embedding tables), then bundle the CLI, the
 // library entry and every worker entry into dist/ with esbuild. Nothing in dist/ needs tsx or a dev
 // dependency at run time (piscina stays an external runtime dependency).
 import { execFileSync } from 'node:child_process';
@@ -23,6 +24,11 @@ const t0 = Date.now();
 mkdirSync(join(root, 'build'), { recursive: true });
 execFileSync(process.execPath, [join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js'), 'assembly/index.ts', '--target', 'release'],
   { cwd: root, stdio: 'inherit' });
+// The hardware simulator alone, without SIMD: the module wasm2c takes (docs/abi.md §11), and the tables
+// the C and Python hosts are generated with (scripts/gen-embed.ts -> build/embed/gibbon_tables.h).
+execFileSync(process.execPath, [join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js'), '--config', 'asconfig.hw.json', '--target', 'release'],
+  { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'gen-embed.ts')], { cwd: root, stdio: 'inherit' });
 log(`wasm ${Date.now() - t0} ms`);
 
 const t1 = Date.now();
@@ -46,4 +52,5 @@ if (webEntries.length) {
   });
 }
 copyFileSync(join(root, 'build', 'gibbon.wasm'), join(root, 'dist', 'gibbon.wasm'));
+copyFileSync(join(root, 'build', 'gibbon-hw.wasm'), join(root, 'dist', 'gibbon-hw.wasm'));
 log(`bundles ${Date.now() - t1} ms: ${readdirSync(join(root, 'dist')).join(' ')}`);
