@@ -1,4 +1,8 @@
-// Shared by the search benches: their variant flags and their seed-by-seed comparison of two runs.
+// Shared by the search benches: their variant flags, their seed-by-seed comparison of two runs and the
+// hypervolume of a run after each budget step.
+
+import { hypervolume, type HypervolumeSpec } from '../src/search/hypervolume.ts';
+import { dominates, type Point } from '../src/search/pareto.ts';
 
 /** The median (the mean of the middle two for an even count); NaN for none. */
 export function median(xs: readonly number[]): number {
@@ -32,3 +36,20 @@ export function pairedDifference(run: readonly number[], baseline: readonly numb
 
 /** A mean and its standard error as "+0.0015 ± 0.0039". */
 export const formatDifference = (mean: number, stdErr: number): string => `${mean >= 0 ? '+' : ''}${mean.toFixed(4)} ± ${stdErr.toFixed(4)}`;
+
+/**
+ * Hypervolume of the feasible points among the first s evaluated, for each s in `steps` (ascending), in one
+ * pass: the feasible non-dominated archive is kept as the run grows, so each step costs one hypervolume of
+ * the archive, not of every point so far. Steps past the run's end (an exhausted space) repeat its last value.
+ */
+export function hypervolumeCurve(evaluated: readonly Point[], steps: readonly number[], spec: HypervolumeSpec): number[] {
+  let archive: (readonly number[])[] = [];
+  const out: number[] = [];
+  const flush = (upTo: number) => { while (out.length < steps.length && steps[out.length] <= upTo) out.push(hypervolume(archive, spec)); };
+  evaluated.forEach((e, i) => {
+    if (e.cv <= 0 && !archive.some((a) => a.every((v, o) => v <= e.F[o]))) archive = [...archive.filter((a) => !dominates(e.F, a)), e.F];
+    flush(i + 1);
+  });
+  flush(Infinity);
+  return out;
+}
