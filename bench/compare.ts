@@ -1,8 +1,14 @@
-// Shared by the search benches: their variant flags, their seed-by-seed comparison of two runs and the
-// hypervolume of a run after each budget step.
+// Shared by the search benches: their variant flags, their seed-by-seed comparison of two runs, the
+// hypervolume of a run after each budget step and the fixed-priority ESAPP of the oracle checks.
 
+import { Esapp, type EsappSettings } from '../src/search/algorithms/esapp.ts';
 import { hypervolume, type HypervolumeSpec } from '../src/search/hypervolume.ts';
+import { resampleGene } from '../src/search/operators.ts';
 import { dominates, type Point } from '../src/search/pareto.ts';
+import { drawDecisions } from '../src/search/priority.ts';
+import type { Genome, Problem } from '../src/search/problem.ts';
+import type { Screen } from '../src/search/screen.ts';
+import type { Rng } from '../src/util/rng.ts';
 
 /** The median (the mean of the middle two for an even count); NaN for none. */
 export function median(xs: readonly number[]): number {
@@ -52,4 +58,12 @@ export function hypervolumeCurve(evaluated: readonly Point[], steps: readonly nu
   });
   flush(Infinity);
   return out;
+}
+
+/** ESAPP whose mutation draws its decisions from a fixed priority vector (the oracle checks of §8.4, §8.5). */
+export class FixedPriorityEsapp extends Esapp {
+  constructor(p: Problem, seed: number, options: Partial<EsappSettings>, private readonly fixed: readonly number[], screen?: Screen) { super(p, seed, options, screen); }
+  protected mutate(genome: Genome, rng: Rng): void {
+    for (const d of drawDecisions(this.fixed, this.opts.mutateNum, rng)) resampleGene(genome, d, this.sizes[d], rng);
+  }
 }
