@@ -37,15 +37,12 @@ import { largestCandidate, smallestCandidate } from '../src/nn/supernet.ts';
 import { hypervolumeSpecOf, infeasibleMetrics } from '../src/search/gibbon-evaluator.ts';
 import { simulatorHardware } from '../src/search/predictor-screen.ts';
 import { decisionsOfSpace, genomeKey, objectivesOf, type Evaluator, type Genome, type Metrics, type MetricName, type Problem } from '../src/search/problem.ts';
-import { Esapp, type EsappSettings } from '../src/search/algorithms/esapp.ts';
 import { createAlgorithm } from '../src/search/registry.ts';
-import { drawDecisions } from '../src/search/priority.ts';
-import { resampleGene } from '../src/search/operators.ts';
 import { runSearch } from '../src/search/run-search.ts';
 import { hypervolume } from '../src/search/hypervolume.ts';
 import type { Screen } from '../src/search/screen.ts';
 import { labelId, normalAt, Rng } from '../src/util/rng.ts';
-import { formatDifference, median, namedVariants, pairedDifference } from './compare.ts';
+import { FixedPriorityEsapp, formatDifference, median, namedVariants, pairedDifference } from './compare.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -123,14 +120,6 @@ function noisyScreen(sd: number, seed: number): Screen {
     },
     learn: async () => {}, settings: () => ({ kind: 'noisy-world', sd }), state: () => null, restore: () => {},
   };
-}
-
-/** ESAPP whose mutation draws its decisions from a fixed priority vector (the oracle check). */
-class FixedPriorityEsapp extends Esapp {
-  constructor(p: Problem, seed: number, options: Partial<EsappSettings>, private readonly fixed: number[], screen?: Screen) { super(p, seed, options, screen); }
-  protected mutate(genome: Genome, rng: Rng): void {
-    for (const d of drawDecisions(this.fixed, this.opts.mutateNum, rng)) resampleGene(genome, d, this.sizes[d], rng);
-  }
 }
 
 type Variant = { make: (seed: number, screen?: Screen) => ReturnType<typeof createAlgorithm> };

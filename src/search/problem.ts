@@ -19,9 +19,12 @@ export interface Evaluator {
   evaluate(genomes: Genome[]): Promise<Metrics[]>;
 }
 
-/** `min accuracy 0.9` or `max energy 2e6`. */
+/**
+ * `min accuracy 0.9` or `max energy 2e6`. The metric may also be one the evaluator reports beyond
+ * METRIC_NAMES (e.g. `macs`, bench:search-hw's floor); every metrics record must then hold it.
+ */
 export interface Constraint {
-  metric: MetricName;
+  metric: MetricName | (string & {});
   min?: number;
   max?: number;
 }
@@ -66,7 +69,7 @@ export function checkProblem(problem: Problem): Problem {
     if (problem.objectives.indexOf(o) !== i) throw fieldError('E_OPTION', SOURCE, `objectives[${i}]`, o, 'an objective not listed before');
   });
   problem.constraints.forEach((c, i) => {
-    if (!(METRIC_NAMES as readonly string[]).includes(c.metric)) throw fieldError('E_OPTION', SOURCE, `constraints[${i}].metric`, c.metric, allowed);
+    if (typeof c.metric !== 'string' || c.metric === '') throw fieldError('E_OPTION', SOURCE, `constraints[${i}].metric`, c.metric, `a metric name (${allowed}, or another metric the evaluator reports)`);
     const hasMin = c.min !== undefined, hasMax = c.max !== undefined;
     if (hasMin === hasMax) throw fieldError('E_OPTION', SOURCE, `constraints[${i}]`, c, 'exactly one of min, max');
     const bound = (c.min ?? c.max) as number;
