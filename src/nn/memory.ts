@@ -19,13 +19,19 @@ export const TFJS_WASM_HEAP_MAX_BYTES = 4294901760;
 export const TRAINING_HEAP_BUDGET_FRAC = 0.75;
 
 export interface StepMemory {
-  /** Peak tensor bytes that do not depend on the batch (weights, gradients of weights, moments). */
+  /**
+   * Peak tensor bytes that do not depend on the batch: every tensor alive before the step (weights, and
+   * whatever else the process holds) plus the step's own (gradients of the weights).
+   */
   fixedBytes: number;
   /** Peak tensor bytes per image of the batch. */
   perImageBytes: number;
 }
 
-/** Peak tensor bytes of one call of `step` (tfjs's own accounting; every tensor it makes is disposed). */
+/**
+ * Peak tensor bytes of one call of `step`, counting the tensors alive before it too (tf.profile's
+ * peakBytes is the engine's whole byte count at its peak); every tensor the step makes is disposed.
+ */
 async function peakBytesOf(step: () => void): Promise<number> {
   const info = await tf.profile(() => { tf.tidy(step); });
   return info.peakBytes;
