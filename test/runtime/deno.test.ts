@@ -47,14 +47,14 @@ test('Deno runs VGG8 from the web-standard sources: totals and per-layer numbers
   assert.ok(Math.abs(t.energyNj / 4448843.521 - 1) < 1e-6);
 });
 
-test('the Deno script loads only web-standard modules: src/hw, src/util, assembly/layout.ts', async () => {
+test('the Deno script loads only web-standard modules: src/hw, src/util, the plain-constants assembly/layout.ts, converter-tables.ts and errors.ts', async () => {
   const { stdout } = await promisify(execFile)(deno, ['info', '--json', 'test/deno/vgg8.ts'], {
     cwd: root, timeout: DENO_TIMEOUT_MS, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
   });
   const info = JSON.parse(stdout) as { modules: Array<{ specifier: string; kind: string }> };
   // 'external' entries are type-only references Deno lists from tsconfig (@types/node); never loaded.
   const loaded = info.modules.filter((m) => m.kind !== 'external').map((m) => m.specifier.replace(`file://${root}`, ''));
-  const allowed = /^(assembly\/layout\.ts|src\/hw\/[\w-]+\.ts|src\/util\/[\w-]+\.ts|test\/deno\/vgg8\.ts)$/;
+  const allowed = /^(assembly\/(layout|converter-tables|errors)\.ts|src\/hw\/[\w-]+\.ts|src\/util\/[\w-]+\.ts|test\/deno\/vgg8\.ts)$/;
   for (const m of loaded) assert.ok(allowed.test(m), `Deno loaded ${m} (node:, npm: and non-shared modules are not allowed)`);
   for (const m of ['assembly/layout.ts', 'src/hw/simulator.ts', 'src/hw/abi.ts', 'src/hw/zoo.ts']) assert.ok(loaded.includes(m), m);
 });
