@@ -15,7 +15,7 @@ import { ZOO } from '../src/hw/zoo.ts';
 import { spacePreset } from '../src/space/presets.ts';
 import { toNetworkSpec } from '../src/space/convert.ts';
 import { sampleDistinct } from '../src/predictor/labels.ts';
-import { isTilesError } from '../src/search/gibbon-evaluator.ts';
+import { isTilesError } from '../src/evaluate/gibbon-evaluator.ts';
 import * as L from '../assembly/layout.ts';
 import type { Candidate, CandidateConv } from '../src/space/types.ts';
 import type { ArchConfig, LayerSpec, ModelName, NetworkSpec, ResolvedLayer, SimOptionsAdvanced, SimResult } from '../src/hw/types.ts';

@@ -10,7 +10,7 @@ import { simulator, arch, throwsGibbon } from '../helpers.ts';
 import { InThreadPool } from '../../src/pool/eval-pool.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import { resolveSpace, type Space } from '../../src/space/space.ts';
-import { simJobOf, simulateFitting } from '../../src/search/gibbon-evaluator.ts';
+import { simJobOf, simulateFitting } from '../../src/evaluate/gibbon-evaluator.ts';
 import { sampleDistinct } from '../../src/predictor/labels.ts';
 import { LayerPlanner, defaultLayerPlanner } from '../../src/hw/layer-plan.ts';
 import { resolveNetwork } from '../../src/hw/network.ts';

@@ -9,7 +9,7 @@ import {
   LATENCY_FEATURES, LAYER_FEATURE_COUNT, LAYER_FEATURES, TILE_FEATURES, candidateLayers, candidateTokens, hardwareFeatures, layerFeatureCount, layerFeatures, tokenLayers, tokenLayout, tokenNetwork, tokenizeBatch,
 } from '../../src/predictor/tokens.ts';
 import { simulator } from '../helpers.ts';
-import { simJobOf } from '../../src/search/gibbon-evaluator.ts';
+import { simJobOf } from '../../src/evaluate/gibbon-evaluator.ts';
 import type { SimResult } from '../../src/hw/types.ts';
 
 const mnist = spacePreset('mnist');
