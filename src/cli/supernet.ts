@@ -8,6 +8,8 @@ import { type Space, resolveSpace } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
 import type { SupernetProgress } from '../nn/supernet.ts';
 import { startTrainWorker, type TrainDone } from '../node/train-worker.ts';
+import { lockRunDirectory } from '../node/run-lock.ts';
+import { mkdirSync } from 'node:fs';
 import { readJsonFile } from './io.ts';
 import { numberFlag } from './flags.ts';
 import { statusLine } from './progress.ts';
@@ -72,6 +74,8 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
     batchSize: numberFlag(values['batch-size'], 'batch-size', 64, 1, 65536), learningRate: numberFlag(values.lr, 'lr', 3e-3, 1e-8, 10, false),
     randomSubnets: numberFlag(values['random-subnets'], 'random-subnets', 2, 0, 64), quant: !values['no-quant'], resume: !values.restart,
   };
+  mkdirSync(values.out, { recursive: true });
+  const lease = lockRunDirectory(values.out, 'gibbon supernet train'); // one trainer per checkpoint
   const line = statusLine();
   const handle = startTrainWorker(job, {
     onStart: (e) => process.stderr.write(`supernet ${space.name}: ${e.paramCount} shared weights, backend ${e.backend}${e.simd ? ' (SIMD)' : ''}` +
@@ -85,6 +89,7 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
     done = await handle.result;
   } finally {
     process.off('SIGINT', stop);
+    lease.release();
   }
   const times = done.history.map((h) => h.seconds).sort((a, b) => a - b);
   const median = times.length ? times[Math.floor((times.length - 1) / 2)] : 0;

@@ -1,20 +1,28 @@
-// Atomic file replacement on disk (docs/search.md §7): write `<path>.tmp`, fsync it, rename over `<path>`, fsync
+// Atomic file replacement on disk (docs/search.md §7): write `<path>.<pid>.<n>.tmp`, fsync it, rename over `<path>`, fsync
 // the directory. A reader sees the old file or the new one, never a mix.
 
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GibbonError, formatValue } from '../util/errors.ts';
 
+/** Makes each temp file's name unique within this process (the pid makes it unique across processes). */
+let tmpSerial = 0;
+
 export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const tmp = `${path}.${process.pid}.${++tmpSerial}.tmp`;
   try {
-    const bytes = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally { closeSync(fd); }
-  renameSync(tmp, path);
+    const fd = openSync(tmp, 'w');
+    try {
+      const bytes = Buffer.from(text, 'utf8');
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally { closeSync(fd); }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // a full disk or a directory at `path` leaves nothing behind
+    throw e;
+  }
   try { const dfd = openSync(dirname(path), 'r'); try { fsyncSync(dfd); } finally { closeSync(dfd); } } catch { /* directories cannot be fsync'd on some platforms */ }
 }
 

@@ -6,6 +6,7 @@ import type { SupernetTrainer } from '../run/gibbon-search.ts';
 import { GibbonError } from '../util/errors.ts';
 import { hasSupernet, loadSupernetState } from './supernet-files.ts';
 import { startTrainWorker } from './train-worker.ts';
+import { lockRunDirectory } from './run-lock.ts';
 
 /** The supernet of `dir`, trained there (or finished) in a worker thread when it has fewer epochs than asked. */
 export function cachedSupernetTrainer(dir: string): SupernetTrainer {
@@ -14,6 +15,8 @@ export function cachedSupernetTrainer(dir: string): SupernetTrainer {
     load: async (epochs) => (hasSupernet(dir) && loadSupernetState(dir).epoch >= epochs ? loadSupernetState(dir) : undefined),
     async train(job, on) {
       mkdirSync(dir, { recursive: true });
+      // Two searches sharing this cache must not train into one checkpoint at once.
+      const lease = lockRunDirectory(dir, 'gibbon supernet training');
       const handle = startTrainWorker(
         { kind: 'gibbon-supernet-train', spaceSpec: job.space.spec, dataset: job.dataset, out: dir, epochs: job.epochs, seed: job.seed, resume: true },
         { onProgress: on.progress },
@@ -25,7 +28,10 @@ export function cachedSupernetTrainer(dir: string): SupernetTrainer {
       } catch (e) {
         if (on.signal?.aborted) throw new GibbonError('E_ABORTED', `supernet ${dir}: training stopped; its last complete epoch is kept, and the next run continues it`);
         throw e;
-      } finally { on.signal?.removeEventListener('abort', stop); }
+      } finally {
+        on.signal?.removeEventListener('abort', stop);
+        lease.release();
+      }
     },
   };
 }

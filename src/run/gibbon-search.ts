@@ -199,6 +199,16 @@ function statusTracker(config: GibbonSearchConfig, problem: Problem, hv: StudyCo
 }
 
 export async function runGibbonSearch(config: GibbonSearchConfig, env: GibbonSearchEnv): Promise<GibbonSearchResult> {
+  // One writer per run (docs/search.md §7): two resumes of one run would journal every id twice.
+  const lease = await env.store.lock('gibbon search');
+  try {
+    return await searchLocked(config, env);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): Promise<GibbonSearchResult> {
   const { store, pool, data } = env;
   const { space } = config;
   const settings = searchSettings(config, env.trainer.location);

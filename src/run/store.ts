@@ -8,6 +8,8 @@
 //   checkpoint.json  the algorithm state after its last complete generation
 //   front.json, front.csv, summary.json   written at the end (src/run/front.ts)
 // Every document write replaces the document atomically: a reader sees the old text or the new one.
+// One writer per run: whoever writes takes the store's lease first, and a second writer (another process,
+// another tab, another call) is refused while the first holds it, with a message naming the holder.
 import type { EvaluationRecord } from '../search/run-search.ts';
 import { GibbonError, formatValue } from '../util/errors.ts';
 
@@ -27,6 +29,12 @@ export interface RunJournal {
   close(): void | Promise<void>;
 }
 
+/** The right to write a run, held from lock() to release(). */
+export interface RunLease {
+  /** Gives the run back; idempotent. */
+  release(): void | Promise<void>;
+}
+
 export interface RunStore {
   /** Where the run is, for messages (a directory, a database name). */
   readonly location: string;
@@ -38,6 +46,12 @@ export interface RunStore {
   write(name: RunDocument, text: string): Promise<void>;
   /** Opens the journal (creating the run's place first when needed); one open journal per run at a time. */
   openJournal(): Promise<RunJournal>;
+  /**
+   * Takes the run for one writer (creating the run's place when needed), or rejects with E_FILE naming
+   * the writer that holds it. A holder that died without releasing (kill -9) must not block the run for
+   * ever: the store detects that and lets the next writer in. `holder` says what writes, e.g. `gibbon search`.
+   */
+  lock(holder: string): Promise<RunLease>;
 }
 
 /** A JSON document's text as every run document is written: two-space indent, final newline. */
@@ -58,8 +72,15 @@ export async function readJson<T>(store: RunStore, name: RunDocument): Promise<T
 /** A store in memory (tests; a browser page that keeps nothing). `data` shows what was written. */
 export function memoryRunStore(location = 'memory'): RunStore & { data: { documents: Map<string, string>; journal: EvaluationRecord[] } } {
   const data = { documents: new Map<string, string>(), journal: [] as EvaluationRecord[] };
+  let holder: string | undefined;
   return {
     location, data,
+    lock: async (who) => {
+      if (holder !== undefined) throw new GibbonError('E_FILE', `${location}: run in use by ${holder}; one writer per run: wait for it to end`, { source: location });
+      holder = who;
+      let held = true;
+      return { release: () => { if (held) { held = false; holder = undefined; } } };
+    },
     nameOf: (name) => `${location}/${name}`,
     read: async (name) => data.documents.get(name),
     write: async (name, text) => { data.documents.set(name, text); },

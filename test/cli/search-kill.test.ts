@@ -79,5 +79,27 @@ test('SIGKILL at 3 random moments + resume: front.json and journal byte-identica
   assert.is(readFileSync(join(killed, 'front.json'), 'utf8'), expectedFront);
 });
 
+test('a second process on a running search is refused with one line naming the first; the run is unharmed', async () => {
+  const out = join(dir, 'twice');
+  const first = spawn(process.execPath, [BIN, ...argsFor(out)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let firstErr = '';
+  first.stderr.on('data', (d) => { firstErr += String(d); });
+  const firstDone = new Promise<number | null>((resolve) => first.on('close', (code) => resolve(code)));
+  // Once the first has journaled something it holds the run; the second tries to resume it.
+  while (journalLines(out) < 1) {
+    if (first.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const second = await run([...argsFor(out), '--resume'], out);
+  assert.is(second.code, 3, second.stderr);
+  const lines = second.stderr.trim().split('\n');
+  assert.is(lines.length, 1, second.stderr);
+  assert.match(lines[0], `gibbon: ${out}: run directory in use by gibbon search (pid ${first.pid} on `);
+  assert.match(lines[0], `if it is no longer running, delete ${join(out, 'run.lock')}`);
+  assert.is(await firstDone, 0, firstErr);
+  assert.not.ok(existsSync(join(out, 'run.lock')), 'released at the end');
+  assert.is(readFileSync(join(out, 'journal.jsonl'), 'utf8'), readFileSync(join(dir, 'straight', 'journal.jsonl'), 'utf8'));
+});
+
 test.after(() => { rmSync(dir, { recursive: true, force: true }); });
 test.run();

@@ -2,7 +2,7 @@
 // raises with file and line. Checkpoint: atomic replace leaves no temp file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, readJournal } from '../../src/node/journal-file.ts';
@@ -52,8 +52,16 @@ test('checkpoint: atomic replace, read back, no temp file left', () => {
   writeJsonAtomic(path, { generation: 1 });
   writeJsonAtomic(path, { generation: 2 });
   assert.equal(readJsonFile(path), { generation: 2 });
-  assert.not.ok(existsSync(`${path}.tmp`));
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left');
   assert.is(readJsonFile(join(dir, 'nope.json')), undefined);
+});
+
+test('atomic replace onto a directory fails with the directory untouched and no temp file left', () => {
+  const target = join(dir, 'is-a-dir');
+  mkdirSync(target);
+  assert.throws(() => writeJsonAtomic(target, { x: 1 }), (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
+  assert.ok(statSync(target).isDirectory());
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left');
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
