@@ -35,9 +35,18 @@ export interface SearchCommandResult {
 }
 
 /** The cache directory of the default supernet of a space / dataset / seed / epochs. */
+/**
+ * A user-given name (a space's, a dataset spec) as one path component: runs of other characters than
+ * letters, digits, '.', '_' and '-' become '_', so `../x` or `a/b` cannot lead a default path out of its folder.
+ */
+export const pathComponent = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+/** The run directory when --out is not given: runs/search-<space>-s<seed>, always inside runs/. */
+export const defaultRunDir = (space: string, seed: number): string => join('runs', `search-${pathComponent(space)}-s${seed}`);
+
 export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number): string {
-  const ds = dataset === 'mnist' ? '' : `-${dataset.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
-  return join('.gibbon-cache', `supernet-${space.replace(/[^A-Za-z0-9._-]+/g, '_')}${ds}-s${seed}-e${epochs}`);
+  const ds = dataset === 'mnist' ? '' : `-${pathComponent(dataset)}`;
+  return join('.gibbon-cache', `supernet-${pathComponent(space)}${ds}-s${seed}-e${epochs}`);
 }
 
 const UNITS: Record<MetricName, string> = { accuracy: '', energy: 'uJ', latency: 'ms', area: 'mm2', edp: 'mJms', power: 'W' };
@@ -67,7 +76,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   const p = parseSearchArgs(argv);
   if (p === 'help') { print(SEARCH_HELP); return undefined; }
   const { space, supernetDir } = spaceAndSupernet(p);
-  const out = p.out ?? join('runs', `search-${space.name}-s${p.seed}`);
+  const out = p.out ?? defaultRunDir(space.name, p.seed);
   const line = statusLine(opts.stream ?? process.stderr);
   const progress = (e: GibbonSearchEvent) => {
     if (e.kind === 'supernet-training') line.show(`supernet ${e.space}: training ${e.epochs} epoch(s) into ${e.location} (cached for later runs)`, 'line');

@@ -1,0 +1,26 @@
+// The default run directory and supernet cache of `gibbon search` come from user-given names (a space
+// file's `name`, a dataset spec): hostile names must not lead them out of runs/ and .gibbon-cache/.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isAbsolute, relative, sep } from 'node:path';
+import { cachedSupernetDir, defaultRunDir } from '../../src/cli/search.ts';
+
+const HOSTILE = ['../../escape', '..', '.', '/etc/passwd', 'a/../../b', '..\\..\\win', 'x/..', 'name with spaces', '\u001b[2J', ''];
+
+test('runs/search-<space>-s<seed> stays one level inside runs/ whatever the space name', () => {
+  assert.is(defaultRunDir('mnist', 1), `runs${sep}search-mnist-s1`);
+  assert.is(defaultRunDir('../../escape', 3), `runs${sep}search-.._.._escape-s3`);
+  for (const name of HOSTILE) {
+    const rel = relative('runs', defaultRunDir(name, 1));
+    assert.ok(!isAbsolute(rel) && !rel.startsWith('..') && !rel.includes(sep) && rel !== '', `${JSON.stringify(name)} -> ${rel}`);
+  }
+});
+
+test('the supernet cache stays one level inside .gibbon-cache/ whatever the space and dataset', () => {
+  for (const name of HOSTILE) {
+    const rel = relative('.gibbon-cache', cachedSupernetDir(name, `idx:${name}`, 1, 8));
+    assert.ok(!isAbsolute(rel) && !rel.startsWith('..') && !rel.includes(sep) && rel !== '', `${JSON.stringify(name)} -> ${rel}`);
+  }
+});
+
+test.run();
