@@ -6,6 +6,7 @@ import { createWebPool } from '../web/pool.ts';
 import { setState, showError } from './page-state.ts';
 import { parseQuery, type PanelQuery } from './query.ts';
 import { SIMULATE_QUERY, SimulatePanel } from './simulate-panel.ts';
+import { VIEWER_QUERY, ViewerPanel } from './viewer-panel.ts';
 
 /** Simulator workers of the page's pool: one per core, at most 4 (the simulate panel needs one). */
 const MAX_SIM_WORKERS = 4;
@@ -21,7 +22,7 @@ async function start(): Promise<void> {
   document.head.prepend(style);
   let query: PanelQuery;
   try {
-    query = parseQuery(location.search, [SIMULATE_QUERY], 'simulate');
+    query = parseQuery(location.search, [SIMULATE_QUERY, VIEWER_QUERY], 'simulate');
   } catch (error) {
     showTab('simulate');
     showError(error);
@@ -32,6 +33,7 @@ async function start(): Promise<void> {
   const workers = Math.max(1, Math.min(MAX_SIM_WORKERS, navigator.hardwareConcurrency || 1));
   const pool = await createWebPool({ module, workers, workerUrl: new URL('./sim-worker.js', import.meta.url) });
   const simulate = new SimulatePanel(pool);
+  new ViewerPanel(pool);
   for (const b of document.querySelectorAll<HTMLButtonElement>('#tabs button')) {
     b.addEventListener('click', () => { showTab(b.dataset.tab ?? 'simulate'); setState('idle'); });
   }

@@ -4,41 +4,14 @@
 // raises naming the file and line.
 
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { GibbonError, formatValue } from '../util/errors.ts';
+import { parseJournal, type JournalContents } from './run-format.ts';
 
-export interface JournalContents<T> {
-  records: T[];
-  /** Bytes of the complete lines (where a torn tail starts). */
-  validBytes: number;
-  /** True when a torn last line was skipped. */
-  torn: boolean;
-}
+export type { JournalContents } from './run-format.ts';
 
-/** Reads every complete record; tolerates a torn last line (a final segment that is not a complete JSON object line). */
+/** Reads every complete record of the file (none when it does not exist); see parseJournal. */
 export function readJournal<T = unknown>(path: string): JournalContents<T> {
   if (!existsSync(path)) return { records: [], validBytes: 0, torn: false };
-  const buf = readFileSync(path);
-  const records: T[] = [];
-  let start = 0, line = 0, validBytes = 0, torn = false;
-  while (start < buf.length) {
-    line++;
-    const nl = buf.indexOf(0x0a, start);
-    const end = nl < 0 ? buf.length : nl;
-    const text = buf.subarray(start, end).toString('utf8');
-    const last = nl < 0 || nl === buf.length - 1;
-    let value: unknown;
-    let ok = false;
-    try { value = JSON.parse(text); ok = value !== null && typeof value === 'object' && !Array.isArray(value); } catch { ok = false; }
-    if (!ok) {
-      if (last) { torn = true; break; }
-      throw new GibbonError('E_FILE', `${path}: line ${line}: got ${formatValue(text)}; allowed: a JSON object per line (only the last line may be torn by a crash; this one is followed by more lines, so the journal is corrupt)`, { source: path, path: `line ${line}` });
-    }
-    if (nl < 0) { torn = true; break; } // no newline: the append did not finish; the candidate is evaluated again on resume
-    records.push(value as T);
-    start = end + 1;
-    validBytes = start;
-  }
-  return { records, validBytes, torn };
+  return parseJournal<T>(readFileSync(path), path);
 }
 
 /** An open journal: cuts a torn tail, then appends one fsync'd line per record. */

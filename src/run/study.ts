@@ -17,6 +17,7 @@ import type { Screen } from '../search/screen.ts';
 import { runSearch, type Checkpoint, type EvaluationRecord, type Progress, type SearchResult, type SearchStore } from '../search/run-search.ts';
 import { readJsonFile, writeAtomic, writeJsonAtomic } from './checkpoint.ts';
 import { Journal, readJournal } from './journal.ts';
+import { RUN_FILES } from './run-format.ts';
 
 export interface StudyConfig {
   problem: Problem;
@@ -38,7 +39,7 @@ export interface ResolvedStudyConfig extends Required<Omit<StudyConfig, 'options
   hypervolume: Required<HypervolumeSpec>;
 }
 
-export const RUN_FILES = { config: 'config.json', journal: 'journal.jsonl', checkpoint: 'checkpoint.json', frontJson: 'front.json', frontCsv: 'front.csv', summary: 'summary.json' } as const;
+export { RUN_FILES };
 
 export interface StudyOptions {
   /** Continue an existing run directory (its config must equal this one). */
