@@ -49,18 +49,22 @@ copyFileSync(join(root, 'build', 'gibbon.wasm'), join(root, 'dist', 'gibbon.wasm
 log(`bundles ${Date.now() - t1} ms: ${readdirSync(join(root, 'dist')).join(' ')}`);
 
 // The browser app (docs/app.md): dist/app/ is one static directory any web server can host: index.html,
-// app.css, app.js (the page), sim-worker.js (the simulator pool's worker), gibbon.wasm, and the embedded
-// MNIST packed as bytes (mnist-digits.bin, gzipped; from the same bytes Node's loader reads).
+// app.css, app.js (the page), sim-worker.js (the simulator pool's worker), train-worker.js (supernet
+// training with tfjs) and tfjs's wasm binaries, gibbon.wasm, and the embedded MNIST packed as bytes
+// (mnist-digits.bin, gzipped; from the same bytes Node's loader reads).
 if (existsSync(join(root, 'src/app/main.ts'))) {
   const t2 = Date.now();
   const app = join(root, 'dist', 'app');
   mkdirSync(app, { recursive: true });
   await esbuild.build({
-    entryPoints: [{ in: 'src/app/main.ts', out: 'app' }, { in: 'src/web/sim-worker.ts', out: 'sim-worker' }],
+    entryPoints: [{ in: 'src/app/main.ts', out: 'app' }, { in: 'src/web/sim-worker.ts', out: 'sim-worker' }, { in: 'src/app/train-worker.ts', out: 'train-worker' }],
     bundle: true, platform: 'browser', format: 'esm', target: 'es2022', outdir: app, absWorkingDir: root,
     loader: { '.wasm': 'binary' }, logLevel: 'warning',
   });
   for (const f of ['index.html', 'app.css']) copyFileSync(join(root, 'src/app', f), join(app, f));
+  // tfjs's wasm backend binaries, loaded by the training worker (src/app/tfjs-browser.ts: setWasmPaths)
+  const tfjsWasm = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  for (const f of readdirSync(tfjsWasm).filter((n) => n.endsWith('.wasm') && !n.includes('threaded'))) copyFileSync(join(tfjsWasm, f), join(app, f));
   copyFileSync(join(root, 'build', 'gibbon.wasm'), join(app, 'gibbon.wasm'));
   // The MNIST pack takes ~3 s (41 MB of JSON to read): rebuilt only when its inputs are newer.
   const pack = join(root, 'build', 'mnist-digits.bin');
