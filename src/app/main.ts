@@ -20,15 +20,11 @@ async function start(): Promise<void> {
   const style = document.createElement('style');
   style.textContent = REPORT_STYLE;
   document.head.prepend(style);
-  let query: PanelQuery;
-  try {
-    query = parseQuery(location.search, [SIMULATE_QUERY, VIEWER_QUERY], 'simulate');
-  } catch (error) {
-    showTab('simulate');
-    showError(error);
-    return;
-  }
-  showTab(query.tab);
+  // A bad query is shown, and the page still starts (on the default tab, with the form's defaults).
+  let query: PanelQuery | undefined;
+  let queryError: unknown;
+  try { query = parseQuery(location.search, [SIMULATE_QUERY, VIEWER_QUERY], 'simulate'); } catch (error) { queryError = error; }
+  showTab(query?.tab ?? 'simulate');
   const module = await compileModule(new URL('./gibbon.wasm', import.meta.url));
   const workers = Math.max(1, Math.min(MAX_SIM_WORKERS, navigator.hardwareConcurrency || 1));
   const pool = await createWebPool({ module, workers, workerUrl: new URL('./sim-worker.js', import.meta.url) });
@@ -37,9 +33,11 @@ async function start(): Promise<void> {
   for (const b of document.querySelectorAll<HTMLButtonElement>('#tabs button')) {
     b.addEventListener('click', () => { showTab(b.dataset.tab ?? 'simulate'); setState('idle'); });
   }
-  if (query.tab === 'simulate') {
+  if (queryError !== undefined) { showError(queryError); return; }
+  // The simulate panel draws on load (a simulation takes milliseconds), autorun or not.
+  if (query?.tab === 'simulate') {
     simulate.applyQuery(query);
-    if (query.autorun) await simulate.run();
+    await simulate.run();
   }
 }
 
