@@ -25,7 +25,7 @@
 // Asserts nothing. Last line: one JSON summary.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readJournal } from '../src/run/journal.ts';
+import { readJournal } from '../src/node/journal-file.ts';
 import { spacePreset } from '../src/space/presets.ts';
 import { setupTfjs } from '../src/node/tfjs-setup.ts';
 import { loadSimulatorNode } from '../src/node/simulator.ts';
@@ -34,8 +34,8 @@ import type { PredictorState } from '../src/predictor/types.ts';
 import { sampleOfMetrics } from '../src/predictor/labels.ts';
 import { kendallTauB } from '../src/nn/standalone.ts';
 import { largestCandidate, smallestCandidate } from '../src/nn/supernet.ts';
-import { hypervolumeSpecOf, infeasibleMetrics } from '../src/search/gibbon-evaluator.ts';
-import { simulatorHardware } from '../src/search/predictor-screen.ts';
+import { hypervolumeSpecOf, infeasibleMetrics } from '../src/evaluate/gibbon-evaluator.ts';
+import { simulatorHardware } from '../src/evaluate/gibbon-evaluator.ts';
 import { decisionsOfSpace, genomeKey, objectivesOf, type Evaluator, type Genome, type Metrics, type MetricName, type Problem } from '../src/search/problem.ts';
 import { Esapp, type EsappSettings } from '../src/search/algorithms/esapp.ts';
 import { createAlgorithm } from '../src/search/registry.ts';

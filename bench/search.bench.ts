@@ -18,7 +18,7 @@
 // More seeds in a second process: --first-seed 6 --seeds 5 --tag s6 (snapshot in bench/out/search-latest-s6.txt).
 // --target <hv>: also the evaluations each run needs to reach that hypervolume (a target fixed beforehand).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { readJournal } from '../src/run/journal.ts';
+import { readJournal } from '../src/node/journal-file.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/node/dataset-files.ts';
@@ -27,8 +27,9 @@ import { createNodePool } from '../src/node/pool.ts';
 import { setupTfjs } from '../src/node/tfjs-setup.ts';
 import { Supernet } from '../src/nn/supernet.ts';
 import { spacePreset } from '../src/space/presets.ts';
-import { cachedSupernetDir, ensureCachedSupernet } from '../src/cli/search.ts';
-import { createGibbonEvaluator, defaultHypervolumeSpec } from '../src/search/gibbon-evaluator.ts';
+import { cachedSupernetDir } from '../src/cli/search.ts';
+import { cachedSupernetTrainer } from '../src/node/supernet-trainer.ts';
+import { createGibbonEvaluator, defaultHypervolumeSpec } from '../src/evaluate/gibbon-evaluator.ts';
 import { cachedEvaluator } from '../src/search/cached-evaluator.ts';
 import { decisionsOfSpace, objectivesOf, type Genome, type Metrics, type Problem } from '../src/search/problem.ts';
 import { createAlgorithm } from '../src/search/registry.ts';
@@ -36,7 +37,8 @@ import { runSearch } from '../src/search/run-search.ts';
 import { hypervolume, type HypervolumeSpec } from '../src/search/hypervolume.ts';
 import { paretoFront } from '../src/search/pareto.ts';
 import { genomeKey, makeEvaluated, type Evaluator } from '../src/search/problem.ts';
-import { createPredictorScreen, simulatorHardware } from '../src/search/predictor-screen.ts';
+import { createPredictorScreen } from '../src/predictor/screen.ts';
+import { simulatorHardware } from '../src/evaluate/gibbon-evaluator.ts';
 import type { Screen } from '../src/search/screen.ts';
 import { createPredictor } from '../src/predictor/predictor.ts';
 import { loadSimulatorNode } from '../src/node/simulator.ts';
@@ -87,7 +89,8 @@ const NAMES = a.algorithms ? a.algorithms.split(',') : Object.keys(ALGORITHMS);
 
 const space = spacePreset('mnist');
 const supernetDir = cachedSupernetDir('mnist', 'mnist', 1, EPOCHS);
-await ensureCachedSupernet(supernetDir, space, { dataset: 'mnist', supernetEpochs: EPOCHS, seed: 1 }, process.stderr);
+const trainer = cachedSupernetTrainer(supernetDir);
+if (!(await trainer.load(EPOCHS))) await trainer.train({ space, dataset: 'mnist', epochs: EPOCHS, seed: 1 }, {});
 await setupTfjs();
 const state = loadSupernetState(supernetDir);
 const sn = new Supernet(space, state.initSeed);

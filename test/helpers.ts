@@ -26,14 +26,30 @@ export function close(got: number, want: number, tol: number, what: string): voi
   if (!(err <= tol)) assert.unreachable(`${what}: got ${got}, want ${want} (relative error ${err.toExponential(2)} > ${tol})`);
 }
 
-/** fn throws a GibbonError with exactly this code and message. */
-export function throwsGibbon(fn: () => unknown, code: ErrorCode, message: string): void {
+/** error is a GibbonError with exactly this code (unless undefined) and message. */
+function isGibbon(error: unknown, code: ErrorCode | undefined, message: string): void {
+  assert.instance(error, GibbonError);
+  if (code !== undefined) assert.is((error as GibbonError).code, code, `code of: ${(error as GibbonError).message}`);
+  assert.is((error as GibbonError).message, message);
+}
+
+/** fn throws a GibbonError with exactly this code (unless undefined) and message. */
+export function throwsGibbon(fn: () => unknown, code: ErrorCode | undefined, message: string): void {
   try {
     fn();
   } catch (error) {
-    assert.instance(error, GibbonError);
-    assert.is((error as GibbonError).code, code);
-    assert.is((error as GibbonError).message, message);
+    isGibbon(error, code, message);
+    return;
+  }
+  assert.unreachable(`expected GibbonError: ${message}`);
+}
+
+/** run() rejects (or throws) with a GibbonError of exactly this code (unless undefined) and message. */
+export async function rejectsGibbon(run: () => Promise<unknown>, code: ErrorCode | undefined, message: string): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    isGibbon(error, code, message);
     return;
   }
   assert.unreachable(`expected GibbonError: ${message}`);

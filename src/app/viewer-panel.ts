@@ -3,7 +3,8 @@
 // in a sandboxed frame and offered as report.html. The design breakdown is simulated on the worker pool.
 import type { EvalPool } from '../pool/eval-pool.ts';
 import { buildReportHtml } from '../report/html-report.ts';
-import { readRunHead, SEARCH_FILE, type RunSource } from '../report/run-reader.ts';
+import { readRunHead, type RunSource } from '../report/run-reader.ts';
+import { RUN_FILES } from '../run/store.ts';
 import { bestDesign, designBreakdown, frontWithNetworks } from '../report/run-view.ts';
 import { SPACE_PRESETS } from '../space/presets.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
@@ -36,7 +37,7 @@ function spaceOf(run: RunSource, named: string | undefined): Space {
     if (spec !== undefined) return resolveSpace(spec, `${run.nameOf(SUPERNET_SUMMARY)} (spaceSpec)`);
   }
   if (named !== undefined && Object.hasOwn(SPACE_PRESETS, named)) return resolveSpace(SPACE_PRESETS[named as keyof typeof SPACE_PRESETS], `space ${named}`);
-  throw fieldError('E_FILE', run.nameOf(SEARCH_FILE), 'space', named,
+  throw fieldError('E_FILE', run.nameOf(RUN_FILES.search), 'space', named,
     `a preset space (${Object.keys(SPACE_PRESETS).join(', ')}); a run of a space file needs its supernet's ${SUPERNET_SUMMARY} dropped with the run files`);
 }
 

@@ -12,6 +12,7 @@ import { resolveSpace } from '../space/space.ts';
 import { serializePimModel } from '../pim/model-file.ts';
 import { GibbonError } from '../util/errors.ts';
 import { readJsonFile } from './io.ts';
+import { numberFlag } from './flags.ts';
 
 export const ACCURACY_HELP = `gibbon accuracy --supernet <dir> --candidate <file> [options]
 
@@ -52,16 +53,8 @@ export async function runAccuracyCommand(argv: string[], print: (s: string) => v
   const candidate = space.validateCandidate(readJsonFile(values.candidate, 'candidate'), values.candidate);
   const ds = await loadDataset(values.dataset ?? 'mnist', '--dataset');
   const data = ds[split];
-  let limit: number | undefined;
-  if (values.limit !== undefined) {
-    limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new GibbonError('E_OPTION', `--limit: got ${JSON.stringify(values.limit)}; allowed: an integer >= 1`);
-  }
-  let workers = availableParallelism();
-  if (values.workers !== undefined) {
-    workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new GibbonError('E_OPTION', `--workers: got ${JSON.stringify(values.workers)}; allowed: an integer in 1..256`);
-  }
+  const limit = values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0, 1, 1 << 30);
+  const workers = numberFlag(values.workers, 'workers', availableParallelism(), 1, 256);
   // tfjs loads only for this command (not at every CLI start)
   const { setupTfjs } = await import('../node/tfjs-setup.ts');
   const { Supernet } = await import('../nn/supernet.ts');

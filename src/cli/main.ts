@@ -11,44 +11,47 @@ import { runPredictorCommand, PREDICTOR_HELP } from './predictor.ts';
 import { runReportCommand, REPORT_HELP } from './report.ts';
 import { runServeCommand, SERVE_HELP } from './serve.ts';
 
+interface Command {
+  run: (argv: string[], print: (s: string) => void) => Promise<unknown>;
+  help: string;
+  /** One line for `gibbon --help`. */
+  summary: string;
+}
+
+/** Every sub-command: dispatch, `gibbon --help` and the help shown after a flag error come from here. */
+const COMMANDS: Record<string, Command> = {
+  simulate: { run: runSimulate, help: SIMULATE_HELP, summary: 'behavior-level PIM hardware simulation of a network' },
+  dataset: { run: runDataset, help: DATASET_HELP, summary: 'load a dataset and show its train / validation / test splits' },
+  pim: { run: runPimCommand, help: PIM_HELP, summary: 'accuracy of a quantized model on PIM crossbars, ADCs and faulty devices' },
+  supernet: { run: runSupernetCommand, help: SUPERNET_HELP, summary: 'train the weight-sharing supernet of a space: gibbon supernet train' },
+  accuracy: { run: runAccuracyCommand, help: ACCURACY_HELP, summary: 'float, quantized and PIM accuracy of a candidate from a supernet' },
+  search: { run: runSearchCommand, help: SEARCH_HELP, summary: 'co-explore networks and PIM hardware of a space: Pareto front of accuracy and cost' },
+  predictor: { run: runPredictorCommand, help: PREDICTOR_HELP, summary: 'train and evaluate the RNN predictor of accuracy loss and hardware cost' },
+  report: { run: runReportCommand, help: REPORT_HELP, summary: 'one self-contained HTML page of a search run: plots, front, per-layer hardware' },
+  serve: { run: runServeCommand, help: SERVE_HELP, summary: 'the browser app on 127.0.0.1: simulate panel and run viewer in a tab' },
+};
+
 const HELP = `gibbon <command> [options]
 
 Commands:
-  simulate   behavior-level PIM hardware simulation of a network (gibbon simulate --help)
-  dataset    load a dataset and show its train / validation / test splits (gibbon dataset --help)
-  pim        accuracy of a quantized model on PIM crossbars, ADCs and faulty devices (gibbon pim --help)
-  supernet   train the weight-sharing supernet of a space: gibbon supernet train (gibbon supernet --help)
-  accuracy   float, quantized and PIM accuracy of a candidate from a supernet (gibbon accuracy --help)
-  search     co-explore networks and PIM hardware of a space: Pareto front of accuracy and cost (gibbon search --help)
-  predictor  train and evaluate the RNN predictor of accuracy loss and hardware cost (gibbon predictor --help)
-  report     one self-contained HTML page of a search run: plots, front, per-layer hardware (gibbon report --help)
-  serve      the browser app on 127.0.0.1: simulate panel and run viewer in a tab (gibbon serve --help)
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary} (gibbon ${name} --help)`).join('\n')}
 
 Run 'gibbon <command> --help' for its options.
 `;
 
 const EXIT_CODES: Record<ErrorCode, number> = {
-  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_SPACE: 4, E_DATASET: 5, E_MODEL: 5, E_KERNEL: 70,
+  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_SPACE: 4, E_DATASET: 5, E_MODEL: 5, E_KERNEL: 70, E_ABORTED: 130,
 };
 
 const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'simulate': await runSimulate(rest, print); return 0;
-    case 'dataset': await runDataset(rest, print); return 0;
-    case 'pim': await runPimCommand(rest, print); return 0;
-    case 'supernet': await runSupernetCommand(rest, print); return 0;
-    case 'accuracy': await runAccuracyCommand(rest, print); return 0;
-    case 'search': await runSearchCommand(rest, print); return 0;
-    case 'predictor': await runPredictorCommand(rest, print); return 0;
-    case 'report': await runReportCommand(rest, print); return 0;
-    case 'serve': await runServeCommand(rest, print); return 0;
-    case undefined: case '--help': case '-h': case 'help': print(HELP); return command === undefined ? 2 : 0;
-    default:
-      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset, pim, supernet, accuracy, search, predictor, report, serve`);
-  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') { print(HELP); return command === undefined ? 2 : 0; }
+  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (entry === undefined) throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: ${Object.keys(COMMANDS).join(', ')}`);
+  await entry.run(rest, print);
+  return 0;
 }
 
 function isArgError(e: unknown): e is Error & { code: string } {
@@ -62,8 +65,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`gibbon: ${e.message}\n`);
       process.exitCode = EXIT_CODES[e.code];
     } else if (isArgError(e)) {
-      const helps: Record<string, string> = { dataset: DATASET_HELP, pim: PIM_HELP, supernet: SUPERNET_HELP, accuracy: ACCURACY_HELP, search: SEARCH_HELP, predictor: PREDICTOR_HELP, report: REPORT_HELP, serve: SERVE_HELP };
-      const help = helps[process.argv[2]] ?? SIMULATE_HELP;
+      const help = (Object.hasOwn(COMMANDS, process.argv[2]) ? COMMANDS[process.argv[2]] : COMMANDS.simulate).help;
       process.stderr.write(`gibbon: ${e.message}\n${help}`);
       process.exitCode = 2;
     } else {

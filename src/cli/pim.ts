@@ -11,7 +11,8 @@ import { loadSimulatorNode } from '../node/simulator.ts';
 import { GibbonError } from '../util/errors.ts';
 import { readJsonFile } from './io.ts';
 import { loadArch } from './simulate.ts';
-import { progressLine } from './progress.ts';
+import { countLine } from './progress.ts';
+import { numberFlag } from './flags.ts';
 
 export const PIM_HELP = `gibbon pim --model-file <file> [options]
 
@@ -30,13 +31,6 @@ per layer, the ADC saturation rate and the mean partial-sum error that explain a
   --trials <n>           Monte-Carlo chip instances: accuracy mean and std (default 1)
   --json                 print one JSON object
 `;
-
-function intOption(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new GibbonError('E_OPTION', `--${name}: got ${JSON.stringify(raw)}; allowed: an integer in ${min}..${max}`);
-  return v;
-}
 
 export interface PimReport {
   model: string;
@@ -88,8 +82,8 @@ export async function runPimCommand(argv: string[], print: (s: string) => void):
   if (values.set?.length) arch = applySets(arch, values.set);
   const split = (values.split ?? 'test') as SplitName;
   if (!SPLIT_NAMES.includes(split)) throw new GibbonError('E_OPTION', `--split: got ${JSON.stringify(values.split)}; allowed: ${SPLIT_NAMES.join(', ')}`);
-  const seed = intOption(values.seed, 'seed', 1, 0, 0xffffffff);
-  const trials = intOption(values.trials, 'trials', 1, 1, 10000);
+  const seed = numberFlag(values.seed, 'seed', 1, 0, 0xffffffff);
+  const trials = numberFlag(values.trials, 'trials', 1, 1, 10000);
   const dataset = await loadDataset(values.dataset ?? 'mnist', '--dataset');
   const [c, h, w] = dataset.shape;
   const spec = model.input;
@@ -101,16 +95,17 @@ export async function runPimCommand(argv: string[], print: (s: string) => void):
     throw new GibbonError('E_MODEL', `${basename(file)}: classes: got ${model.classes} (the last layer's outputs); allowed: ${dataset.classes}, the class count of ${dataset.name}`);
   }
   const data = dataset[split];
-  const n = Math.min(data.count, intOption(values.limit, 'limit', data.count, 1, data.count));
+  const n = Math.min(data.count, numberFlag(values.limit, 'limit', data.count, 1, data.count));
   const size = c * h * w;
   const exec = new InThreadPimExecutor(await loadSimulatorNode());
-  const progress = progressLine(`pim ${split}`, n * trials);
+  const progress = countLine(`pim ${split}`, { bar: true });
   let finished = 0;
   const result = await runPim(exec, model, arch, data.images.subarray(0, n * size), {
     seed, trials, labels: data.labels.subarray(0, n),
-    onProgress: (e) => { progress.update(e.trial * n + e.done); finished = e.trial * n + e.done; },
+    onProgress: (e) => { finished = e.trial * n + e.done; progress.update(finished, n * trials); },
   });
-  progress.done(finished);
+  progress.update(finished, n * trials);
+  progress.end();
   exec.dispose();
   const report: PimReport = {
     model: model.name, arch: archName, dataset: dataset.name, split, images: n, seed, trials,

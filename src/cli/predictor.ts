@@ -24,6 +24,8 @@ import type { PredictorSample } from '../predictor/types.ts';
 import { labelCandidates, type LabelProgress } from './predictor-labels.ts';
 import { cachedSupernetDir } from './search.ts';
 import { loadSpace } from './supernet.ts';
+import { atLeastFlag, numberFlag } from './flags.ts';
+import { countLine, type Stream } from './progress.ts';
 
 export const DEFAULT_PREDICTOR = { samples: 10000, accuracySamples: 300, seed: 1, limit: 100, epochs: 30, learningRateDecay: 0.95, evalSamples: 400, evalAccuracySamples: 100, neighbours: 200, neighbourAccuracySamples: 60, supernetEpochs: 4 } as const;
 
@@ -62,39 +64,6 @@ hardware targets, MAE of pimLoss, predictions per second.
   --json                     one JSON object: kendall, mape, mae (uniform set), neighbours, predictions_per_s
 `;
 
-function num(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) {
-    throw new GibbonError('E_OPTION', `--${name}: got ${JSON.stringify(raw)}; allowed: an integer in ${min}..${max}`);
-  }
-  return v;
-}
-
-function clock(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--:--';
-  const s = Math.round(seconds), m = Math.floor(s / 60);
-  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}:${String(s % 60).padStart(2, '0')}`;
-}
-
-type Stream = NodeJS.WritableStream & { isTTY?: boolean };
-
-/** A progress line (rewritten in place on a terminal, every ~10 % otherwise) with elapsed time and ETA. */
-function progressLine(stream: Stream, what: string) {
-  const live = stream.isTTY === true;
-  let lastTenth = -1;
-  return {
-    update(done: number, total: number, seconds: number, extra = '') {
-      const eta = done > 0 ? (seconds / done) * (total - done) : Infinity;
-      const text = `${what} ${done}/${total}${extra} elapsed ${clock(seconds)} eta ${done >= total ? '0:00' : clock(eta)}`;
-      const tenth = Math.floor((10 * done) / Math.max(1, total));
-      if (live) stream.write(`\r${text}\x1b[K`);
-      else if (tenth !== lastTenth) { stream.write(`${text}\n`); lastTenth = tenth; }
-    },
-    end() { if (live) stream.write('\n'); },
-  };
-}
-
 /** The accuracy side: a supernet and its dataset, when both are available. */
 interface AccuracySetup {
   evaluator: Evaluator;
@@ -118,7 +87,7 @@ async function accuracySetup(space: Space, pool: EvalPool, supernetDir: string, 
   }
   const { setupTfjs } = await import('../node/tfjs-setup.ts');
   const { Supernet } = await import('../nn/supernet.ts');
-  const { createGibbonEvaluator } = await import('../search/gibbon-evaluator.ts');
+  const { createGibbonEvaluator } = await import('../evaluate/gibbon-evaluator.ts');
   await setupTfjs();
   const sn = new Supernet(space, state.initSeed);
   sn.setWeights(state.weights);
@@ -173,16 +142,13 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   if (values.help) { print(PREDICTOR_HELP); return undefined; }
   if (values.out === undefined) throw new GibbonError('E_OPTION', '--out: got nothing; allowed: a directory for predictor.json');
   const space = loadSpace(values.space);
-  const samples = num(values.samples, 'samples', DEFAULT_PREDICTOR.samples, 2, 1e6);
-  const seed = num(values.seed, 'seed', DEFAULT_PREDICTOR.seed, 0, 0xffffffff);
-  const limit = num(values.limit, 'limit', DEFAULT_PREDICTOR.limit, 1, 1 << 30);
-  const epochs = num(values.epochs, 'epochs', DEFAULT_PREDICTOR.epochs, 1, 100000);
-  const workers = num(values.workers, 'workers', availableParallelism(), 1, 256);
+  const samples = numberFlag(values.samples, 'samples', DEFAULT_PREDICTOR.samples, 2, 1e6);
+  const seed = numberFlag(values.seed, 'seed', DEFAULT_PREDICTOR.seed, 0, 0xffffffff);
+  const limit = numberFlag(values.limit, 'limit', DEFAULT_PREDICTOR.limit, 1, 1 << 30);
+  const epochs = numberFlag(values.epochs, 'epochs', DEFAULT_PREDICTOR.epochs, 1, 100000);
+  const workers = numberFlag(values.workers, 'workers', availableParallelism(), 1, 256);
   const lwRaw = values['layer-weight'];
-  const layerWeight = lwRaw === undefined ? undefined : Number(lwRaw);
-  if (lwRaw !== undefined && (lwRaw.trim() === '' || !Number.isFinite(layerWeight) || layerWeight! < 0)) {
-    throw new GibbonError('E_OPTION', `--layer-weight: got ${JSON.stringify(lwRaw)}; allowed: a number >= 0`);
-  }
+  const layerWeight = lwRaw === undefined ? undefined : atLeastFlag(lwRaw, 'layer-weight', 0);
   const decayRaw = values['lr-decay'];
   const learningRateDecay = decayRaw === undefined ? DEFAULT_PREDICTOR.learningRateDecay : Number(decayRaw);
   if (decayRaw !== undefined && (decayRaw.trim() === '' || !(learningRateDecay > 0 && learningRateDecay <= 1))) {
@@ -190,7 +156,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   }
   const { PREDICTOR_DEFAULTS, createPredictor } = await predictorModule();
   const extra = predictorOptionsOf(values.options, Object.keys(PREDICTOR_DEFAULTS));
-  const wantAcc = num(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
+  const wantAcc = numberFlag(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
   const src = wantAcc > 0 ? accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
   // built before any labelling, so that a bad option value fails first
   const make = () => createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra });
@@ -203,13 +169,13 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
     if (typeof src === 'string') stream.write(`predictor ${space.name}: hardware heads only (${src}); pimLoss predictions stay untrained\n`);
     else acc = await accuracySetup(space, pool, src.supernetDir, src.dataset, limit);
     const candidates = sampleDistinct(space, samples, seed, 'predictor-train');
-    const bar = progressLine(stream, 'labels');
+    const bar = countLine('labels', { stream, logTenths: true });
     const labelled = await labelCandidates({ space, pool, evaluator: acc?.evaluator, evaluatorId: acc?.evaluatorId }, candidates, acc ? wantAcc : 0,
-      `${space.name}-s${seed}-train`, (p: LabelProgress) => bar.update(p.done, p.total, p.seconds));
+      `${space.name}-s${seed}-train`, (p: LabelProgress) => bar.update(p.done, p.total));
     bar.end();
-    const fitBar = progressLine(stream, 'train epoch');
+    const fitBar = countLine('train epoch', { stream, logTenths: true });
     const t1 = performance.now();
-    const report = await predictor.fit(labelled, { epochs, onProgress: (e) => fitBar.update(e.epoch, e.epochs, (performance.now() - t1) / 1000, ` loss ${e.loss.toFixed(4)}`) });
+    const report = await predictor.fit(labelled, { epochs, onProgress: (e) => fitBar.update(e.epoch, e.epochs, ` loss ${e.loss.toFixed(4)}`) });
     fitBar.end();
     const file: PredictorFile = {
       format: 'gibbon-predictor', version: 1,
@@ -286,11 +252,11 @@ async function runEval(argv: string[], print: (s: string) => void, stream: Strea
   const file = loadPredictorFile(values.predictor);
   const t = file.train;
   const space = resolveSpace(t.spaceSpec, `${values.predictor} (space)`);
-  const count = num(values.samples, 'samples', DEFAULT_PREDICTOR.evalSamples, 2, 1e6);
+  const count = numberFlag(values.samples, 'samples', DEFAULT_PREDICTOR.evalSamples, 2, 1e6);
   const hardwareOnly = t.supernet === null || t.dataset === null;
-  const accCount = hardwareOnly ? 0 : num(values['accuracy-samples'], 'accuracy-samples', Math.min(count, DEFAULT_PREDICTOR.evalAccuracySamples), 0, count);
-  const nCount = num(values.neighbours, 'neighbours', DEFAULT_PREDICTOR.neighbours, 0, 1e6);
-  const workers = num(values.workers, 'workers', availableParallelism(), 1, 256);
+  const accCount = hardwareOnly ? 0 : numberFlag(values['accuracy-samples'], 'accuracy-samples', Math.min(count, DEFAULT_PREDICTOR.evalAccuracySamples), 0, count);
+  const nCount = numberFlag(values.neighbours, 'neighbours', DEFAULT_PREDICTOR.neighbours, 0, 1e6);
+  const workers = numberFlag(values.workers, 'workers', availableParallelism(), 1, 256);
   if (!hardwareOnly && !existsSync(t.supernet!)) throw new GibbonError('E_FILE', `${values.predictor}: train.supernet: got ${JSON.stringify(t.supernet)}, which no longer exists; allowed: the supernet the predictor was trained with`);
 
   const pool = await createNodePool({ workers });
@@ -303,8 +269,8 @@ async function runEval(argv: string[], print: (s: string) => void, stream: Strea
     const exclude = new Set(t.trainKeys);
     const uniform = sampleDistinct(space, count, t.seed, 'predictor-eval', exclude);
     const src = { space, pool, evaluator: acc?.evaluator, evaluatorId: acc?.evaluatorId };
-    const bar = progressLine(stream, 'labels (held-out)');
-    const uniformSamples = await labelCandidates(src, uniform, accCount, `${space.name}-s${t.seed}-eval`, (p) => bar.update(p.done, p.total, p.seconds));
+    const bar = countLine('labels (held-out)', { stream, logTenths: true });
+    const uniformSamples = await labelCandidates(src, uniform, accCount, `${space.name}-s${t.seed}-eval`, (p) => bar.update(p.done, p.total));
     bar.end();
     let neighbourSamples: PredictorSample[] = [];
     if (nCount > 0) {
@@ -312,9 +278,9 @@ async function runEval(argv: string[], print: (s: string) => void, stream: Strea
       const population = await latePopulation(space, pool, t.seed);
       for (const c of uniform) exclude.add(candidateKey(space, c));
       const neighbours = oneMutationNeighbours(space, population, nCount, t.seed, exclude);
-      const nbar = progressLine(stream, 'labels (neighbours)');
+      const nbar = countLine('labels (neighbours)', { stream, logTenths: true });
       neighbourSamples = await labelCandidates(src, neighbours, hardwareOnly ? 0 : Math.min(DEFAULT_PREDICTOR.neighbourAccuracySamples, accCount), `${space.name}-s${t.seed}-neighbours`,
-        (p) => nbar.update(p.done, p.total, p.seconds));
+        (p) => nbar.update(p.done, p.total));
       nbar.end();
     }
     const uq = quality(uniformSamples, predictor.predict(uniformSamples.map((s) => s.candidate)));

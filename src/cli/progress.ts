@@ -1,30 +1,60 @@
-// A progress line with ETA on stderr for long CLI work (one line, redrawn; silent when stderr is not a
-// terminal, so logs and --json output stay clean).
-export interface Progress {
-  update(done: number): void;
-  done(done: number): void;
+// The CLI's one progress line on stderr: redrawn in place on a terminal; elsewhere (a log, a pipe) only
+// the lines a command marks as worth keeping are written, so logs stay short and --json output clean.
+// Commands format their own text (the search's status, a training epoch); the bar form is `barLine`.
+import { clock } from '../util/clock.ts';
+
+export type Stream = NodeJS.WritableStream & { isTTY?: boolean };
+
+/**
+ * How a text is shown: 'redraw' only on a terminal (a transient update); 'log' redrawn on a terminal,
+ * a line elsewhere; 'line' a finished line everywhere (the next text starts below it).
+ */
+export type ShowMode = 'redraw' | 'log' | 'line';
+
+export interface StatusLine {
+  readonly live: boolean;
+  show(text: string, mode?: ShowMode): void;
+  /** Ends a redrawn line (a terminal only). */
+  end(): void;
 }
 
-function clock(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--:--';
-  const s = Math.round(seconds), m = Math.floor(s / 60);
-  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}:${String(s % 60).padStart(2, '0')}`;
-}
-
-export function progressLine(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
-  const start = performance.now();
+export function statusLine(stream: Stream = process.stderr): StatusLine {
   const live = stream.isTTY === true;
-  let last = 0;
-  const draw = (done: number, final: boolean) => {
-    const now = performance.now();
-    if (!live || (!final && now - last < 100)) return;
-    last = now;
-    const elapsed = (now - start) / 1000;
-    const frac = total > 0 ? done / total : 1;
-    const eta = frac > 0 ? elapsed * (1 - frac) / frac : Infinity;
-    const width = 24, filled = Math.round(frac * width);
-    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${(100 * frac).toFixed(0)}% ` +
-      `elapsed ${clock(elapsed)} eta ${final ? '0:00' : clock(eta)}   ${final ? '\n' : ''}`);
+  return {
+    live,
+    show(text, mode = 'redraw') {
+      if (live) stream.write(`\r${text}\x1b[K${mode === 'line' ? '\n' : ''}`);
+      else if (mode !== 'redraw') stream.write(`${text}\n`);
+    },
+    end() { if (live) stream.write('\n'); },
   };
-  return { update: (d) => draw(d, false), done: (d) => draw(d, true) };
+}
+
+/**
+ * `done/total` with elapsed time and ETA: a redrawn line on a terminal; elsewhere a line at every tenth of
+ * the work (`logTenths`) or nothing. `extra` goes after the count.
+ */
+export function countLine(what: string, opts: { stream?: Stream; bar?: boolean; logTenths?: boolean } = {}) {
+  const line = statusLine(opts.stream);
+  const start = performance.now();
+  let lastTenth = -1, lastDraw = -Infinity;
+  return {
+    update(done: number, total: number, extra = '') {
+      const now = performance.now();
+      const final = done >= total;
+      const tenth = Math.floor((10 * done) / Math.max(1, total));
+      const log = opts.logTenths === true && tenth !== lastTenth;
+      if (!final && !log && now - lastDraw < 100) return;
+      lastDraw = now;
+      lastTenth = tenth;
+      const elapsed = (now - start) / 1000;
+      const eta = done > 0 ? (elapsed / done) * (total - done) : Infinity;
+      const frac = total > 0 ? done / total : 1;
+      const count = opts.bar
+        ? `[${'#'.repeat(Math.round(frac * 24))}${'.'.repeat(24 - Math.round(frac * 24))}] ${done}/${total} ${(100 * frac).toFixed(0)}%`
+        : `${done}/${total}`;
+      line.show(`${what} ${count}${extra} elapsed ${clock(elapsed)} eta ${final ? '0:00' : clock(eta)}`, log ? 'log' : 'redraw');
+    },
+    end() { line.end(); },
+  };
 }

@@ -6,8 +6,9 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic, readJsonFile } from '../run/checkpoint.ts';
-import { readRunHead, runDirSource, SEARCH_FILE, type RunFiles } from '../node/run-files.ts';
+import { writeAtomic, readJsonFile } from '../node/atomic-file.ts';
+import { readRunHead, runDirSource, type RunFiles } from '../node/run-files.ts';
+import { RUN_FILES } from '../run/store.ts';
 import { loadSimulatorNode } from '../node/simulator.ts';
 import { SUMMARY_FILE } from '../node/supernet-files.ts';
 import { toArch } from '../space/convert.ts';
@@ -18,6 +19,7 @@ import { bestDesign, designBreakdown, frontWithNetworks } from '../report/run-vi
 import type { DesignBreakdown, FrontDesign, RetrainReport } from '../report/run-data.ts';
 import type { Candidate } from '../space/types.ts';
 import { GibbonError, fieldError } from '../util/errors.ts';
+import { numberFlag } from './flags.ts';
 
 export const REPORT_FILE = 'report.html';
 export const DEFAULT_RETRAIN_EPOCHS = 2;
@@ -48,13 +50,6 @@ interface Parsed {
   workers: number;
 }
 
-function intOption(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) throw new GibbonError('E_OPTION', `--${name}: got ${JSON.stringify(raw)}; allowed: an integer in ${min}..${max}`);
-  return v;
-}
-
 function parse(argv: string[]): Parsed | 'help' {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -68,10 +63,10 @@ function parse(argv: string[]): Parsed | 'help' {
   if (positionals.length !== 1) throw new GibbonError('E_OPTION', `<run dir>: got ${positionals.length === 0 ? 'nothing' : JSON.stringify(positionals)}; allowed: one run directory of gibbon search`);
   return {
     runDir: positionals[0], out: values.out,
-    design: values.design === undefined ? undefined : intOption(values.design, 'design', 0, 0, Number.MAX_SAFE_INTEGER),
-    retrain: intOption(values.retrain, 'retrain', 0, 0, 1000),
-    retrainEpochs: intOption(values['retrain-epochs'], 'retrain-epochs', DEFAULT_RETRAIN_EPOCHS, 1, 10000),
-    workers: intOption(values.workers, 'workers', availableParallelism(), 1, 256),
+    design: values.design === undefined ? undefined : numberFlag(values.design, 'design', 0, 0, Number.MAX_SAFE_INTEGER),
+    retrain: numberFlag(values.retrain, 'retrain', 0, 0, 1000),
+    retrainEpochs: numberFlag(values['retrain-epochs'], 'retrain-epochs', DEFAULT_RETRAIN_EPOCHS, 1, 10000),
+    workers: numberFlag(values.workers, 'workers', availableParallelism(), 1, 256),
   };
 }
 
@@ -84,7 +79,7 @@ export function runSpace(run: Omit<RunFiles, 'front'>, frontSpaceName: string | 
   }
   const name = run.search?.space ?? frontSpaceName;
   if (name !== undefined && Object.hasOwn(SPACE_PRESETS, name)) return resolveSpace(SPACE_PRESETS[name as keyof typeof SPACE_PRESETS], `space ${name}`);
-  const file = join(run.dir, SEARCH_FILE);
+  const file = join(run.dir, RUN_FILES.search);
   throw fieldError('E_FILE', file, 'space', name, `a preset space (${Object.keys(SPACE_PRESETS).join(', ')}), or a supernet directory in ${file}.supernet that holds ${SUMMARY_FILE}`);
 }
 
@@ -109,7 +104,7 @@ function chooseDesign(space: Space, front: readonly FrontDesign[], journal: RunF
 /** Trains the top `k` designs alone and measures them as the search did (PIM accuracy on the validation split). */
 async function retrain(run: Omit<RunFiles, 'front'>, space: Space, front: readonly FrontDesign[], p: Parsed, stream: NodeJS.WritableStream): Promise<RetrainReport> {
   const search = run.search;
-  if (search === undefined) throw fieldError('E_FILE', join(run.dir, SEARCH_FILE), '(file)', undefined, 'the search settings (dataset, limit) that --retrain needs');
+  if (search === undefined) throw fieldError('E_FILE', join(run.dir, RUN_FILES.search), '(file)', undefined, 'the search settings (dataset, limit) that --retrain needs');
   const top = [...front].sort((a, b) => b.metrics.accuracy - a.metrics.accuracy || a.id - b.id).slice(0, p.retrain);
   const { loadDataset } = await import('../node/dataset-files.ts');
   const { createNodePool } = await import('../node/pool.ts');
@@ -119,7 +114,7 @@ async function retrain(run: Omit<RunFiles, 'front'>, space: Space, front: readon
   const { trainStandalone, kendallTauB } = await import('../nn/standalone.ts');
   const { evaluateAccuracy } = await import('../nn/accuracy.ts');
   await setupTfjs();
-  const dataset = await loadDataset(search.dataset, `${join(run.dir, SEARCH_FILE)} dataset`);
+  const dataset = await loadDataset(search.dataset, `${join(run.dir, RUN_FILES.search)} dataset`);
   const split = search.split === 'test' ? dataset.test : dataset.validation;
   const pool = await createNodePool({ workers: p.workers });
   const rows: RetrainReport['rows'] = [];

@@ -9,6 +9,9 @@ import { GibbonError } from '../util/errors.ts';
 import type { SupernetProgress } from '../nn/supernet.ts';
 import { startTrainWorker, type TrainDone } from '../node/train-worker.ts';
 import { readJsonFile } from './io.ts';
+import { numberFlag } from './flags.ts';
+import { statusLine } from './progress.ts';
+import { clock } from '../util/clock.ts';
 
 export const SUPERNET_HELP = `gibbon supernet train --out <dir> [options]
 
@@ -32,27 +35,12 @@ options win; --epochs may extend the run).
   --json                  print a JSON summary at the end
 `;
 
-function num(raw: string | undefined, name: string, fallback: number, min: number, max: number, integer = true): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
-    throw new GibbonError('E_OPTION', `--${name}: got ${JSON.stringify(raw)}; allowed: ${integer ? 'an integer' : 'a number'} in ${min}..${max}`);
-  }
-  return v;
-}
-
 /** A preset name or a space JSON file. */
 export function loadSpace(spec: string | undefined): Space {
   const name = spec ?? 'mnist';
   if (Object.hasOwn(SPACE_PRESETS, name)) return resolveSpace(SPACE_PRESETS[name as SpacePresetName], `space ${name}`);
   if (!existsSync(name)) throw new GibbonError('E_OPTION', `--space: got ${JSON.stringify(name)}; allowed: ${Object.keys(SPACE_PRESETS).join(', ')} or a space JSON file`);
   return resolveSpace(readJsonFile(name, 'space'), name);
-}
-
-function clock(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--:--';
-  const s = Math.round(seconds), m = Math.floor(s / 60);
-  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}:${String(s % 60).padStart(2, '0')}`;
 }
 
 /** One progress line: epoch, step, loss and training accuracy of the largest sub-network, ETA. */
@@ -79,21 +67,16 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
   const space = loadSpace(values.space);
   const job = {
     kind: 'gibbon-supernet-train' as const, spaceSpec: space.spec, dataset: values.dataset ?? 'mnist', out: values.out,
-    epochs: num(values.epochs, 'epochs', 10, 1, 100000), seed: num(values.seed, 'seed', 1, 0, 0xffffffff),
-    limit: values.limit === undefined ? undefined : num(values.limit, 'limit', 0, 1, 1 << 30),
-    batchSize: num(values['batch-size'], 'batch-size', 64, 1, 65536), learningRate: num(values.lr, 'lr', 3e-3, 1e-8, 10, false),
-    randomSubnets: num(values['random-subnets'], 'random-subnets', 2, 0, 64), quant: !values['no-quant'], resume: !values.restart,
+    epochs: numberFlag(values.epochs, 'epochs', 10, 1, 100000), seed: numberFlag(values.seed, 'seed', 1, 0, 0xffffffff),
+    limit: values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0, 1, 1 << 30),
+    batchSize: numberFlag(values['batch-size'], 'batch-size', 64, 1, 65536), learningRate: numberFlag(values.lr, 'lr', 3e-3, 1e-8, 10, false),
+    randomSubnets: numberFlag(values['random-subnets'], 'random-subnets', 2, 0, 64), quant: !values['no-quant'], resume: !values.restart,
   };
-  const live = process.stderr.isTTY === true;
-  let lastLine = '';
+  const line = statusLine();
   const handle = startTrainWorker(job, {
     onStart: (e) => process.stderr.write(`supernet ${space.name}: ${e.paramCount} shared weights, backend ${e.backend}${e.simd ? ' (SIMD)' : ''}` +
       `${e.resumedFrom > 0 ? `, resuming after epoch ${e.resumedFrom}` : ''}\n`),
-    onProgress: (p) => {
-      lastLine = formatTrainProgress(p);
-      if (live) process.stderr.write(`\r${lastLine}\x1b[K${p.kind === 'epoch' ? '\n' : ''}`);
-      else if (p.kind === 'epoch') process.stderr.write(`${lastLine}\n`);
-    },
+    onProgress: (p) => line.show(formatTrainProgress(p), p.kind === 'epoch' ? 'line' : 'redraw'),
   });
   const stop = () => { void handle.stop(); };
   process.once('SIGINT', stop);

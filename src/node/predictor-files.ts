@@ -3,7 +3,7 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readJsonFile, writeJsonAtomic } from '../run/checkpoint.ts';
+import { readJsonFile, writeJsonAtomic } from './atomic-file.ts';
 import type { PredictorState, SampleLabels } from '../predictor/types.ts';
 import { fieldError } from '../util/errors.ts';
 

@@ -6,7 +6,7 @@ import { readFront as readFrontOf, readRunHead as readRunHeadOf, type RunFiles, 
 import type { Candidate } from '../space/types.ts';
 import { fieldError } from '../util/errors.ts';
 
-export { SEARCH_FILE, type RunFiles } from '../report/run-reader.ts';
+export type { RunFiles } from '../report/run-reader.ts';
 
 /** A run directory as a RunSource. */
 export function runDirSource(dir: string): RunSource {
@@ -30,7 +30,7 @@ export function readRunHead(dir: string): Omit<RunFiles, 'front'> {
   return readRunHeadOf(runDirSource(dir));
 }
 
-/** front.json's designs; `decode` supplies the candidate of a design stored without one (the bare study's form). */
+/** front.json's designs (src/report/run-reader.ts); `decode` supplies the candidate of a design stored without one. */
 export function readFront(dir: string, decode?: (genome: number[]) => Candidate): RunFiles['front'] {
   return readFrontOf(runDirSource(dir), decode);
 }

@@ -7,3 +7,4 @@ export { layerPlacements, layerTiles, tileArchOf, type LayerPlacement, type Mapp
 export { sampleDistinct, sampleOfMetrics, hardwareSamples, layerLabelsOf, evaluatorSamples, candidateKey } from './labels.ts';
 export { latePopulation, oneMutationNeighbours, hardwareEvaluator } from './neighbours.ts';
 export { quality, type Quality } from './quality.ts';
+export { createPredictorScreen, PREDICTOR_SCREEN_DEFAULTS, type PredictorScreenOptions, type PredictorScreenSettings } from './screen.ts';

@@ -6,7 +6,7 @@
 
 import type { SimResult, SimSummary } from '../hw/types.ts';
 import type { EvalPool } from '../pool/eval-pool.ts';
-import { hardwareMetrics, simJobOf, simulateFitting, simulateTotals } from '../search/gibbon-evaluator.ts';
+import { hardwareMetrics, simJobOf, simulateFitting, simulateTotals } from '../evaluate/gibbon-evaluator.ts';
 import type { Evaluator, Metrics } from '../search/problem.ts';
 import { genomeKey } from '../search/problem.ts';
 import type { Space } from '../space/space.ts';

@@ -3,7 +3,7 @@
 // area from the real simulator), then every neighbour changes one decision of one member.
 
 import type { EvalPool } from '../pool/eval-pool.ts';
-import { hardwareMetrics, infeasibleMetrics, simJobOf, simulateTotals } from '../search/gibbon-evaluator.ts';
+import { hardwareMetrics, infeasibleMetrics, simJobOf, simulateTotals } from '../evaluate/gibbon-evaluator.ts';
 import { decisionsOfSpace, type Evaluator, type Genome, type Metrics, type Problem } from '../search/problem.ts';
 import { createAlgorithm } from '../search/registry.ts';
 import { memoryStore, runSearch } from '../search/run-search.ts';

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { fieldError } from '../util/errors.ts';
+import { resolveOptions, type OptionRule } from '../util/options.ts';
 import { Rng } from '../util/rng.ts';
 import { Adam, COST_CHANNELS, forward, forwardWithCosts, initialWeights, layerLossOf, lossOf, weightShapes, type WeightName, type Weights } from './model.ts';
 import { decodeFloats, encodeFloats } from './tensor-data.ts';
@@ -18,11 +19,11 @@ import {
 import { WasmPredictorKernel, type PaddedBatch, type PredictorWasmExports, type RnnShape } from './wasm-infer.ts';
 
 /** Defaults (docs/predictor.md §2 has the measurements behind them). */
-export const PREDICTOR_DEFAULTS: Omit<ResolvedPredictorOptions, 'seed'> = {
+export const PREDICTOR_DEFAULTS: Readonly<Omit<ResolvedPredictorOptions, 'seed'>> = Object.freeze({
   cell: 'gru', tokenSize: 32, hardwareSize: 16, hiddenSize: 32, mlpSize: 64,
   learningRate: 5e-3, batchSize: 64, rankWeight: 1, weightDecay: 1e-5, accuracyWeight: 0.2, tieWeight: 0.1, pimLossFloor: 0.01,
   layerWeight: 1, learningRateDecay: 1, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 1, latencyFeatures: 1,
-};
+});
 
 /**
  * The value of an option that a saved state from before the option was added must mean (states without it
@@ -76,22 +77,20 @@ export function rnnShapeOf(o: ResolvedPredictorOptions, hardwareFeatures: number
   };
 }
 
-function resolveOptions(o: PredictorOptions): ResolvedPredictorOptions {
-  const r: ResolvedPredictorOptions = { ...PREDICTOR_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as ResolvedPredictorOptions;
-  if (!Number.isInteger(r.seed) || r.seed < 0 || r.seed > 0xffffffff) throw fieldError('E_OPTION', SOURCE, 'seed', r.seed, 'an integer in 0..4294967295');
-  if (r.cell !== 'gru' && r.cell !== 'lstm') throw fieldError('E_OPTION', SOURCE, 'cell', r.cell, '"gru", "lstm"');
-  for (const k of ['tokenSize', 'hardwareSize', 'hiddenSize', 'mlpSize', 'batchSize'] as const) {
-    if (!Number.isInteger(r[k]) || r[k] < 1 || r[k] > 4096) throw fieldError('E_OPTION', SOURCE, k, r[k], 'an integer in 1..4096');
-  }
-  if (!Number.isInteger(r.costHiddenSize) || r.costHiddenSize < 0 || r.costHiddenSize > 4096) throw fieldError('E_OPTION', SOURCE, 'costHiddenSize', r.costHiddenSize, 'an integer in 0..4096');
-  for (const k of ['learningRate', 'rankWeight', 'weightDecay', 'accuracyWeight', 'tieWeight', 'pimLossFloor', 'layerWeight'] as const) {
-    if (!Number.isFinite(r[k]) || r[k] < 0) throw fieldError('E_OPTION', SOURCE, k, r[k], 'a finite number >= 0');
-  }
-  for (const k of ['costMaxPool', 'costTokenInput', 'tileFeatures', 'latencyFeatures'] as const) {
-    if (r[k] !== 0 && r[k] !== 1) throw fieldError('E_OPTION', SOURCE, k, r[k], '0 or 1');
-  }
-  if (!(r.learningRateDecay > 0 && r.learningRateDecay <= 1)) throw fieldError('E_OPTION', SOURCE, 'learningRateDecay', r.learningRateDecay, 'a number in (0, 1]');
-  return r;
+const SIZE = { min: 1, max: 4096, integer: true }, WEIGHT = { min: 0, max: Infinity }, SWITCH = { oneOf: [0, 1] };
+
+/** The rule of every option (docs/predictor.md §2). */
+const PREDICTOR_RULES: { readonly [K in keyof ResolvedPredictorOptions]: OptionRule } = {
+  seed: { min: 0, max: 0xffffffff, integer: true }, cell: { oneOf: ['gru', 'lstm'] },
+  tokenSize: SIZE, hardwareSize: SIZE, hiddenSize: SIZE, mlpSize: SIZE, batchSize: SIZE, costHiddenSize: { min: 0, max: 4096, integer: true },
+  learningRate: WEIGHT, rankWeight: WEIGHT, weightDecay: WEIGHT, accuracyWeight: WEIGHT, tieWeight: WEIGHT, pimLossFloor: WEIGHT, layerWeight: WEIGHT,
+  costMaxPool: SWITCH, costTokenInput: SWITCH, tileFeatures: SWITCH, latencyFeatures: SWITCH,
+  learningRateDecay: { min: 0, max: 1, minExclusive: true },
+};
+
+function resolvePredictorOptions(o: PredictorOptions): ResolvedPredictorOptions {
+  // seed has no default: undefined here fails its rule
+  return resolveOptions<ResolvedPredictorOptions>(SOURCE, o, { ...PREDICTOR_DEFAULTS, seed: o.seed }, PREDICTOR_RULES);
 }
 
 /** Tokens of one candidate: its layer count and features, unpadded. */
@@ -163,7 +162,7 @@ class RnnPredictor implements Predictor {
 
   constructor(space: Space, options: PredictorOptions) {
     this.space = space;
-    this.options = resolveOptions(options);
+    this.options = resolvePredictorOptions(options);
     this.#layout = tokenLayout(space);
     this.#tokens = new TokenCache(space, this.options.tileFeatures, this.options.latencyFeatures);
     this.#tokenWidth = layerFeatureCount(this.options.tileFeatures, this.options.latencyFeatures);

@@ -3,14 +3,13 @@
 // summary.json and checkpoint.json. Web-standard: the bytes come from a RunSource (a directory in Node,
 // src/node/run-files.ts; files picked or dropped in a browser). Every missing file or bad field raises one
 // GibbonError (E_FILE) naming the file and the field.
-import { RUN_FILES, parseJournal } from '../run/run-format.ts';
+import { parseJournal } from '../run/journal.ts';
+import { RUN_FILES } from '../run/store.ts';
 import { METRIC_NAMES, type Metrics } from '../search/problem.ts';
 import type { FrontDesign, JournalRecord, RunConfig, RunSummary, SearchInfo } from './run-data.ts';
 import type { PriorityRecord } from '../search/algorithms/esapp.ts';
 import type { Candidate } from '../space/types.ts';
 import { GibbonError, fieldError, formatValue } from '../util/errors.ts';
-
-export const SEARCH_FILE = 'search.json';
 
 /** Where a run's files come from. */
 export interface RunSource {
@@ -115,16 +114,21 @@ function readJournalRecords(run: RunSource): JournalRecord[] {
   });
 }
 
-/** front.json's designs; `decode` supplies the candidate of a design stored without one (the bare study's form). */
+/**
+ * front.json's designs (the one format: src/run/front.ts); `decode` supplies the candidate of a design
+ * stored without one (a run of the bare search core). The { points } form that runs before the format's
+ * unification wrote without gibbon search is refused: resuming that run rewrites its results.
+ */
 export function readFront(run: RunSource, decode?: (genome: number[]) => Candidate): FrontDesign[] {
   const file = run.nameOf(RUN_FILES.frontJson);
   const raw = readRequired(run, RUN_FILES.frontJson, 'the Pareto front of a finished run');
-  // gibbon search writes an array of designs; the bare study writes { points } without candidates
-  const list = Array.isArray(raw) ? raw : isObject(raw) && Array.isArray(raw.points) ? raw.points : undefined;
-  if (list === undefined) throw fieldError('E_FILE', file, '(root)', raw, 'a list of designs { id, generation, candidate, genome, metrics }');
-  const at = Array.isArray(raw) ? '' : 'points';
+  const list = Array.isArray(raw) ? raw : undefined;
+  if (list === undefined) {
+    const hint = isObject(raw) && Array.isArray(raw.points) ? ' (this { points } form is an older one: resume the run to rewrite its results)' : '';
+    throw fieldError('E_FILE', file, '(root)', raw, `a list of designs { id, generation, candidate, genome, metrics }${hint}`);
+  }
   return list.map((d, i) => {
-    const path = `${at}[${i}]`;
+    const path = `[${i}]`;
     need<Json>(isObject(d), d, file, path, 'a design { id, generation, candidate, genome, metrics }');
     need(isInt(d.id), d.id, file, `${path}.id`, 'an integer');
     need(isInt(d.generation), d.generation, file, `${path}.generation`, 'an integer');
@@ -134,17 +138,16 @@ export function readFront(run: RunSource, decode?: (genome: number[]) => Candida
     need<Json>(isObject(candidate) && isObject(candidate.stem) && Array.isArray(candidate.stages) && isObject(candidate.head) && isObject(candidate.hardware), candidate, file, `${path}.candidate`, 'a candidate of the space (docs/space.md)');
     const metrics = checkMetrics(d.metrics, file, `${path}.metrics`);
     const m = d.metrics as Json;
-    const test = m.test_accuracy !== undefined ? m.test_accuracy : d.test_accuracy;
-    const testPath = m.test_accuracy !== undefined ? `${path}.metrics.test_accuracy` : `${path}.test_accuracy`;
-    need(test === undefined || test === null || (isNumber(test) && test >= 0 && test <= 1), test, file, testPath, 'a fraction in [0, 1], null or absent');
+    const test = m.test_accuracy;
+    need(test === undefined || test === null || (isNumber(test) && test >= 0 && test <= 1), test, file, `${path}.metrics.test_accuracy`, 'a fraction in [0, 1], null or absent');
     delete metrics.test_accuracy;
     return { id: d.id as number, generation: d.generation as number, candidate: candidate as unknown as Candidate, genome: d.genome as number[], metrics, testAccuracy: isNumber(test) ? test : null };
   });
 }
 
 function readSearchInfo(run: RunSource): SearchInfo | undefined {
-  const file = run.nameOf(SEARCH_FILE);
-  const s = readJsonFile<unknown>(run, SEARCH_FILE);
+  const file = run.nameOf(RUN_FILES.search);
+  const s = readJsonFile<unknown>(run, RUN_FILES.search);
   if (s === undefined) return undefined;
   need<Json>(isObject(s), s, file, '(root)', 'a JSON object');
   for (const k of ['space', 'dataset', 'supernet'] as const) need(typeof s[k] === 'string', s[k], file, k, 'a string');

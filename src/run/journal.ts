@@ -1,32 +1,47 @@
-// The run journal (docs/search.md §7): append-only JSON lines, one fsync per append (optuna's
-// JournalFileBackend contract). A crash can only tear the LAST line; reading skips a torn last line, and
-// reopening for append cuts it off first. A bad line followed by good ones is corruption, not a crash, and
-// raises naming the file and line.
+// The run journal's format (docs/search.md §7): append-only JSON lines, one record per line. A crash can
+// only tear the LAST line (the store fsyncs each append: optuna's JournalFileBackend contract); parsing
+// skips a torn last line and says where it starts, so a store can cut it off before appending. A bad line
+// followed by good ones is corruption, not a crash, and raises naming the source and line. Web-standard:
+// the bytes come from whatever store holds them (src/node/run-store.ts reads a file).
+import { GibbonError, formatValue } from '../util/errors.ts';
 
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { parseJournal, type JournalContents } from './run-format.ts';
-
-export type { JournalContents } from './run-format.ts';
-
-/** Reads every complete record of the file (none when it does not exist); see parseJournal. */
-export function readJournal<T = unknown>(path: string): JournalContents<T> {
-  if (!existsSync(path)) return { records: [], validBytes: 0, torn: false };
-  return parseJournal<T>(readFileSync(path), path);
+export interface JournalContents<T> {
+  records: T[];
+  /** Bytes of the complete lines (where a torn tail starts). */
+  validBytes: number;
+  /** True when a torn last line was skipped. */
+  torn: boolean;
 }
 
-/** An open journal: cuts a torn tail, then appends one fsync'd line per record. */
-export class Journal {
-  readonly #fd: number;
-  constructor(readonly path: string) {
-    const { validBytes, torn } = readJournal(path);
-    this.#fd = openSync(path, 'a+');
-    if (torn) { ftruncateSync(this.#fd, validBytes); fsyncSync(this.#fd); }
+const NEWLINE = 0x0a;
+
+/** Every complete record of a journal's bytes; tolerates a torn last line (a final segment that is not a complete JSON object line). */
+export function parseJournal<T = unknown>(bytes: Uint8Array, source: string): JournalContents<T> {
+  const decoder = new TextDecoder();
+  const records: T[] = [];
+  let start = 0, line = 0, validBytes = 0, torn = false;
+  while (start < bytes.length) {
+    line++;
+    const nl = bytes.indexOf(NEWLINE, start);
+    const end = nl < 0 ? bytes.length : nl;
+    const text = decoder.decode(bytes.subarray(start, end));
+    const last = nl < 0 || nl === bytes.length - 1;
+    let value: unknown;
+    let ok = false;
+    try { value = JSON.parse(text); ok = value !== null && typeof value === 'object' && !Array.isArray(value); } catch { ok = false; }
+    if (!ok) {
+      if (last) { torn = true; break; }
+      throw new GibbonError('E_FILE', `${source}: line ${line}: got ${formatValue(text)}; allowed: a JSON object per line (only the last line may be torn by a crash; this one is followed by more lines, so the journal is corrupt)`, { source, path: `line ${line}` });
+    }
+    if (nl < 0) { torn = true; break; } // no newline: the append did not finish; the candidate is evaluated again on resume
+    records.push(value as T);
+    start = end + 1;
+    validBytes = start;
   }
-  append(record: unknown): void {
-    const bytes = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.#fd, bytes, off, bytes.length - off);
-    fsyncSync(this.#fd);
-  }
-  close(): void { closeSync(this.#fd); }
+  return { records, validBytes, torn };
+}
+
+/** One record as its journal line (newline included). */
+export function journalLine(record: unknown): string {
+  return `${JSON.stringify(record)}\n`;
 }

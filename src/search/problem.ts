@@ -2,10 +2,10 @@
 // metric name, constraints. Everything is minimized internally (pymoo style): F = objective vector,
 // accuracy becomes 1 - accuracy; constraints become G <= 0 and one total violation `cv` >= 0.
 
-import type { Decision, Genome } from '../space/types.ts';
 import { fieldError } from '../util/errors.ts';
 
-export type { Genome };
+/** A design as the search sees it: one value index per decision (a space's Genome). */
+export type Genome = number[];
 
 /** Metric names an objective or constraint may use. `accuracy` is a fraction in [0, 1], maximized. */
 export const METRIC_NAMES = ['accuracy', 'energy', 'latency', 'area', 'edp', 'power'] as const;
@@ -48,8 +48,8 @@ export interface Problem {
 
 const SOURCE = 'search';
 
-/** The search view of a Space's decisions (Space.decisions order = genome order). */
-export function decisionsOfSpace(decisions: readonly Decision[]): SearchDecision[] {
+/** The search view of a Space's decisions (Space.decisions order = genome order); typed by shape, so the search library needs no space import. */
+export function decisionsOfSpace(decisions: readonly { id: string; kind: 'nn' | 'hw'; values: readonly unknown[] }[]): SearchDecision[] {
   return decisions.map((d) => ({ id: d.id, kind: d.kind, size: d.values.length }));
 }
 

@@ -29,12 +29,15 @@ export interface Checkpoint {
   state: AlgorithmState;
 }
 
-/** Where a run keeps its journal and checkpoint (src/run/run-dir.ts on disk; memoryStore in tests). */
+/**
+ * Where a run keeps its journal and checkpoint (src/run/study.ts adapts a run store: a directory, IndexedDB;
+ * memoryStore in tests). Each method may answer at once or with a promise; the loop waits for each.
+ */
 export interface SearchStore {
-  records(): EvaluationRecord[];
-  checkpoint(): Checkpoint | undefined;
-  append(record: EvaluationRecord): void;
-  saveCheckpoint(checkpoint: Checkpoint): void;
+  records(): EvaluationRecord[] | Promise<EvaluationRecord[]>;
+  checkpoint(): Checkpoint | undefined | Promise<Checkpoint | undefined>;
+  append(record: EvaluationRecord): void | Promise<void>;
+  saveCheckpoint(checkpoint: Checkpoint): void | Promise<void>;
 }
 
 export interface Progress {
@@ -58,6 +61,8 @@ export interface RunSearchOptions {
    * resumed run continues from the last checkpoint, but not necessarily as an uninterrupted one would.
    */
   shouldStop?: () => boolean;
+  /** Checked like shouldStop: an aborted signal ends the run there (stoppedBy 'aborted'); what is journaled stays. */
+  signal?: AbortSignal;
 }
 
 export interface SearchResult {
@@ -67,8 +72,8 @@ export interface SearchResult {
   generations: number;
   /** False when stopped by stopAfter or shouldStop. */
   complete: boolean;
-  /** Why the run ended: the evaluation budget, shouldStop (time), stopAfter (tests), or no candidates left to ask. */
-  stoppedBy: 'budget' | 'time' | 'stopAfter' | 'exhausted';
+  /** Why the run ended: the evaluation budget, shouldStop (time), the signal, stopAfter (tests), or no candidates left to ask. */
+  stoppedBy: 'budget' | 'time' | 'aborted' | 'stopAfter' | 'exhausted';
 }
 
 export function memoryStore(records: EvaluationRecord[] = [], checkpoint?: Checkpoint): SearchStore & { data: { records: EvaluationRecord[]; checkpoint?: Checkpoint } } {
@@ -88,13 +93,13 @@ export async function runSearch(algorithm: Algorithm, problem: Problem, evaluato
   const store = options.store ?? memoryStore();
   const evaluated: Evaluated[] = [];
   const byKey = new Map<string, Evaluated>();
-  for (const r of store.records()) {
+  for (const r of await store.records()) {
     if (r.id !== evaluated.length) throw new GibbonError('E_FILE', `journal: records[${evaluated.length}].id: got ${r.id}; allowed: ${evaluated.length} (ids are consecutive)`);
     const e = makeEvaluated(problem, r.id, r.generation, r.genome, r.metrics);
     evaluated.push(e);
     byKey.set(e.key, e);
   }
-  const cp = store.checkpoint();
+  const cp = await store.checkpoint();
   if (cp) algorithm.restore(cp.state);
   let session = 0;
   const stopped = (): boolean => options.stopAfter !== undefined && session >= options.stopAfter;
@@ -111,25 +116,26 @@ export async function runSearch(algorithm: Algorithm, problem: Problem, evaluato
     const chunk = options.chunkSize ?? todo.length;
     for (let i = 0; i < todo.length; i += chunk) {
       if (stopped()) return finish(evaluated, g, false, 'stopAfter');
+      if (options.signal?.aborted) return finish(evaluated, g, false, 'aborted');
       if (options.shouldStop?.()) return finish(evaluated, g, false, 'time');
       let part = todo.slice(i, i + chunk);
       if (options.stopAfter !== undefined) part = part.slice(0, options.stopAfter - session);
       const metrics = await evaluator.evaluate(part);
       if (metrics.length !== part.length) throw new GibbonError('E_OPTION', `evaluator: results: got ${metrics.length} results; allowed: one per genome (${part.length})`);
-      part.forEach((genome, k) => {
+      for (const [k, genome] of part.entries()) {
         const record: EvaluationRecord = { id: evaluated.length, generation: g, genome: [...genome], metrics: metrics[k] };
-        store.append(record);
+        await store.append(record);
         const e = makeEvaluated(problem, record.id, g, genome, metrics[k]);
         evaluated.push(e);
         byKey.set(e.key, e);
         session++;
-      });
+      }
       if (part.length < Math.min(chunk, todo.length - i)) return finish(evaluated, g, false, 'stopAfter');
     }
     const generation = genomes.map((x) => byKey.get(genomeKey(x)) as Evaluated);
     algorithm.tell(generation);
     await algorithm.learn?.(generation);
-    store.saveCheckpoint({ version: 1, evaluations: evaluated.length, state: algorithm.state() });
+    await store.saveCheckpoint({ version: 1, evaluations: evaluated.length, state: algorithm.state() });
     const done = evaluated.length;
     options.onProgress?.({ generation: g, evaluations: done, budget, fraction: Math.min(1, done / budget) });
   }

@@ -1,5 +1,7 @@
-// The browser entry (bundled to dist/web/index.js): the simulator, the architecture and network inputs,
-// and the worker pool. Web-standard only; the kernel ships as dist/gibbon.wasm beside dist/web/.
+// The browser entry (bundled to dist/web/index.js; package export "gibbon-ts/web"): the simulator, the
+// architecture and network inputs, the worker pool, the functional simulator, the search library, the
+// supernet and predictor, and the whole co-exploration (runGibbonSearch). Web-standard only; the kernel
+// ships as dist/gibbon.wasm beside dist/web/. Node's entry (src/node/index.ts) adds file stores and pools.
 export { Simulator, loadSimulator, compileModule, packBatch, decodeJob } from '../hw/simulator.ts';
 export type { GibbonExports, SimJob, PackedBatch, WasmSource } from '../hw/simulator.ts';
 export { ARCH_PRESETS, resolveArch, applySets } from '../hw/arch.ts';
@@ -28,8 +30,30 @@ export type * from '../data/types.ts';
 export { fetchEmbeddedMnist, unpackMnistDigits, packMnistDigits } from './mnist-pack.ts';
 // The co-exploration space.
 export { resolveSpace } from '../space/space.ts';
-export { SPACE_PRESETS } from '../space/presets.ts';
+export { SPACE_PRESETS, spacePreset } from '../space/presets.ts';
+export type { Space } from '../space/space.ts';
 export { toNetworkSpec, toArch, toModelSkeleton } from '../space/convert.ts';
+
+// The search library (ask/tell algorithms, run loop, Pareto sets, hypervolume).
+export * from '../search/index.ts';
+// The supernet and the training side (tfjs).
+export * from '../nn/index.ts';
+// The RNN predictor and its screen.
+export * from '../predictor/index.ts';
+// The Gibbon evaluator: a genome's accuracy (supernet on the functional simulator) and hardware cost.
+export {
+  createGibbonEvaluator, defaultHypervolumeSpec, hypervolumeSpecOf, hardwareMetrics, infeasibleMetrics, simJobOf, simulateFitting, simulatorHardware,
+  DEFAULT_INFEASIBLE_PENALTY, type GibbonEvaluator, type GibbonEvaluatorOptions,
+} from '../evaluate/gibbon-evaluator.ts';
+// A run in a store, and the whole co-exploration.
+export { RUN_FILES, jsonText, readJson, memoryRunStore, type RunStore, type RunJournal, type RunDocument } from '../run/store.ts';
+export { parseJournal, journalLine, type JournalContents } from '../run/journal.ts';
+export { frontDesigns, frontCsv, runSummary, type FrontDesignRecord, type FrontExtras, type RunSummary } from '../run/front.ts';
+export { runStudy, resolveStudyConfig, UNLIMITED_BUDGET, type StudyConfig, type StudyOptions, type StudyResult } from '../run/study.ts';
+export {
+  runGibbonSearch, CHUNK_SIZE, type GibbonSearchConfig, type GibbonSearchEnv, type GibbonSearchEvent, type GibbonSearchResult,
+  type SearchStatus, type SupernetTrainer, type SupernetTrainJob,
+} from '../run/gibbon-search.ts';
 
 /** Where the bundled kernel is: dist/gibbon.wasm, one level above dist/web/index.js. */
 export function bundledWasmUrl(): URL {

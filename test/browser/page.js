@@ -31,6 +31,12 @@ try {
   const inThread = await G.runPim(exec, model, arch, inputs, opts);
   out.pim = { logits: Array.from(viaPool.logits), accuracy: viaPool.accuracyMean, inThreadLogits: Array.from(inThread.logits) };
   await pool.destroy();
+
+  // the search library and the run store in the page: a synthetic study into a memory store
+  out.exports = ['Esapp', 'Nsga2', 'runSearch', 'runStudy', 'runGibbonSearch', 'memoryRunStore', 'createPredictor', 'Supernet'].map((n) => [n, typeof G[n]]);
+  const store = G.memoryRunStore('page');
+  await G.runStudy(store, { problem: G.syntheticProblem(), algorithm: 'esapp', options: { populationSize: 10 }, seed: 3, budget: 40, chunkSize: 4, hypervolume: { ref: [1.1, 1.1] } }, G.syntheticEvaluator());
+  out.study = { front: store.data.documents.get('front.json'), summary: store.data.documents.get('summary.json'), journal: store.data.journal };
   out.crossOriginIsolated = self.crossOriginIsolated;
 } catch (e) {
   out.error = String(e && e.stack || e);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runReportCommand } from '../../src/cli/report.ts';
-import { readJournal } from '../../src/run/journal.ts';
+import { readJournal } from '../../src/node/journal-file.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

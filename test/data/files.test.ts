@@ -11,7 +11,8 @@ import { loadDataset } from '../../src/node/dataset-files.ts';
 import { datasetSummary } from '../../src/data/datasets.ts';
 import { parseIdxImages } from '../../src/data/idx.ts';
 import type { Dataset, Split } from '../../src/data/types.ts';
-import { GibbonError, type ErrorCode } from '../../src/util/errors.ts';
+import type { ErrorCode } from '../../src/util/errors.ts';
+import { rejectsGibbon, throwsGibbon } from '../helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gibbon-data-'));
 let dirCount = 0;
@@ -72,17 +73,7 @@ function idxFiles(gz: boolean, change: Partial<Record<string, Uint8Array>> = {})
 /** The source index of each image of a split, from its tag pixel. */
 const tags = (split: Split, size: number, tag: number): number[] => Array.from({ length: split.count }, (_, k) => split.images[k * size] - tag);
 
-async function rejects(spec: string, code: ErrorCode, message: string): Promise<void> {
-  try {
-    await loadDataset(spec);
-  } catch (error) {
-    assert.instance(error, GibbonError);
-    assert.is((error as GibbonError).message, message);
-    assert.is((error as GibbonError).code, code);
-    return;
-  }
-  assert.unreachable(`expected ${code}: ${message}`);
-}
+const rejects = (spec: string, code: ErrorCode, message: string) => rejectsGibbon(() => loadDataset(spec), code, message);
 
 function checkIdxDataset(d: Dataset): void {
   assert.equal(d.shape, [1, 4, 5]);
@@ -175,12 +166,7 @@ test('a gzip bomb (1 MB that expands past 1 GiB) is refused before it takes the 
 });
 
 test('the web-standard IDX parser refuses gzip bytes (gunzip first)', () => {
-  try {
-    parseIdxImages(gzipSync(idxImages(1, 2, 2, 0)), 'x.gz');
-    assert.unreachable();
-  } catch (error) {
-    assert.is((error as GibbonError).message, 'x.gz: format: got gzip-compressed bytes; allowed: plain IDX bytes (decompress the file first)');
-  }
+  throwsGibbon(() => parseIdxImages(gzipSync(idxImages(1, 2, 2, 0)), 'x.gz'), undefined, 'x.gz: format: got gzip-compressed bytes; allowed: plain IDX bytes (decompress the file first)');
 });
 
 // ===== CIFAR =====

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { parsePimModel, serializePimModel } from '../../src/pim/model-file.ts';
 import { LENET_SPEC, randomPimModel, type RandomModelSpec } from '../../src/pim/random-model.ts';
 import type { PimAddLayer, PimMatrixLayer, PimPoolLayer } from '../../src/pim/types.ts';
-import { GibbonError } from '../../src/util/errors.ts';
+import { throwsGibbon } from '../helpers.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 /** k-th value of a repeating ramp over [-top, top]. */
@@ -30,17 +30,7 @@ function tiny(): Json {
   };
 }
 
-function throwsModel(json: unknown, message: string, source = 'm.json'): void {
-  try {
-    parsePimModel(json, source);
-  } catch (error) {
-    assert.instance(error, GibbonError);
-    assert.is((error as GibbonError).code, 'E_MODEL');
-    assert.is((error as GibbonError).message, message);
-    return;
-  }
-  assert.unreachable(`expected E_MODEL: ${message}`);
-}
+const throwsModel = (json: unknown, message: string, source = 'm.json'): void => throwsGibbon(() => parsePimModel(json, source), 'E_MODEL', message);
 
 /** The tiny model with one change. */
 function tinyWith(change: (m: Json) => void): Json {

@@ -9,7 +9,7 @@ import { loadSimulatorNode } from '../../src/node/simulator.ts';
 import { InThreadPool } from '../../src/pool/eval-pool.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
-import { simJobOf } from '../../src/search/gibbon-evaluator.ts';
+import { simJobOf } from '../../src/evaluate/gibbon-evaluator.ts';
 import { createPredictor, predictorFromState, LAYER_FLOOR } from '../../src/predictor/predictor.ts';
 import { layerLossOf } from '../../src/predictor/model.ts';
 import { sampleDistinct, hardwareSamples, layerLabelsOf } from '../../src/predictor/labels.ts';

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { loadSimulatorNode } from '../../src/node/simulator.ts';
 import { InThreadPool } from '../../src/pool/eval-pool.ts';
 import { spacePreset } from '../../src/space/presets.ts';
-import { simJobOf, simulateFitting } from '../../src/search/gibbon-evaluator.ts';
+import { simJobOf, simulateFitting } from '../../src/evaluate/gibbon-evaluator.ts';
 import { sampleDistinct } from '../../src/predictor/labels.ts';
 import { tokenNetwork } from '../../src/predictor/tokens.ts';
 import { layerPlacements } from '../../src/predictor/tile-map.ts';

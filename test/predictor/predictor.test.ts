@@ -7,7 +7,8 @@ import { setupTfjs } from '../../src/node/tfjs-setup.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { kendallTauB } from '../../src/nn/standalone.ts';
-import { createPredictor, predictorFromState, PREDICTOR_DEFAULTS, type Predictor } from '../../src/predictor/predictor.ts';
+import { throwsGibbon } from '../helpers.ts';
+import { createPredictor, predictorFromState, stateOptions, PREDICTOR_DEFAULTS, type Predictor } from '../../src/predictor/predictor.ts';
 import { readFileSync } from 'node:fs';
 import { lossOf } from '../../src/predictor/model.ts';
 import { sampleDistinct, candidateKey } from '../../src/predictor/labels.ts';
@@ -265,24 +266,29 @@ test('costMaxPool and costTokenInput: 0 or 1; costHiddenSize an integer >= 0', (
 test('a state saved before costMaxPool / costTokenInput / costHiddenSize: loads as 0 and predicts bit-identically, whatever the defaults', () => {
   const fixture = JSON.parse(readFileSync(new URL('./fixtures/legacy-state.json', import.meta.url), 'utf8')) as { state: PredictorState; probe: Candidate[]; predictions: Prediction[] };
   assert.not.ok('costMaxPool' in fixture.state.options);
-  const saved = { ...PREDICTOR_DEFAULTS };
-  for (const defaults of [saved, { ...saved, costMaxPool: 1, costTokenInput: 1, costHiddenSize: 16, tileFeatures: 1, latencyFeatures: 1 }]) {
-    Object.assign(PREDICTOR_DEFAULTS, defaults);
-    try {
-      const p = predictorFromState(space, fixture.state);
-      assert.is(p.options.costMaxPool, 0);
-      assert.is(p.options.costTokenInput, 0);
-      assert.is(p.options.costHiddenSize, 0);
-      assert.is(p.options.tileFeatures, 0);
-      assert.is(p.options.latencyFeatures, 0);
-      assert.equal(p.predict(fixture.probe), fixture.predictions);
-      // and restore into a predictor created with the options at 0
-      const q = createPredictor(space, { ...fixture.state.options, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 0, latencyFeatures: 0 });
-      q.restore(fixture.state);
-      assert.equal(q.predict(fixture.probe), fixture.predictions);
-      for (const x of [p, q]) x.dispose();
-    } finally { Object.assign(PREDICTOR_DEFAULTS, saved); }
-  }
+  // whatever the defaults: the state's options plus the legacy values name every option, so no default reaches a loaded state
+  const loaded = stateOptions(fixture.state);
+  for (const k of Object.keys(PREDICTOR_DEFAULTS)) assert.ok(k in loaded, k);
+  const p = predictorFromState(space, fixture.state);
+  assert.is(p.options.costMaxPool, 0);
+  assert.is(p.options.costTokenInput, 0);
+  assert.is(p.options.costHiddenSize, 0);
+  assert.is(p.options.tileFeatures, 0);
+  assert.is(p.options.latencyFeatures, 0);
+  assert.equal(p.predict(fixture.probe), fixture.predictions);
+  // and restore into a predictor created with the options at 0
+  const q = createPredictor(space, { ...fixture.state.options, costMaxPool: 0, costTokenInput: 0, costHiddenSize: 0, tileFeatures: 0, latencyFeatures: 0 });
+  q.restore(fixture.state);
+  assert.equal(q.predict(fixture.probe), fixture.predictions);
+  for (const x of [p, q]) x.dispose();
+});
+
+test('the defaults are frozen; an unknown option and a missing seed are refused with the options.<name> line', () => {
+  assert.ok(Object.isFrozen(PREDICTOR_DEFAULTS));
+  assert.throws(() => { (PREDICTOR_DEFAULTS as Record<string, unknown>).hiddenSize = 1; }, TypeError);
+  throwsGibbon(() => createPredictor(space, { seed: 1, hiddenSise: 8 } as never), 'E_OPTION', `predictor: options.hiddenSise: got an unknown option; allowed: ${[...Object.keys(PREDICTOR_DEFAULTS), 'seed'].join(', ')}`);
+  throwsGibbon(() => createPredictor(space, {} as never), 'E_OPTION', 'predictor: options.seed: got nothing; allowed: an integer in 0..4294967295');
+  throwsGibbon(() => createPredictor(space, { seed: 1, learningRateDecay: 0 }), 'E_OPTION', 'predictor: options.learningRateDecay: got 0; allowed: a number in (0, 1]');
 });
 
 test('restore refuses a state of other options or another space', () => {

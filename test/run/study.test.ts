@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/util/rng.ts';
-import { runStudy, RUN_FILES } from '../../src/run/study.ts';
+import { runStudy } from '../../src/run/study.ts';
+import { RUN_FILES } from '../../src/run/store.ts';
+import { fileRunStore } from '../../src/node/run-store.ts';
 import { syntheticEvaluator, syntheticProblem } from '../../src/search/synthetic.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gibbon-study-'));
@@ -60,15 +62,15 @@ for (const algorithm of ['esapp', 'nsga2']) {
 test('config.json is resolved; starting again without resume is refused', async () => {
   const dir = join(root, 'cfg');
   const cfg = { problem: syntheticProblem(), algorithm: 'random', seed: 1, budget: 30, hypervolume: { ref: [1.1, 1.1] } };
-  const r = await runStudy(dir, cfg, syntheticEvaluator());
+  const r = await runStudy(fileRunStore(dir), cfg, syntheticEvaluator());
   assert.is(r.evaluated.length, 30);
   const written = JSON.parse(read(dir, RUN_FILES.config));
   assert.equal(written.settings, { batchSize: 100 });
   assert.equal(written.hypervolume, { ref: [1.1, 1.1], ideal: [0, 0], nadir: [1, 1], log: [false, false] });
   let message = '';
-  try { await runStudy(dir, cfg, syntheticEvaluator()); } catch (e) { message = (e as Error).message; }
+  try { await runStudy(fileRunStore(dir), cfg, syntheticEvaluator()); } catch (e) { message = (e as Error).message; }
   assert.is(message, `search: ${dir}: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it`);
-  try { await runStudy(dir, { ...cfg, seed: 2 }, syntheticEvaluator(), { resume: true }); message = ''; } catch (e) { message = (e as Error).message; }
+  try { await runStudy(fileRunStore(dir), { ...cfg, seed: 2 }, syntheticEvaluator(), { resume: true }); message = ''; } catch (e) { message = (e as Error).message; }
   assert.match(message, /got a run with another config/);
   const summary = JSON.parse(read(dir, RUN_FILES.summary));
   assert.is(summary.evaluations, 30);

@@ -1,6 +1,7 @@
 // The web bundle in a real browser tab (headless Chromium, driven by playwright-core): the hardware
 // simulator in the page and on a pool of module Web Workers, and the functional simulator through that
-// pool, all equal to Node's results. Needs /usr/bin/chromium (test/system-tools.ts: skipped without it, failed under CI).
+// pool, all equal to Node's results; and the search library with a web-standard run store (a study into a
+// memory store) giving Node's front, summary and journal. Needs /usr/bin/chromium (test/system-tools.ts: skipped without it, failed under CI).
 import { test } from 'uvu';
 import { testNeeding } from '../system-tools.ts';
 import * as assert from 'uvu/assert';
@@ -15,6 +16,9 @@ import { serializePimModel, parsePimModel } from '../../src/pim/model-file.ts';
 import { InThreadPimExecutor } from '../../src/pim/executor.ts';
 import { runPim } from '../../src/pim/run.ts';
 import { Rng } from '../../src/util/rng.ts';
+import { memoryRunStore } from '../../src/run/store.ts';
+import { runStudy } from '../../src/run/study.ts';
+import { syntheticEvaluator, syntheticProblem } from '../../src/search/synthetic.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,6 +78,12 @@ testNeeding(CHROMIUM, 'chromium', 'test/runtime/browser.test.ts')('headless Chro
     assert.equal(out.pim.logits, Array.from(nodePim.logits), 'functional simulator through Web Workers = Node');
     assert.equal(out.pim.inThreadLogits, Array.from(nodePim.logits));
     assert.is(out.pim.accuracy, nodePim.accuracyMean);
+    for (const [name, type] of out.exports as [string, string][]) assert.is(type, 'function', `gibbon-ts/web exports ${name}`);
+    const nodeStore = memoryRunStore('node');
+    await runStudy(nodeStore, { problem: syntheticProblem(), algorithm: 'esapp', options: { populationSize: 10 }, seed: 3, budget: 40, chunkSize: 4, hypervolume: { ref: [1.1, 1.1] } }, syntheticEvaluator());
+    assert.is(out.study.front, nodeStore.data.documents.get('front.json'), 'a study in the page = in Node (front.json)');
+    assert.is(out.study.summary, nodeStore.data.documents.get('summary.json'));
+    assert.equal(out.study.journal, nodeStore.data.journal);
   } finally {
     await browser.close();
     server.close();

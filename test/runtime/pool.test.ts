@@ -12,7 +12,7 @@ import { resolveNetwork } from '../../src/hw/network.ts';
 import type { ArchConfig, ModelName, SimResult } from '../../src/hw/types.ts';
 import { GibbonError } from '../../src/util/errors.ts';
 import * as L from '../../assembly/layout.ts';
-import { channelWorker } from '../helpers.ts';
+import { channelWorker, rejectsGibbon } from '../helpers.ts';
 
 const sim = await loadSimulatorNode();
 const MODELS: readonly ModelName[] = ['gibbon', 'mnsim-2.0'];
@@ -169,11 +169,7 @@ test('Piscina pool: the first failed job rejects with in-thread\'s error; runPac
 });
 
 test('pool options and a destroyed pool: exact messages', async () => {
-  const bad = async (fn: () => Promise<unknown>, message: string): Promise<void> => {
-    const error = await rejection(fn());
-    assert.instance(error, GibbonError);
-    assert.is((error as GibbonError).message, message);
-  };
+  const bad = (fn: () => Promise<unknown>, message: string) => rejectsGibbon(fn, undefined, message);
   await bad(() => createNodePool({ workers: 0 }), 'createNodePool: options.workers: got 0; allowed: an integer in 1..256');
   await bad(() => createNodePool({ workers: 1.5 }), 'createNodePool: options.workers: got 1.5; allowed: an integer in 1..256');
   await bad(() => createNodePool({ jobsPerTask: 0 }), 'createNodePool: options.jobsPerTask: got 0; allowed: an integer in 1..16777216');

@@ -107,8 +107,8 @@ test('ESAPP priorities: a distribution over mutable decisions with a floor, stat
 });
 
 test('options are checked with the standard message', () => {
-  assert.throws(() => createAlgorithm('esapp', problem, 1, { temperature: 0 }), /esapp: temperature: got 0; allowed: a number in 0.000001..1000000/);
-  assert.throws(() => createAlgorithm('nsga2', problem, 1, { popSize: 10 }), /nsga2: popSize: got an unknown option; allowed: populationSize, tournamentSize, crossoverProb, mutationProb/);
+  assert.throws(() => createAlgorithm('esapp', problem, 1, { temperature: 0 }), /esapp: options.temperature: got 0; allowed: a number in 0.000001..1000000/);
+  assert.throws(() => createAlgorithm('nsga2', problem, 1, { popSize: 10 }), /nsga2: options.popSize: got an unknown option; allowed: populationSize, tournamentSize, crossoverProb, mutationProb/);
   assert.throws(() => createAlgorithm('cmaes', problem, 1), /search: algorithm: got "cmaes"; allowed: esapp, nsga2, evolution, random/);
 });
 

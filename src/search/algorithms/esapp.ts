@@ -8,7 +8,7 @@
 import type { Rng } from '../../util/rng.ts';
 import type { AlgorithmState } from '../algorithm.ts';
 import { resampleGene } from '../operators.ts';
-import { resolveOptions } from '../options.ts';
+import { resolveOptions } from '../../util/options.ts';
 import type { PriorityState } from '../priority.ts';
 import { drawDecisions, initialPriority, recordPair, updatePriority } from '../priority.ts';
 import type { Evaluated, Genome, Problem } from '../problem.ts';
@@ -34,10 +34,10 @@ export interface EsappSettings extends GeneticSettings {
   screenPairs: number;
 }
 
-export const ESAPP_DEFAULTS: EsappSettings = {
+export const ESAPP_DEFAULTS: Readonly<EsappSettings> = Object.freeze({
   populationSize: 100, tournamentSize: 2, crossoverProb: 0.9, mutateNum: 1,
   wIntensity: 1, wEntropy: 1, temperature: 1, floor: 0.1, subspaceFrac: 1, priorPairs: 10, screenPairs: 0,
-};
+});
 
 /** The priority table after one generation's update (rounded to 1e-4: a log, not state). */
 export interface PriorityRecord {

@@ -11,7 +11,7 @@ import type { Algorithm, AlgorithmState, Member } from '../algorithm.ts';
 import { memberOf } from '../algorithm.ts';
 import type { AskContext } from '../operators.ts';
 import { BatchBuilder, MAX_TRIES_PER_CANDIDATE, resampleGene } from '../operators.ts';
-import { resolveOptions } from '../options.ts';
+import { resolveOptions } from '../../util/options.ts';
 import { nonDominatedSort } from '../pareto.ts';
 import type { Evaluated, Genome, Problem } from '../problem.ts';
 
@@ -22,7 +22,7 @@ export interface EvolutionSettings extends Record<string, number> {
   mutateNum: number;
 }
 
-export const EVOLUTION_DEFAULTS: EvolutionSettings = { populationSize: 100, sampleSize: 10, batchSize: 10, mutateNum: 1 };
+export const EVOLUTION_DEFAULTS: Readonly<EvolutionSettings> = Object.freeze({ populationSize: 100, sampleSize: 10, batchSize: 10, mutateNum: 1 });
 
 export class RegularizedEvolution implements Algorithm {
   readonly name = 'evolution';

@@ -5,7 +5,7 @@
 
 import type { Rng } from '../../util/rng.ts';
 import { resampleGene } from '../operators.ts';
-import { resolveOptions } from '../options.ts';
+import { resolveOptions } from '../../util/options.ts';
 import type { Genome, Problem } from '../problem.ts';
 import type { Screen } from '../screen.ts';
 import { GeneticAlgorithm, type GeneticSettings } from './genetic.ts';
@@ -15,7 +15,7 @@ export interface Nsga2Settings extends GeneticSettings {
   mutationProb: number;
 }
 
-export const NSGA2_DEFAULTS: Nsga2Settings = { populationSize: 100, tournamentSize: 2, crossoverProb: 0.9, mutationProb: 0 };
+export const NSGA2_DEFAULTS: Readonly<Nsga2Settings> = Object.freeze({ populationSize: 100, tournamentSize: 2, crossoverProb: 0.9, mutationProb: 0 });
 
 export class Nsga2 extends GeneticAlgorithm<Nsga2Settings> {
   readonly name = 'nsga2';

@@ -5,11 +5,11 @@ import { Rng } from '../../util/rng.ts';
 import type { Algorithm, AlgorithmState } from '../algorithm.ts';
 import type { AskContext } from '../operators.ts';
 import { BatchBuilder } from '../operators.ts';
-import { resolveOptions } from '../options.ts';
+import { resolveOptions } from '../../util/options.ts';
 import type { Evaluated, Genome, Problem } from '../problem.ts';
 
 export interface RandomSettings extends Record<string, number> { batchSize: number }
-export const RANDOM_DEFAULTS: RandomSettings = { batchSize: 100 };
+export const RANDOM_DEFAULTS: Readonly<RandomSettings> = Object.freeze({ batchSize: 100 });
 
 export class RandomSearch implements Algorithm {
   readonly name = 'random';

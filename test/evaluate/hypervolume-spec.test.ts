@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { loadSimulatorNode } from '../../src/node/simulator.ts';
 import { largestCandidate, smallestCandidate } from '../../src/nn/supernet.ts';
 import { InThreadPool } from '../../src/pool/eval-pool.ts';
-import { defaultHypervolumeSpec, hypervolumeSpecOf } from '../../src/search/gibbon-evaluator.ts';
-import { simulatorHardware } from '../../src/search/predictor-screen.ts';
+import { defaultHypervolumeSpec, hypervolumeSpecOf } from '../../src/evaluate/gibbon-evaluator.ts';
+import { simulatorHardware } from '../../src/evaluate/gibbon-evaluator.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 
 test('hypervolumeSpecOf: accuracy linear on [0, 1]; costs on a log scale from half the least to twice the most (3 digits)', () => {

@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Journal, readJournal } from '../../src/run/journal.ts';
-import { readJsonFile, writeJsonAtomic } from '../../src/run/checkpoint.ts';
+import { Journal, readJournal } from '../../src/node/journal-file.ts';
+import { readJsonFile, writeJsonAtomic } from '../../src/node/atomic-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gibbon-journal-'));
 

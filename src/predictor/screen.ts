@@ -5,17 +5,15 @@
 // generation the predictor retrains (warm start) on every candidate evaluated so far; every label comes
 // from the real simulators and every one of them was an evaluation of the search, so the budget already
 // counts it. Numbers on a front are never predictions: a kept child is evaluated for real.
-import type { SimResult } from '../hw/types.ts';
-import type { Simulator } from '../hw/simulator.ts';
-import type { Predictor } from '../predictor/predictor.ts';
-import type { PredictorSample, PredictorState } from '../predictor/types.ts';
+import type { Predictor } from './predictor.ts';
+import type { PredictorSample, PredictorState } from './types.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
-import { fieldError } from '../util/errors.ts';
-import { hardwareMetrics, infeasibleMetrics, isTilesError, simJobOf } from './gibbon-evaluator.ts';
-import type { Evaluated, Genome, Metrics, Problem } from './problem.ts';
-import { constraintsOf, objectivesOf, violationOf } from './problem.ts';
-import type { Predicted, Screen } from './screen.ts';
+import { resolveOptions } from '../util/options.ts';
+import { infeasibleMetrics } from '../evaluate/gibbon-evaluator.ts';
+import type { Evaluated, Genome, Metrics, Problem } from '../search/problem.ts';
+import { constraintsOf, objectivesOf, violationOf } from '../search/problem.ts';
+import type { Predicted, Screen } from '../search/screen.ts';
 
 export interface PredictorScreenSettings {
   /** Children proposed per child evaluated. */
@@ -28,7 +26,12 @@ export interface PredictorScreenSettings {
   epochsPerGeneration: number;
 }
 
-export const PREDICTOR_SCREEN_DEFAULTS: PredictorScreenSettings = { oversample: 32, randomShare: 0.2, warmupGenerations: 1, epochsPerGeneration: 30 };
+export const PREDICTOR_SCREEN_DEFAULTS: Readonly<PredictorScreenSettings> = Object.freeze({ oversample: 32, randomShare: 0.2, warmupGenerations: 1, epochsPerGeneration: 30 });
+
+const SCREEN_RULES = {
+  oversample: { min: 1, max: 1000, integer: true }, randomShare: { min: 0, max: 1 },
+  warmupGenerations: { min: 1, max: 1e6, integer: true }, epochsPerGeneration: { min: 1, max: 1e6, integer: true },
+} as const;
 
 export interface PredictorScreenOptions extends Partial<PredictorScreenSettings> {
   space: Space;
@@ -44,28 +47,9 @@ interface ScreenState {
   samples: { genome: Genome; labels: PredictorSample['labels'] }[];
 }
 
-/** Hardware metrics from an in-thread simulator (model 'gibbon'), as the search evaluator computes them. */
-export function simulatorHardware(space: Space, sim: Simulator): (candidate: Candidate) => Metrics | undefined {
-  return (c) => {
-    let r: SimResult;
-    try {
-      const job = simJobOf(space, c);
-      r = sim.simulate(job.layers, job.arch, job.options);
-    } catch (e) {
-      if (isTilesError(e)) return undefined;
-      throw e;
-    }
-    return hardwareMetrics({ model: r.model, pipeline: r.pipeline, totals: r.totals });
-  };
-}
-
 export function createPredictorScreen(options: PredictorScreenOptions): Screen & { readonly samples: number } {
-  const s: PredictorScreenSettings = { ...PREDICTOR_SCREEN_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([k, v]) => k in PREDICTOR_SCREEN_DEFAULTS && v !== undefined)) };
-  if (!Number.isInteger(s.oversample) || s.oversample < 1 || s.oversample > 1000) throw fieldError('E_OPTION', 'predictor screen', 'oversample', s.oversample, 'an integer in 1..1000');
-  if (!(s.randomShare >= 0 && s.randomShare <= 1)) throw fieldError('E_OPTION', 'predictor screen', 'randomShare', s.randomShare, 'a number in 0..1');
-  if (!Number.isInteger(s.warmupGenerations) || s.warmupGenerations < 1) throw fieldError('E_OPTION', 'predictor screen', 'warmupGenerations', s.warmupGenerations, 'an integer >= 1');
-  if (!Number.isInteger(s.epochsPerGeneration) || s.epochsPerGeneration < 1) throw fieldError('E_OPTION', 'predictor screen', 'epochsPerGeneration', s.epochsPerGeneration, 'an integer >= 1');
-  const { space, problem, predictor, hardware } = options;
+  const { space, problem, predictor, hardware, ...settings } = options;
+  const s = resolveOptions<PredictorScreenSettings>('predictor screen', settings, PREDICTOR_SCREEN_DEFAULTS, SCREEN_RULES);
   let samples: ScreenState['samples'] = [];
   const infeasible = infeasibleMetrics();
   const worst: Predicted = { F: objectivesOf(problem, infeasible), cv: violationOf(constraintsOf(problem, infeasible)) };

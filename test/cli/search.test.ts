@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { saveTinySupernet } from './tiny-supernet.ts';
 import { parseDuration, runSearchCommand } from '../../src/cli/search.ts';
-import { GibbonError } from '../../src/util/errors.ts';
+import { rejectsGibbon } from '../helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gibbon-search-cli-'));
 const supernetDir = join(dir, 'supernet');
@@ -23,16 +23,7 @@ const sink = new Writable({ write(chunk, _enc, cb) { progress.push(String(chunk)
 const ARGS = ['--supernet', supernetDir, '--limit', '20', '--budget', '6', '--population', '3', '--workers', '2', '--seed', '3', '--out', out];
 const REQUIRED = ['accuracy', 'energy_uJ', 'latency_ms', 'area_mm2', 'edp_mJms', 'power_W'];
 
-async function rejects(argv: string[], message: string): Promise<void> {
-  try {
-    await runSearchCommand(argv, () => {}, { stream: sink });
-  } catch (e) {
-    assert.instance(e, GibbonError);
-    assert.is((e as GibbonError).message, message);
-    return;
-  }
-  assert.unreachable(`expected: ${message}`);
-}
+const rejects = (argv: string[], message: string) => rejectsGibbon(() => runSearchCommand(argv, () => {}, { stream: sink }), 'E_OPTION', message);
 
 test('a 6-evaluation run: front.json designs (candidate + metrics), journal of 6, results printed', async () => {
   const printed: string[] = [];
@@ -66,7 +57,7 @@ test('a 6-evaluation run: front.json designs (candidate + metrics), journal of 6
 });
 
 test('an existing run is refused without --resume; --resume of a finished run evaluates nothing new', async () => {
-  await rejects(ARGS, `--out: got ${JSON.stringify(out)}, a directory that already holds a run; allowed: a new directory, or --resume to continue it`);
+  await rejects(ARGS, `search: ${out}: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it`);
   const before = readFileSync(join(out, 'front.json'), 'utf8');
   const r = await runSearchCommand([...ARGS, '--resume'], () => {}, { stream: sink });
   assert.is(r!.newEvaluations, 0);
@@ -125,11 +116,11 @@ test('bad options: exact messages', async () => {
   await rejects(['--objectives', 'accuracy,speed'], '--objectives: got "speed"; allowed: accuracy, energy, latency, area, edp, power (comma-separated)');
   await rejects(['--budget', '0'], '--budget: got "0"; allowed: an integer in 1..10000000');
   await rejects(['--max-edp', 'x'], '--max-edp: got "x"; allowed: a number >= 0');
-  await rejects(['--algorithm-options', '{"temperature":0}'], '--algorithm-options: esapp: temperature: got 0; allowed: a number in 0.000001..1000000');
-  await rejects(['--algorithm-options', '{"temprature":1}'], '--algorithm-options: esapp: temprature: got an unknown option; allowed: populationSize, tournamentSize, crossoverProb, mutateNum, wIntensity, wEntropy, temperature, floor, subspaceFrac, priorPairs, screenPairs');
+  await rejects(['--algorithm-options', '{"temperature":0}'], '--algorithm-options: esapp: options.temperature: got 0; allowed: a number in 0.000001..1000000');
+  await rejects(['--algorithm-options', '{"temprature":1}'], '--algorithm-options: esapp: options.temprature: got an unknown option; allowed: populationSize, tournamentSize, crossoverProb, mutateNum, wIntensity, wEntropy, temperature, floor, subspaceFrac, priorPairs, screenPairs');
   await rejects(['--algorithm-options', 'temperature=1'], `--algorithm-options: got "temperature=1"; allowed: a JSON object of numbers, e.g. '{"temperature":1}'`);
   await rejects(['--algorithm-options', '{"populationSize":4}'], '--algorithm-options: got populationSize; allowed: the other settings (the population is --population)');
-  await rejects(['--algorithm', 'random', '--algorithm-options', '{"temperature":1}'], '--algorithm-options: random: temperature: got an unknown option; allowed: batchSize');
+  await rejects(['--algorithm', 'random', '--algorithm-options', '{"temperature":1}'], '--algorithm-options: random: options.temperature: got an unknown option; allowed: batchSize');
 });
 
 test.after(() => { rmSync(dir, { recursive: true, force: true }); });

@@ -26,7 +26,7 @@
 import type { Dataset, Split } from '../data/types.ts';
 import { resolveNetwork } from '../hw/network.ts';
 import type { ArchConfig, ModelName, ResolvedLayer, SimDetail, SimResult, SimSummary } from '../hw/types.ts';
-import type { SimJob } from '../hw/simulator.ts';
+import type { Simulator, SimJob } from '../hw/simulator.ts';
 import { evaluateAccuracy, type AccuracyResult } from '../nn/accuracy.ts';
 import type { Supernet } from '../nn/supernet.ts';
 import { pimExecutor, type EvalPool } from '../pool/eval-pool.ts';
@@ -34,8 +34,8 @@ import { toArch, toNetworkSpec } from '../space/convert.ts';
 import type { Space } from '../space/space.ts';
 import type { Candidate } from '../space/types.ts';
 import { GibbonError, fieldError } from '../util/errors.ts';
-import type { Evaluator, Genome, MetricName, Metrics } from './problem.ts';
-import type { HypervolumeSpec } from './hypervolume.ts';
+import type { Evaluator, Genome, MetricName, Metrics } from '../search/problem.ts';
+import type { HypervolumeSpec } from '../search/hypervolume.ts';
 import { largestCandidate, smallestCandidate } from '../nn/supernet.ts';
 
 export interface GibbonEvaluatorOptions {
@@ -136,6 +136,21 @@ export async function simulateFitting(pool: EvalPool, jobs: SimJob[], detail: Si
     if (isTilesError(r.reason)) return undefined;
     throw r.reason;
   });
+}
+
+/** Hardware metrics from an in-thread simulator (model 'gibbon'), as the search evaluator computes them. */
+export function simulatorHardware(space: Space, sim: Simulator): (candidate: Candidate) => Metrics | undefined {
+  return (c) => {
+    let r: SimResult;
+    try {
+      const job = simJobOf(space, c);
+      r = sim.simulate(job.layers, job.arch, job.options);
+    } catch (e) {
+      if (isTilesError(e)) return undefined;
+      throw e;
+    }
+    return hardwareMetrics({ model: r.model, pipeline: r.pipeline, totals: r.totals });
+  };
 }
 
 /** Totals of every job in one batch call; undefined for a job that does not fit (simulateFitting). */

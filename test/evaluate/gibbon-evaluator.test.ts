@@ -17,7 +17,7 @@ import { InThreadPimExecutor } from '../../src/pim/executor.ts';
 import { InThreadPool, type EvalPool, type PackedBatch, type SimJob } from '../../src/pool/eval-pool.ts';
 import type { SimDetail } from '../../src/hw/types.ts';
 import type { PimTask } from '../../src/pim/run.ts';
-import { createGibbonEvaluator, hardwareMetrics, DEFAULT_INFEASIBLE_PENALTY } from '../../src/search/gibbon-evaluator.ts';
+import { createGibbonEvaluator, hardwareMetrics, DEFAULT_INFEASIBLE_PENALTY } from '../../src/evaluate/gibbon-evaluator.ts';
 import { decisionsOfSpace, type Problem } from '../../src/search/problem.ts';
 import { createAlgorithm } from '../../src/search/registry.ts';
 import { memoryStore, runSearch } from '../../src/search/run-search.ts';

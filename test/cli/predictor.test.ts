@@ -29,7 +29,7 @@ test('errors: missing --out, bad --samples, bad --options, unknown sub-command, 
   refused(train('--samples', '1'), '--samples: got "1"; allowed: an integer in 2..1000000');
   refused(train('--layer-weight', 'heavy'), '--layer-weight: got "heavy"; allowed: a number >= 0');
   refused(train('--lr-decay', '1.5'), '--lr-decay: got "1.5"; allowed: a number in (0, 1]');
-  refused(train('--options', '{"latencyFeatures":2}'), '--options: predictor: latencyFeatures: got 2; allowed: 0 or 1');
+  refused(train('--options', '{"latencyFeatures":2}'), '--options: predictor: options.latencyFeatures: got 2; allowed: 0 or 1');
   refused(train('--options', '{"seed":4}'), '--options: got seed; allowed: --seed for it');
   refused(train('--options', '{"hiddenSise":4}'), /^gibbon: --options: got an unknown option "hiddenSise"; allowed: cell, tokenSize, hardwareSize, hiddenSize, /);
   refused(train('--options', 'latencyFeatures=0'), `--options: got "latencyFeatures=0"; allowed: a JSON object of predictor options, e.g. '{"latencyFeatures":0}'`);

@@ -1,4 +1,4 @@
-// Atomic file replacement (docs/search.md §7): write `<path>.tmp`, fsync it, rename over `<path>`, fsync
+// Atomic file replacement on disk (docs/search.md §7): write `<path>.tmp`, fsync it, rename over `<path>`, fsync
 // the directory. A reader sees the old file or the new one, never a mix.
 
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';

@@ -1,0 +1,175 @@
+// `gibbon search`'s arguments: the help text and the flags -> validated settings (the command itself:
+// src/cli/search.ts). Every bad flag is one line naming it, its value and what is allowed.
+import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { GibbonError } from '../util/errors.ts';
+import { checkFlag, jsonObjectFlag } from './io.ts';
+import { atLeastFlag, numberFlag } from './flags.ts';
+import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
+import { METRIC_NAMES, type Constraint, type MetricName, type Problem } from '../search/problem.ts';
+import { PREDICTOR_SCREEN_DEFAULTS } from '../predictor/screen.ts';
+import { UNLIMITED_BUDGET } from '../run/study.ts';
+
+export const DEFAULT_SEARCH = Object.freeze({ space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 60, seed: 1, supernetEpochs: 8, limit: 300 } as const);
+
+/** Constraint options: --min-accuracy and --max-<metric> for every other metric. */
+const MAX_METRICS = METRIC_NAMES.filter((m) => m !== 'accuracy');
+
+export const SEARCH_HELP = `gibbon search [options]
+
+Co-explores networks and PIM hardware of a space (docs/search.md): each candidate's accuracy comes from
+a weight-sharing supernet on the functional (PIM) simulator, on the validation split; its energy,
+latency, area, EDP and power from the hardware simulator. Writes a run directory: config.json,
+journal.jsonl, checkpoint.json, and at the end front.json (the Pareto designs: readable candidate +
+metrics), front.csv and summary.json. Ctrl-C stops the run after the evaluations in flight and
+writes those results; --resume continues it.
+
+  --space <name|file>     mnist (default), gibbon-cifar, or a space JSON file (docs/space.md)
+  --dataset <spec>        mnist (default), idx:<dir>, cifar10:<dir>, cifar100:<dir>
+  --algorithm <name>      esapp (default), nsga2, evolution, random
+  --objectives <list>     comma-separated, from ${METRIC_NAMES.join(', ')} (default accuracy,edp,area);
+                          --objective <name> is the same with one (e.g. --objective edp --min-accuracy 0.97)
+  --min-accuracy <x>      constraint: validation accuracy (fraction) at least x
+  --max-<metric> <x>      constraint: --max-energy (uJ), --max-latency (ms), --max-area (mm2),
+                          --max-edp (mJ*ms), --max-power (W) at most x
+  --budget <n>            evaluations (distinct candidates), default ${DEFAULT_SEARCH.budget} (unlimited with --time alone)
+  --time <t>              wall-time budget of this session, e.g. 90s, 10m, 1h30m (a number alone: seconds);
+                          the run stops after the evaluations in flight. With --budget too, whichever ends
+                          first. A --time run resumes, but not byte-identically to an uninterrupted one
+  --population <n>        population size (random: candidates per batch); default budget/4 in 2..100
+                          (20 with --time alone)
+  --algorithm-options <json>  the algorithm's other settings as a JSON object of numbers, e.g.
+                          '{"temperature":0.25,"subspaceFrac":0.5}' for esapp (names, defaults and ranges:
+                          docs/search.md §3, §4.1); the population comes from --population
+  --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
+  --workers <n>           simulator threads (default: one per core)
+  --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
+  --saf-hrs-pct <p>       accuracy under non-idealities (docs/functional.md §5), over the space's own:
+  --saf-lrs-pct <p>       cells stuck at HRS / at LRS (percent), resistance variation sigma (percent of R);
+  --variation-pct <p>     each in 0..100
+  --trials <n>            chip instances per accuracy evaluation (default 1); metrics hold the mean as
+                          accuracy and the population std as accuracy_std
+  --out <dir>             run directory (default runs/search-<space>-s<seed>); an existing run is
+                          refused unless --resume
+  --resume                continue the run in --out (same options; a finished run just rewrites its results)
+  --supernet <dir>        a supernet trained by \`gibbon supernet train\`; default: the cache
+                          .gibbon-cache/supernet-<space>-s<seed>-e<epochs>/, trained there first if missing
+  --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
+                          converged supernet)
+  --test-accuracy         at the end, also measure the front designs on the test split (same --limit)
+  --no-predictor          evaluate every child ESAPP / NSGA-II proposes (default: the RNN predictor
+                          screens them first; docs/search.md §9). random and evolution never use it
+  --predictor-oversample <k>     children proposed per child evaluated (default ${PREDICTOR_SCREEN_DEFAULTS.oversample})
+  --predictor-random-share <x>   share of the evaluated children drawn at random, not by the predictor
+                                 (default ${PREDICTOR_SCREEN_DEFAULTS.randomShare})
+  --predictor-epochs <n>         predictor training epochs after each generation (default ${PREDICTOR_SCREEN_DEFAULTS.epochsPerGeneration})
+`;
+
+/** "90", "90s", "10m", "1h30m", "1.5h" -> seconds. */
+export function parseDuration(raw: string): number {
+  const text = raw.trim();
+  const parts = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$/.exec(text);
+  const seconds = parts && text !== '' ? 3600 * Number(parts[1] ?? 0) + 60 * Number(parts[2] ?? 0) + Number(parts[3] ?? 0) : NaN;
+  if (!(seconds > 0)) throw new GibbonError('E_OPTION', `--time: got ${JSON.stringify(raw)}; allowed: a duration > 0 such as 90s, 10m, 1h30m (a number alone: seconds)`);
+  return seconds;
+}
+
+/** The validated options of one `gibbon search` call. */
+export interface SearchArgs {
+  spaceArg?: string;
+  dataset: string;
+  algorithm: string;
+  objectives: MetricName[];
+  constraints: Constraint[];
+  budget: number;
+  /** Seconds, or undefined (no time budget). */
+  timeS?: number;
+  population: number;
+  seed: number;
+  workers: number;
+  limit: number;
+  nonideal: { safHrsPct?: number; safLrsPct?: number; variationSigmaPctOfR?: number };
+  trials: number;
+  out?: string;
+  resume: boolean;
+  supernet?: string;
+  supernetEpochs: number;
+  testAccuracy: boolean;
+  predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
+  /** --algorithm-options, validated against the algorithm's own option rules. */
+  algorithmOptions: Record<string, number>;
+}
+
+/** --algorithm-options: a JSON object of numbers the algorithm accepts (checked by building it once). */
+function algorithmOptionsOf(raw: string | undefined, algorithm: string): Record<string, number> {
+  if (raw === undefined) return {};
+  const options = jsonObjectFlag('--algorithm-options', raw, (v): v is number => typeof v === 'number', 'numbers', '{"temperature":1}');
+  for (const k of ['populationSize', 'batchSize']) {
+    if (k in options) throw new GibbonError('E_OPTION', `--algorithm-options: got ${k}; allowed: the other settings (the population is --population)`);
+  }
+  const probe: Problem = { decisions: [{ id: 'x', kind: 'hw', size: 2 }], objectives: ['energy'], constraints: [] };
+  checkFlag('--algorithm-options', () => createAlgorithm(algorithm, probe, 1, options));
+  return options;
+}
+
+export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
+  const maxOptions = Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, { type: 'string' as const }]));
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      space: { type: 'string' }, dataset: { type: 'string' }, algorithm: { type: 'string' }, objectives: { type: 'string' }, objective: { type: 'string' },
+      'saf-hrs-pct': { type: 'string' }, 'saf-lrs-pct': { type: 'string' }, 'variation-pct': { type: 'string' }, trials: { type: 'string' },
+      'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
+      seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+      resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
+      'test-accuracy': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
+      'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true, allowPositionals: false,
+  });
+  const v = values as Record<string, string | boolean | undefined>;
+  const str = (k: string) => v[k] as string | undefined;
+  if (v.help) return 'help';
+  const algorithm = str('algorithm') ?? DEFAULT_SEARCH.algorithm;
+  if (!(ALGORITHM_NAMES as readonly string[]).includes(algorithm)) {
+    throw new GibbonError('E_OPTION', `--algorithm: got ${JSON.stringify(algorithm)}; allowed: ${ALGORITHM_NAMES.join(', ')}`);
+  }
+  if (str('objective') !== undefined && str('objectives') !== undefined) throw new GibbonError('E_OPTION', '--objective: got both --objective and --objectives; allowed: one of them');
+  if (str('objective')?.includes(',')) throw new GibbonError('E_OPTION', `--objective: got ${JSON.stringify(str('objective'))}; allowed: one of ${METRIC_NAMES.join(', ')} (several: --objectives)`);
+  const objectives: MetricName[] = [];
+  for (const o of (str('objective') ?? str('objectives') ?? DEFAULT_SEARCH.objectives).split(',').map((s) => s.trim())) {
+    if (!(METRIC_NAMES as readonly string[]).includes(o)) throw new GibbonError('E_OPTION', `--objectives: got ${JSON.stringify(o)}; allowed: ${METRIC_NAMES.join(', ')} (comma-separated)`);
+    if (objectives.includes(o as MetricName)) throw new GibbonError('E_OPTION', `--objectives: got ${JSON.stringify(o)} twice; allowed: each objective once`);
+    objectives.push(o as MetricName);
+  }
+  const constraints: Constraint[] = [];
+  if (str('min-accuracy') !== undefined) constraints.push({ metric: 'accuracy', min: numberFlag(str('min-accuracy'), 'min-accuracy', 0, 0, 1, false) });
+  for (const m of MAX_METRICS) {
+    const raw = str(`max-${m}`);
+    if (raw === undefined) continue;
+    constraints.push({ metric: m, max: atLeastFlag(raw, `max-${m}`, 0) });
+  }
+  const timeS = str('time') === undefined ? undefined : parseDuration(str('time')!);
+  const budget = numberFlag(str('budget'), 'budget', timeS === undefined ? DEFAULT_SEARCH.budget : UNLIMITED_BUDGET, 1, UNLIMITED_BUDGET);
+  const defaultPopulation = timeS !== undefined && str('budget') === undefined ? 20 : Math.max(2, Math.min(100, Math.ceil(budget / 4)));
+  const population = numberFlag(str('population'), 'population', defaultPopulation, algorithm === 'random' ? 1 : 2, 1e6);
+  return {
+    spaceArg: str('space'), dataset: str('dataset') ?? DEFAULT_SEARCH.dataset, algorithm, objectives, constraints, budget, timeS, population,
+    seed: numberFlag(str('seed'), 'seed', DEFAULT_SEARCH.seed, 0, 0xffffffff),
+    workers: numberFlag(str('workers'), 'workers', availableParallelism(), 1, 256),
+    limit: numberFlag(str('limit'), 'limit', DEFAULT_SEARCH.limit, 1, 1 << 30),
+    nonideal: Object.fromEntries(([['saf-hrs-pct', 'safHrsPct'], ['saf-lrs-pct', 'safLrsPct'], ['variation-pct', 'variationSigmaPctOfR']] as const)
+      .filter(([flag]) => str(flag) !== undefined).map(([flag, key]) => [key, numberFlag(str(flag), flag, 0, 0, 100, false)])),
+    trials: numberFlag(str('trials'), 'trials', 1, 1, 1000),
+    out: str('out'), resume: v.resume === true, supernet: str('supernet'),
+    supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
+    testAccuracy: v['test-accuracy'] === true,
+    algorithmOptions: algorithmOptionsOf(str('algorithm-options'), algorithm),
+    predictor: v['no-predictor'] === true || (algorithm !== 'esapp' && algorithm !== 'nsga2') ? false : {
+      oversample: numberFlag(str('predictor-oversample'), 'predictor-oversample', PREDICTOR_SCREEN_DEFAULTS.oversample, 1, 1000),
+      randomShare: numberFlag(str('predictor-random-share'), 'predictor-random-share', PREDICTOR_SCREEN_DEFAULTS.randomShare, 0, 1, false),
+      epochsPerGeneration: numberFlag(str('predictor-epochs'), 'predictor-epochs', PREDICTOR_SCREEN_DEFAULTS.epochsPerGeneration, 1, 100000),
+    },
+  };
+}
+
