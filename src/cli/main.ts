@@ -9,6 +9,7 @@ import { runAccuracyCommand, ACCURACY_HELP } from './accuracy.ts';
 import { runSearchCommand, SEARCH_HELP } from './search.ts';
 import { runPredictorCommand, PREDICTOR_HELP } from './predictor.ts';
 import { runReportCommand, REPORT_HELP } from './report.ts';
+import { runServeCommand, SERVE_HELP } from './serve.ts';
 
 interface Command {
   run: (argv: string[], print: (s: string) => void) => Promise<unknown>;
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   search: { run: runSearchCommand, help: SEARCH_HELP, summary: 'co-explore networks and PIM hardware of a space: Pareto front of accuracy and cost' },
   predictor: { run: runPredictorCommand, help: PREDICTOR_HELP, summary: 'train and evaluate the RNN predictor of accuracy loss and hardware cost' },
   report: { run: runReportCommand, help: REPORT_HELP, summary: 'one self-contained HTML page of a search run: plots, front, per-layer hardware' },
+  serve: { run: runServeCommand, help: SERVE_HELP, summary: 'the browser app on 127.0.0.1: simulate panel and run viewer in a tab' },
 };
 
 const HELP = `gibbon <command> [options]

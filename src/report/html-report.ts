@@ -6,6 +6,7 @@ import {
   hypervolumeSeries, isFeasible,
   type DesignBreakdown, type FrontDesign, type JournalRecord, type RetrainReport, type RunConfig, type RunSummary, type SearchInfo,
 } from './run-data.ts';
+import type { PublicSimulation } from './hw-json.ts';
 import type { PriorityRecord } from '../search/algorithms/esapp.ts';
 import type { Metrics } from '../search/problem.ts';
 import type { Candidate, CandidateConv } from '../space/types.ts';
@@ -46,7 +47,8 @@ const num = (v: number | null | undefined, digits = 3) => (typeof v === 'number'
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
 const esc = (s: string | number) => escapeHtml(String(s));
 
-const STYLE = `
+/** The report's style sheet (the app uses it too, so its views look the same). */
+export const REPORT_STYLE = `
 :root { color-scheme: light; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #222; margin: 0; background: #fafafa; }
 main { max-width: 1500px; margin: 0 auto; padding: 20px 28px 40px; }
@@ -192,8 +194,9 @@ function frontTable(input: ReportInput, chosen: number | undefined): string {
 
 // ===== Per-layer breakdown =====
 
-function breakdownSection(b: DesignBreakdown): string {
-  const s = b.simulation, t = s.totals;
+/** The per-layer table of one simulation (`gibbon simulate --json` names and units), with the chip total. */
+export function layerTableHtml(s: PublicSimulation): string {
+  const t = s.totals;
   const areaSum = s.layers.reduce((a, l) => a + l.area_mm2, 0), energySum = s.layers.reduce((a, l) => a + l.energy_uJ, 0);
   const bar = (v: number, total: number, cls: string) => (total > 0 ? `<span class="bar ${cls}" style="width:${(60 * v / total).toFixed(1)}px"></span>` : '');
   const share = (v: number, total: number) => (total > 0 ? `${(100 * v / total).toFixed(1)}` : '—');
@@ -211,13 +214,24 @@ function breakdownSection(b: DesignBreakdown): string {
   });
   const total = ['', 'total (chip)', '', esc(t.tiles), esc(t.xbars), esc(t.utilization.toFixed(3)), esc(num(t.area_mm2, 4)), '', esc(num(t.energy_uJ, 4)), '', esc(num(t.power_W, 4)), '', esc(num(1000 * t.latency_ms, 4)), ''];
   rows.push(`<tr class="total">${total.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`);
+  return `<div class="table-wrap"><table data-table="breakdown"><thead><tr>${head.map((h, i) => `<th${numeric.has(i) ? ' class="n"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/** The chip totals of one simulation in a sentence. */
+export function chipTotalsText(s: PublicSimulation): string {
+  const t = s.totals;
+  return `Chip: area ${num(t.area_mm2, 4)} mm², energy ${num(t.energy_uJ, 4)} µJ, latency ${num(t.latency_ms, 4)} ms, EDP ${num(t.edp_mJms, 4)} mJ·ms, power ${num(t.power_W, 4)} W, ${num(t.tops_per_W, 4)} TOPS/W.`;
+}
+
+function breakdownSection(b: DesignBreakdown): string {
+  const s = b.simulation;
   const notes = [
     `Design #${b.designId} on its own architecture, hardware model ${s.model}, ${s.pipeline ? 'inter-layer pipeline' : 'layer by layer'}.`,
-    `Chip: area ${num(t.area_mm2, 4)} mm², energy ${num(t.energy_uJ, 4)} µJ, latency ${num(t.latency_ms, 4)} ms, EDP ${num(t.edp_mJms, 4)} mJ·ms, power ${num(t.power_W, 4)} W, ${num(t.tops_per_W, 4)} TOPS/W.`,
+    chipTotalsText(s),
     'Start and done are the times (µs) at which a layer begins and finishes its last output pixel; with the pipeline, layers overlap and the chip latency is the last done time. ' +
       'Shares are of the sum over layers (the chip total also counts the global accumulator and interconnect the layers do not).',
   ];
-  return `${notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}<div class="table-wrap"><table data-table="breakdown"><thead><tr>${head.map((h, i) => `<th${numeric.has(i) ? ' class="n"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `${notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}${layerTableHtml(s)}`;
 }
 
 // ===== Retrain =====
@@ -251,7 +265,7 @@ export function buildReportHtml(input: ReportInput): string {
   const notFitting = input.journal.filter((r) => r.metrics.fits === 0).length;
   const plots = [...COST_PLOTS.map((a) => costPlot(input, a)), ...(hv === null ? [] : [hypervolumePlot(hv)])];
   const parts: string[] = [];
-  parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main>`);
+  parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${REPORT_STYLE}</style></head><body><main>`);
   parts.push(`<h1>${esc(title)}</h1><p class="sub">${esc(input.runDir)}</p>`);
   parts.push(`<h2>Run</h2>${summarySection(input, hvFinal)}`);
   parts.push('<h2>Designs</h2>');

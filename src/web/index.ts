@@ -26,6 +26,8 @@ export type * from '../pim/types.ts';
 // Datasets from bytes (a browser has no file system: fetch the files, pass their bytes).
 export { parseDatasetSpec, idxDataset, cifarDataset, mnistDataset, datasetSummary } from '../data/datasets.ts';
 export type * from '../data/types.ts';
+// The embedded MNIST packed as bytes (dist/app/mnist-digits.bin, built by npm run build).
+export { fetchEmbeddedMnist, unpackMnistDigits, packMnistDigits } from './mnist-pack.ts';
 // The co-exploration space.
 export { resolveSpace } from '../space/space.ts';
 export { SPACE_PRESETS, spacePreset } from '../space/presets.ts';

@@ -1,0 +1,45 @@
+// The app's entry (bundled to dist/app/app.js): starts the simulator worker pool, builds the panels,
+// reads the query (the automation contract, docs/app.md §4) and switches tabs.
+import { compileModule } from '../hw/simulator.ts';
+import { REPORT_STYLE } from '../report/html-report.ts';
+import { createWebPool } from '../web/pool.ts';
+import { setState, showError } from './page-state.ts';
+import { parseQuery, type PanelQuery } from './query.ts';
+import { SIMULATE_QUERY, SimulatePanel } from './simulate-panel.ts';
+import { VIEWER_QUERY, ViewerPanel } from './viewer-panel.ts';
+
+/** Simulator workers of the page's pool: one per core, at most 4 (the simulate panel needs one). */
+const MAX_SIM_WORKERS = 4;
+
+function showTab(tab: string): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#tabs button')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  for (const s of document.querySelectorAll<HTMLElement>('section[data-panel]')) s.hidden = s.dataset.panel !== tab;
+}
+
+async function start(): Promise<void> {
+  const style = document.createElement('style');
+  style.textContent = REPORT_STYLE;
+  document.head.prepend(style);
+  // A bad query is shown, and the page still starts (on the default tab, with the form's defaults).
+  let query: PanelQuery | undefined;
+  let queryError: unknown;
+  try { query = parseQuery(location.search, [SIMULATE_QUERY, VIEWER_QUERY], 'simulate'); } catch (error) { queryError = error; }
+  showTab(query?.tab ?? 'simulate');
+  const module = await compileModule(new URL('./gibbon.wasm', import.meta.url));
+  const workers = Math.max(1, Math.min(MAX_SIM_WORKERS, navigator.hardwareConcurrency || 1));
+  const pool = await createWebPool({ module, workers, workerUrl: new URL('./sim-worker.js', import.meta.url) });
+  const simulate = new SimulatePanel(pool);
+  new ViewerPanel(pool);
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#tabs button')) {
+    b.addEventListener('click', () => { showTab(b.dataset.tab ?? 'simulate'); setState('idle'); });
+  }
+  if (queryError !== undefined) { showError(queryError); return; }
+  // The simulate panel draws on load (a simulation takes milliseconds), autorun or not.
+  if (query?.tab === 'simulate') {
+    simulate.applyQuery(query);
+    await simulate.run();
+  }
+}
+
+// data-ready: the panels are wired (a test may click and type from then on).
+start().then(() => { document.body.dataset.ready = '1'; }, showError);
