@@ -67,18 +67,27 @@ export interface TrainWorkerHandle {
 export function startTrainWorker(job: TrainJob, on: { onStart?: (e: { resumedFrom: number; backend: string; simd: boolean; paramCount: number }) => void; onProgress?: (p: SupernetProgress) => void } = {}): TrainWorkerHandle {
   const src = workerSource();
   const worker = new Worker(src.code, { eval: src.eval, workerData: job });
+  let stopping = false;
+  let keptEpoch = 0; // the last epoch on disk (checkpoints are written after every epoch)
   const result = new Promise<TrainDone>((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') on.onProgress?.(m.progress);
-      else if (m.type === 'started') on.onStart?.(m);
+      if (m.type === 'progress') { if (m.progress.kind === 'epoch') keptEpoch = m.progress.epoch; on.onProgress?.(m.progress); }
+      else if (m.type === 'started') { keptEpoch = m.resumedFrom; on.onStart?.(m); }
       else if (m.type === 'done') { settled = true; resolve(m.result); }
       else if (m.type === 'error') { settled = true; reject(m.code ? new GibbonError(m.code, m.message) : new Error(m.message)); }
     });
     worker.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
-    worker.on('exit', (code) => { if (!settled) { settled = true; reject(new Error(`supernet train: the worker exited with code ${code}`)); } });
+    worker.on('exit', (code) => {
+      if (settled) return;
+      settled = true;
+      // A stop (Ctrl-C) is no failure: say what is kept and how to go on.
+      reject(stopping
+        ? new GibbonError('E_ABORTED', `supernet ${job.out}: training stopped ${keptEpoch > 0 ? `after epoch ${keptEpoch} of ${job.epochs}, which is kept` : `before its first epoch ended (nothing kept)`}; the same command${job.resume === false ? ' without --restart' : ''} continues it`)
+        : new Error(`supernet train: the worker exited with code ${code}`));
+    });
   });
-  return { result, stop: async () => { await worker.terminate(); } };
+  return { result, stop: async () => { stopping = true; await worker.terminate(); } };
 }
 
 /** The worker's body. */

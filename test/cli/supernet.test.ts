@@ -2,7 +2,7 @@
 // then resumed for a 2nd): the checkpoint files, the JSON outputs, and errors as one line + exit status.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,27 @@ test('gibbon supernet train: a checkpoint per epoch, progress on stderr, resume 
   assert.is(again.status, 0, again.stderr);
   assert.match(again.stderr, /resuming after epoch 1/);
   assert.match(again.stdout, /2 epoch\(s\)/);
+});
+
+test('Ctrl-C during training: exit 130, one line saying which epoch is kept and how to go on; the same command continues', async () => {
+  const dir = join(tmp, 'interrupted');
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'supernet', 'train', '--epochs', '500', '--seed', '3', '--out', dir, '--limit', '64'];
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // Interrupt once two epochs are on disk (the progress line reports an epoch after its checkpoint).
+  await new Promise<void>((resolve) => child.stderr.on('data', (d) => { stderr += String(d); if (/epoch [2-9]\/500 step 1\/1/.test(stderr)) resolve(); }));
+  child.kill('SIGINT');
+  const status = await closed;
+  const last = stderr.split(/[\r\n]+/).filter((l) => l.trim() !== '').pop() ?? '';
+  assert.is(status, 130, stderr);
+  const kept = /^gibbon: supernet .*: training stopped after epoch (\d+) of 500, which is kept; the same command continues it$/.exec(last);
+  assert.ok(kept, last);
+  assert.not.ok(/internal error|\bat /.test(stderr), stderr);
+  assert.not.ok(existsSync(join(dir, 'run.lock')), 'the lock is released');
+  const again = gibbon('supernet', 'train', '--epochs', String(Number(kept![1]) + 1), '--seed', '3', '--out', dir, '--limit', '64');
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stderr, `resuming after epoch ${kept![1]}`);
 });
 
 test('gibbon accuracy --json: float, quantized, pim, pimLoss = quantized - pim', () => {
