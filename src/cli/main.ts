@@ -1,6 +1,7 @@
 // The `gibbon` command line: dispatches sub-commands, turns every GibbonError into one clear line on
 // stderr and an exit status (never a stack trace for bad input).
 import { GibbonError, type ErrorCode } from '../util/errors.ts';
+import { fileSystemError } from '../node/fs-errors.ts';
 import { runSimulate, SIMULATE_HELP } from './simulate.ts';
 import { runDataset, DATASET_HELP } from './dataset.ts';
 import { runPimCommand, PIM_HELP } from './pim.ts';
@@ -60,7 +61,8 @@ function isArgError(e: unknown): e is Error & { code: string } {
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (e: unknown) => {
+  (failure: unknown) => {
+    const e = fileSystemError(failure) ?? failure;
     if (e instanceof GibbonError) {
       process.stderr.write(`gibbon: ${e.message}\n`);
       process.exitCode = EXIT_CODES[e.code];

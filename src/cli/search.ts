@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadDataset } from '../node/dataset-files.ts';
 import { loadSupernetState } from '../node/supernet-files.ts';
 import { cachedSupernetTrainer, storedSupernet } from '../node/supernet-trainer.ts';
-import { fileRunStore } from '../node/run-store.ts';
+import { checkRunDirectory, fileRunStore } from '../node/run-store.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
 import { clock } from '../util/clock.ts';
@@ -77,6 +77,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   if (p === 'help') { print(SEARCH_HELP); return undefined; }
   const { space, supernetDir } = spaceAndSupernet(p);
   const out = p.out ?? defaultRunDir(space.name, p.seed);
+  checkRunDirectory(out, '--out');
   const line = statusLine(opts.stream ?? process.stderr);
   const progress = (e: GibbonSearchEvent) => {
     if (e.kind === 'supernet-training') line.show(`supernet ${e.space}: training ${e.epochs} epoch(s) into ${e.location} (cached for later runs)`, 'line');
