@@ -20,7 +20,8 @@ import { hypervolume } from '../search/hypervolume.ts';
 import { constraintsOf, decisionsOfSpace, objectivesOf, violationOf, type Constraint, type Evaluator, type Genome, type MetricName, type Metrics, type Problem } from '../search/problem.ts';
 import type { Screen } from '../search/screen.ts';
 import type { Space } from '../space/space.ts';
-import { GibbonError } from '../util/errors.ts';
+import { GibbonError, formatValue } from '../util/errors.ts';
+import { firstJsonDifference } from '../util/json-diff.ts';
 import type { RunSummary } from './front.ts';
 import { jsonText, readJson, RUN_FILES, type RunStore } from './store.ts';
 import { runStudy, type StudyConfig } from './study.ts';
@@ -138,8 +139,9 @@ async function checkStore(store: RunStore, config: GibbonSearchConfig, settings:
   if (exists) {
     if (!config.resume) throw new GibbonError('E_OPTION', `search: ${store.location}: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it`);
     const old = await readJson<typeof settings>(store, RUN_FILES.search);
-    if (old && JSON.stringify(old) !== JSON.stringify(settings)) {
-      throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.search)}: got a run with other settings (${JSON.stringify(old)}); allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)`);
+    const changed = old === undefined ? undefined : firstJsonDifference(old, settings);
+    if (changed) {
+      throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.search)}: ${changed.path}: got ${formatValue(changed.now)} where the run has ${formatValue(changed.was)}; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)`);
     }
   } else if (config.resume) {
     throw new GibbonError('E_OPTION', `search: ${store.location}: got no run to resume; allowed: a run directory (or drop --resume, resume: false, to start one)`);

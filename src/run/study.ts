@@ -2,7 +2,8 @@
 // runStudy starts a run or resumes one; the result of a resumed run is byte-identical to an uninterrupted
 // one. Web-standard: the store decides where the run lives.
 
-import { GibbonError } from '../util/errors.ts';
+import { GibbonError, formatValue } from '../util/errors.ts';
+import { firstJsonDifference } from '../util/json-diff.ts';
 import { createAlgorithm } from '../search/registry.ts';
 import type { HypervolumeSpec } from '../search/hypervolume.ts';
 import type { Evaluator, Problem } from '../search/problem.ts';
@@ -82,7 +83,10 @@ export async function runStudy(store: RunStore, config: StudyConfig, evaluator: 
   const old = await readJson<ResolvedStudyConfig>(store, RUN_FILES.config);
   if (old !== undefined) {
     if (!opts.resume) throw new GibbonError('E_OPTION', `search: ${store.location}: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it`);
-    if (JSON.stringify(old) !== JSON.stringify(resolved)) throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.config)}: got a run with another config; allowed: the same config to resume (or a new directory)`);
+    const changed = firstJsonDifference(old, resolved);
+    if (changed) {
+      throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.config)}: ${changed.path}: got ${formatValue(changed.now)} where the run has ${formatValue(changed.was)}; allowed: the run's own settings to resume (or a new directory)`);
+    }
   } else {
     await store.write(RUN_FILES.config, text);
   }
