@@ -135,7 +135,8 @@ function searchSettings(config: GibbonSearchConfig, supernet: string) {
 
 /** The run in the store: a new one, or (resume) one with the same settings. */
 async function checkStore(store: RunStore, config: GibbonSearchConfig, settings: ReturnType<typeof searchSettings>): Promise<boolean> {
-  const exists = (await store.read(RUN_FILES.config)) !== undefined;
+  // search.json is written before the supernet is trained, so a run stopped during training is a run.
+  const exists = (await store.read(RUN_FILES.config)) !== undefined || (await store.read(RUN_FILES.search)) !== undefined;
   if (exists) {
     if (!config.resume) throw new GibbonError('E_OPTION', `search: ${store.location}: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it`);
     const old = await readJson<typeof settings>(store, RUN_FILES.search);
@@ -220,6 +221,7 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
   if (input.channels !== c || input.height !== h || input.width !== w) {
     throw new GibbonError('E_OPTION', `search: dataset: got ${JSON.stringify(config.dataset)} (${c}x${h}x${w} images); allowed: a dataset of the space's input ${input.channels}x${input.height}x${input.width}`);
   }
+  if (!resuming) await store.write(RUN_FILES.search, jsonText(settings));
   const state = await supernetState(config, env);
   const supernet = new Supernet(space, state.initSeed);
   supernet.setWeights(state.weights);
@@ -254,7 +256,6 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
         return ms;
       },
     };
-    if (!resuming) await store.write(RUN_FILES.search, jsonText(settings));
     const deadline = config.timeS === undefined ? undefined : performance.now() + 1000 * config.timeS;
     const result = await runStudy(store, study, counting, {
       resume: config.resume,

@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../nn/helpers.ts';
 import { rejectsGibbon, simulator } from '../helpers.ts';
+import { GibbonError } from '../../src/util/errors.ts';
 import { loadDataset } from '../../src/node/dataset-files.ts';
 import { spacePreset } from '../../src/space/presets.ts';
 import { Supernet, trainSupernet, type SupernetState } from '../../src/nn/supernet.ts';
@@ -85,6 +86,20 @@ test('refused: a second start without resume; a resume with another limit; a res
   await refused(runGibbonSearch({ ...CONFIG, limit: 30, resume: true }, env(straight)),
     `search: straight/search.json: limit: got 30 where the run has ${was}; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)`);
   await refused(runGibbonSearch({ ...CONFIG, resume: true }, env(memoryRunStore('empty'))), 'search: empty: got no run to resume; allowed: a run directory (or drop --resume, resume: false, to start one)');
+});
+
+test('a run stopped while its supernet trains is a run: refused without resume, and resume: true finishes it like the uninterrupted one', async () => {
+  const store = memoryRunStore('stopped-in-training');
+  const stopping: SupernetTrainer = {
+    location: 'memory-supernet', load: async () => undefined,
+    train: async () => { throw new GibbonError('E_ABORTED', 'supernet memory-supernet: training stopped'); },
+  };
+  await rejectsGibbon(() => runGibbonSearch(CONFIG, env(store, { trainer: stopping })), 'E_ABORTED', 'supernet memory-supernet: training stopped');
+  assert.equal([...store.data.documents.keys()], [RUN_FILES.search], 'only the settings are kept');
+  await refused(runGibbonSearch(CONFIG, env(store)), 'search: stopped-in-training: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it');
+  await runGibbonSearch({ ...CONFIG, resume: true }, env(store));
+  assert.equal(store.data.journal, straight.data.journal);
+  assert.is(store.data.documents.get(RUN_FILES.frontJson), straight.data.documents.get(RUN_FILES.frontJson));
 });
 
 test.after(() => pool.destroy());
