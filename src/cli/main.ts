@@ -9,6 +9,7 @@ import { runAccuracyCommand, ACCURACY_HELP } from './accuracy.ts';
 import { runSearchCommand, SEARCH_HELP } from './search.ts';
 import { runPredictorCommand, PREDICTOR_HELP } from './predictor.ts';
 import { runReportCommand, REPORT_HELP } from './report.ts';
+import { runWorkerCommand, WORKER_HELP } from './worker.ts';
 
 const HELP = `gibbon <command> [options]
 
@@ -21,12 +22,13 @@ Commands:
   search     co-explore networks and PIM hardware of a space: Pareto front of accuracy and cost (gibbon search --help)
   predictor  train and evaluate the RNN predictor of accuracy loss and hardware cost (gibbon predictor --help)
   report     one self-contained HTML page of a search run: plots, front, per-layer hardware (gibbon report --help)
+  worker     evaluate the candidates of searches run with --redis, on this machine (gibbon worker --help)
 
 Run 'gibbon <command> --help' for its options.
 `;
 
 const EXIT_CODES: Record<ErrorCode, number> = {
-  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_SPACE: 4, E_DATASET: 5, E_MODEL: 5, E_KERNEL: 70,
+  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_SPACE: 4, E_DATASET: 5, E_MODEL: 5, E_QUEUE: 6, E_KERNEL: 70,
 };
 
 const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -42,9 +44,10 @@ async function main(argv: string[]): Promise<number> {
     case 'search': await runSearchCommand(rest, print); return 0;
     case 'predictor': await runPredictorCommand(rest, print); return 0;
     case 'report': await runReportCommand(rest, print); return 0;
+    case 'worker': await runWorkerCommand(rest, print); return 0;
     case undefined: case '--help': case '-h': case 'help': print(HELP); return command === undefined ? 2 : 0;
     default:
-      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset, pim, supernet, accuracy, search, predictor, report`);
+      throw new GibbonError('E_OPTION', `unknown command ${JSON.stringify(command)}; allowed: simulate, dataset, pim, supernet, accuracy, search, predictor, report, worker`);
   }
 }
 
@@ -59,7 +62,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`gibbon: ${e.message}\n`);
       process.exitCode = EXIT_CODES[e.code];
     } else if (isArgError(e)) {
-      const helps: Record<string, string> = { dataset: DATASET_HELP, pim: PIM_HELP, supernet: SUPERNET_HELP, accuracy: ACCURACY_HELP, search: SEARCH_HELP, predictor: PREDICTOR_HELP, report: REPORT_HELP };
+      const helps: Record<string, string> = { dataset: DATASET_HELP, pim: PIM_HELP, supernet: SUPERNET_HELP, accuracy: ACCURACY_HELP, search: SEARCH_HELP, predictor: PREDICTOR_HELP, report: REPORT_HELP, worker: WORKER_HELP };
       const help = helps[process.argv[2]] ?? SIMULATE_HELP;
       process.stderr.write(`gibbon: ${e.message}\n${help}`);
       process.exitCode = 2;

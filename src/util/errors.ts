@@ -3,7 +3,7 @@
 // e.g. `arch.json: xbar.rows: got 300; allowed: an integer in 8..4096 that is a multiple of
 // xbar.subarrayRows (256)`. `source` is a file name, `--set`, or `network vgg8`.
 
-export type ErrorCode = 'E_ARCH' | 'E_NETWORK' | 'E_OPTION' | 'E_KERNEL' | 'E_FILE' | 'E_DATASET' | 'E_MODEL' | 'E_SPACE';
+export type ErrorCode = 'E_ARCH' | 'E_NETWORK' | 'E_OPTION' | 'E_KERNEL' | 'E_FILE' | 'E_DATASET' | 'E_MODEL' | 'E_SPACE' | 'E_QUEUE';
 
 export interface ErrorDetails {
   /** Where the bad input came from: a file name, `--set`, `network vgg8`. */
