@@ -4,10 +4,11 @@
 // directory (src/run/study.ts) that a later `--resume` continues.
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../node/dataset-files.ts';
-import { hasSupernet, loadSupernetState } from '../node/supernet-files.ts';
+import { checkpointPath, hasSupernet, loadSupernetState } from '../node/supernet-files.ts';
+import type { RemoteEvaluation } from '../node/queue/remote-evaluator.ts';
 import { createNodePool } from '../node/pool.ts';
 import { startTrainWorker } from '../node/train-worker.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
@@ -78,6 +79,10 @@ metrics), front.csv and summary.json.
   --predictor-random-share <x>   share of the evaluated children drawn at random, not by the predictor
                                  (default ${PREDICTOR_SCREEN_DEFAULTS.randomShare})
   --predictor-epochs <n>         predictor training epochs after each generation (default ${PREDICTOR_SCREEN_DEFAULTS.epochsPerGeneration})
+  --redis <url>           evaluate on \`gibbon worker\` processes through this Redis instead of here
+                          (docs/distributed.md): redis://[user:password@]host[:port][/db], rediss:// for TLS;
+                          same results, journal and resume. --queue <name> (default gibbon) and
+                          --share <dir> (publish the supernet in a shared directory, not in Redis) go with it
 `;
 
 function num(raw: string | undefined, name: string, fallback: number, min: number, max: number, integer = true): number {
@@ -138,6 +143,8 @@ interface Parsed {
   predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
   /** --algorithm-options, validated against the algorithm's own option rules. */
   algorithmOptions: Record<string, number>;
+  /** --redis, --queue, --share: evaluations on queue workers (docs/distributed.md). */
+  remote?: { url: string; queue?: string; share?: string };
 }
 
 /** --algorithm-options: a JSON object of numbers the algorithm accepts (checked by building it once). */
@@ -152,6 +159,14 @@ function algorithmOptionsOf(raw: string | undefined, algorithm: string): Record<
   return options;
 }
 
+function remoteOf(url: string | undefined, queue: string | undefined, share: string | undefined): Parsed['remote'] {
+  if (url === undefined) {
+    if (queue !== undefined || share !== undefined) throw new GibbonError('E_OPTION', `--${queue !== undefined ? 'queue' : 'share'}: got it without --redis; allowed: with --redis <url> only`);
+    return undefined;
+  }
+  return { url, queue, share };
+}
+
 function parse(argv: string[]): Parsed | 'help' {
   const maxOptions = Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, { type: 'string' as const }]));
   const { values } = parseArgs({
@@ -164,6 +179,7 @@ function parse(argv: string[]): Parsed | 'help' {
       resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
       'test-accuracy': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
       'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      redis: { type: 'string' }, queue: { type: 'string' }, share: { type: 'string' },
     },
     strict: true, allowPositionals: false,
   });
@@ -207,6 +223,7 @@ function parse(argv: string[]): Parsed | 'help' {
     supernetEpochs: num(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
     testAccuracy: v['test-accuracy'] === true,
     algorithmOptions: algorithmOptionsOf(str('algorithm-options'), algorithm),
+    remote: remoteOf(str('redis'), str('queue'), str('share')),
     predictor: v['no-predictor'] === true || (algorithm !== 'esapp' && algorithm !== 'nsga2') ? false : {
       oversample: num(str('predictor-oversample'), 'predictor-oversample', PREDICTOR_SCREEN_DEFAULTS.oversample, 1, 1000),
       randomShare: num(str('predictor-random-share'), 'predictor-random-share', PREDICTOR_SCREEN_DEFAULTS.randomShare, 0, 1, false),
@@ -301,6 +318,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   sn.setWeights(state.weights);
   const pool = await createNodePool({ workers: p.workers });
   let disposePredictor = () => {};
+  let remote: RemoteEvaluation | undefined;
   try {
     const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: p.objectives, constraints: p.constraints, canonicalize: (g) => space.encode(space.decode(g)) };
     const options: Record<string, number> = { ...p.algorithmOptions, ...(p.algorithm === 'random' ? { batchSize: p.population } : { populationSize: p.population }) };
@@ -315,7 +333,6 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       screen = createPredictorScreen({ space, problem, predictor, hardware: simulatorHardware(space, sim), ...p.predictor });
     }
     const accuracyOptions = { limit: p.limit, trials: p.trials, nonideal: Object.keys(p.nonideal).length > 0 ? p.nonideal : undefined };
-    const evaluator = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', ...accuracyOptions });
 
     // Progress: counts this session's evaluations, keeps the best value per objective and the hypervolume
     // of the feasible designs that fit the chip (journaled ones included on resume), ETA from this session's rate.
@@ -345,9 +362,20 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       const eta = p.timeS === undefined ? byRate : Math.min(byRate, Math.max(0, p.timeS - elapsed));
       const bests = p.objectives.map((o) => `${o} ${best.has(o) ? fmtMetric(o, best.get(o)!) : '-'}`).join(' ');
       const hv = hvOn ? ` hv ${hypervolume(points, config.hypervolume).toFixed(4)}` : '';
+      const queue = remote?.statusText() ? ` ${remote.statusText()}` : '';
       const of = p.budget === MAX_BUDGET ? '' : `/${p.budget}`;
-      return `search ${p.algorithm} gen ${generation} evals ${evaluations}${of} best ${bests}${hv} elapsed ${clock(elapsed)} eta ${left <= 0 ? '0:00' : clock(eta)}`;
+      return `search ${p.algorithm} gen ${generation} evals ${evaluations}${of} best ${bests}${hv} elapsed ${clock(elapsed)} eta ${left <= 0 ? '0:00' : clock(eta)}${queue}`;
     };
+    if (p.remote !== undefined) {
+      const { startRemoteEvaluation } = await import('../node/queue/remote-evaluator.ts');
+      remote = await startRemoteEvaluation({
+        ...p.remote, out, space, supernetBytes: readFileSync(checkpointPath(supernetDir)), dataset, datasetSpec: p.dataset,
+        accuracy: { limit: p.limit, trials: p.trials, ...(accuracyOptions.nonideal ? { nonideal: accuracyOptions.nonideal } : {}) },
+        onStatus: () => { if (live) stream.write(`\r${line(journaled + fresh)}\x1b[K`); },
+      });
+      if (!live) stream.write(`search: evaluations go to ${remote.where} (start workers with: gibbon worker --redis <url>${p.remote.queue ? ` --queue ${p.remote.queue}` : ''})\n`);
+    }
+    const evaluator = remote?.evaluator('validation') ?? createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'validation', ...accuracyOptions });
     const counting: Evaluator = {
       async evaluate(genomes: Genome[]): Promise<Metrics[]> {
         const ms = await evaluator.evaluate(genomes);
@@ -374,7 +402,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     // front.json: the designs as readable candidates with their metrics (rewrites study.ts's points form).
     let testAccuracy: (number | null)[] = result.front.map(() => null);
     if (p.testAccuracy && result.front.length > 0) {
-      const testEval = createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'test', ...accuracyOptions });
+      const testEval = remote?.evaluator('test') ?? createGibbonEvaluator({ space, supernet: sn, pool, dataset, split: 'test', ...accuracyOptions });
       testAccuracy = (await testEval.evaluate(result.front.map((e) => e.genome))).map((m) => m.accuracy);
     }
     const designs = result.front.map((e, i) => {
@@ -396,6 +424,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     ].join('\n'));
     return { out, evaluations: summary.evaluations, newEvaluations: fresh, frontSize: summary.frontSize, hypervolume: hv };
   } finally {
+    await remote?.close();
     await pool.destroy();
     sn.dispose();
     disposePredictor();
