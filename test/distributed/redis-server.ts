@@ -70,11 +70,15 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
       if (attempt < 3) continue;
       throw new Error(`${(e as Error).message}: ${stderr.trim()}`);
     }
+    // a test file that crashes before stop() must not leave the server running
+    const orphanGuard = () => { child.kill('SIGKILL'); };
+    process.once('exit', orphanGuard);
     let stopped: Promise<void> | undefined;
     const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
     return {
       port, dir, url: `redis://${auth}127.0.0.1:${port}`,
       stop: () => (stopped ??= new Promise<void>((resolve) => {
+        process.off('exit', orphanGuard);
         const done = () => { clearTimeout(hard); rmSync(dir, { recursive: true, force: true }); resolve(); };
         const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
         if (child.exitCode !== null || child.signalCode !== null) { done(); return; }

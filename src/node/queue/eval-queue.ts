@@ -127,12 +127,13 @@ export class JobClient {
       if (this.#closed) throw new GibbonError('E_QUEUE', 'the job client was closed while jobs were outstanding');
       const woken = new Promise<void>((resolve) => { this.#wake = resolve; setTimeout(resolve, 500); });
       for (const id of [...pending]) {
+        // the state first, then the job: read the other way round, a job that completes in between shows
+        // state 'completed' with the returnvalue of its active moment (null). A finished job stays finished.
+        const state = await this.queue.getJobState(id);
+        if (state === 'unknown') throw new LostJob(id); // lost from Redis: the caller's submit() adds it again
+        if (state !== 'completed' && state !== 'failed') continue;
         const job = await Job.fromId(this.queue, id);
-        if (job === undefined) {
-          // lost from Redis (a restart without persistence): the caller's submit() adds it again
-          throw new LostJob(id);
-        }
-        const state = await job.getState();
+        if (job === undefined) throw new LostJob(id);
         if (state === 'completed') {
           outcomes.set(id, { id, state: 'completed', result: job.returnvalue, attempts: job.attemptsMade });
           pending.delete(id);
