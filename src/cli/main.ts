@@ -11,6 +11,7 @@ import { runSearchCommand, SEARCH_HELP } from './search.ts';
 import { runPredictorCommand, PREDICTOR_HELP } from './predictor.ts';
 import { runReportCommand, REPORT_HELP } from './report.ts';
 import { runServeCommand, SERVE_HELP } from './serve.ts';
+import { runWorkerCommand, WORKER_HELP } from './worker.ts';
 
 interface Command {
   run: (argv: string[], print: (s: string) => void) => Promise<unknown>;
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   predictor: { run: runPredictorCommand, help: PREDICTOR_HELP, summary: 'train and evaluate the RNN predictor of accuracy loss and hardware cost' },
   report: { run: runReportCommand, help: REPORT_HELP, summary: 'one self-contained HTML page of a search run: plots, front, per-layer hardware' },
   serve: { run: runServeCommand, help: SERVE_HELP, summary: 'the browser app on 127.0.0.1: simulate panel and run viewer in a tab' },
+  worker: { run: runWorkerCommand, help: WORKER_HELP, summary: 'evaluate the candidates of searches run with --redis, on this machine' },
 };
 
 const HELP = `gibbon <command> [options]
@@ -41,7 +43,7 @@ Run 'gibbon <command> --help' for its options.
 `;
 
 const EXIT_CODES: Record<ErrorCode, number> = {
-  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_SPACE: 4, E_DATASET: 5, E_MODEL: 5, E_KERNEL: 70, E_ABORTED: 130,
+  E_OPTION: 2, E_FILE: 3, E_ARCH: 4, E_NETWORK: 4, E_SPACE: 4, E_DATASET: 5, E_MODEL: 5, E_QUEUE: 6, E_KERNEL: 70, E_ABORTED: 130,
 };
 
 const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);

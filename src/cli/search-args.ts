@@ -63,6 +63,10 @@ writes those results; --resume continues it.
   --predictor-random-share <x>   share of the evaluated children drawn at random, not by the predictor
                                  (default ${PREDICTOR_SCREEN_DEFAULTS.randomShare})
   --predictor-epochs <n>         predictor training epochs after each generation (default ${PREDICTOR_SCREEN_DEFAULTS.epochsPerGeneration})
+  --redis <url>           evaluate on \`gibbon worker\` processes through this Redis instead of here
+                          (docs/distributed.md): redis://[user:password@]host[:port][/db], rediss:// for TLS;
+                          same results, journal and resume. --queue <name> (default gibbon) and
+                          --share <dir> (publish the supernet in a shared directory, not in Redis) go with it
 `;
 
 /** "90", "90s", "10m", "1h30m", "1.5h" -> seconds. */
@@ -98,6 +102,16 @@ export interface SearchArgs {
   predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
   /** --algorithm-options, validated against the algorithm's own option rules. */
   algorithmOptions: Record<string, number>;
+  /** --redis, --queue, --share: evaluations on queue workers (docs/distributed.md). */
+  remote?: { url: string; queue?: string; share?: string };
+}
+
+function remoteOf(url: string | undefined, queue: string | undefined, share: string | undefined): SearchArgs['remote'] {
+  if (url === undefined) {
+    if (queue !== undefined || share !== undefined) throw new GibbonError('E_OPTION', `--${queue !== undefined ? 'queue' : 'share'}: got it without --redis; allowed: with --redis <url> only`);
+    return undefined;
+  }
+  return { url, queue, share };
 }
 
 /** --algorithm-options: a JSON object of numbers the algorithm accepts (checked by building it once). */
@@ -124,6 +138,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
       resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
       'test-accuracy': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
       'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      redis: { type: 'string' }, queue: { type: 'string' }, share: { type: 'string' },
     },
     strict: true, allowPositionals: false,
   });
@@ -165,6 +180,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
     supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
     testAccuracy: v['test-accuracy'] === true,
     algorithmOptions: algorithmOptionsOf(str('algorithm-options'), algorithm),
+    remote: remoteOf(str('redis'), str('queue'), str('share')),
     predictor: v['no-predictor'] === true || (algorithm !== 'esapp' && algorithm !== 'nsga2') ? false : {
       oversample: numberFlag(str('predictor-oversample'), 'predictor-oversample', PREDICTOR_SCREEN_DEFAULTS.oversample, 1, 1000),
       randomShare: numberFlag(str('predictor-random-share'), 'predictor-random-share', PREDICTOR_SCREEN_DEFAULTS.randomShare, 0, 1, false),

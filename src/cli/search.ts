@@ -4,7 +4,9 @@
 // Ctrl-C stops the run after the evaluations in flight; --resume continues it.
 import { join } from 'node:path';
 import { loadDataset } from '../node/dataset-files.ts';
-import { loadSupernetState } from '../node/supernet-files.ts';
+import { checkpointPath, loadSupernetState } from '../node/supernet-files.ts';
+import type { RemoteEvaluation } from '../node/queue/remote-evaluator.ts';
+import { readFileSync } from 'node:fs';
 import { cachedSupernetTrainer, storedSupernet } from '../node/supernet-trainer.ts';
 import { checkRunDirectory, fileRunStore } from '../node/run-store.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
@@ -82,7 +84,11 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   const progress = (e: GibbonSearchEvent) => {
     if (e.kind === 'supernet-training') line.show(`supernet ${e.space}: training ${e.epochs} epoch(s) into ${e.location} (cached for later runs)`, 'line');
     else if (e.kind === 'supernet-progress') line.show(`supernet ${formatTrainProgress(e.progress)}`, e.progress.kind === 'epoch' ? 'line' : 'redraw');
-    else line.show(statusText(e.status, p.objectives, p.budget === UNLIMITED_BUDGET), e.kind === 'generation' ? 'log' : 'redraw');
+    else {
+      lastStatus = statusText(e.status, p.objectives, p.budget === UNLIMITED_BUDGET);
+      const queue = remote?.statusText() ? ` ${remote.statusText()}` : '';
+      line.show(`${lastStatus}${queue}`, e.kind === 'generation' ? 'log' : 'redraw');
+    }
   };
   const data = await loadDataset(p.dataset, '--dataset');
   // tfjs and the search library load only for this command (not at every CLI start)
@@ -90,6 +96,21 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     import('../node/tfjs-setup.ts'), import('../run/gibbon-search.ts'), import('../node/pool.ts'), import('../node/simulator.ts')]);
   await setupTfjs();
   const pool = await createNodePool({ workers: p.workers });
+  // --redis: evaluations go to queue workers, started once the supernet is ready (it is published to them)
+  let remote: RemoteEvaluation | undefined;
+  let lastStatus = '';
+  const evaluatorFor = p.remote === undefined ? undefined : async (split: 'validation' | 'test') => {
+    if (remote === undefined) {
+      const { startRemoteEvaluation } = await import('../node/queue/remote-evaluator.ts');
+      remote = await startRemoteEvaluation({
+        ...p.remote!, out, space, supernetBytes: readFileSync(checkpointPath(supernetDir)), dataset: data, datasetSpec: p.dataset,
+        accuracy: { limit: p.limit, trials: p.trials, ...(Object.keys(p.nonideal).length > 0 ? { nonideal: p.nonideal } : {}) },
+        onStatus: () => { if (lastStatus !== '') line.show(`${lastStatus} ${remote?.statusText() ?? ''}`, 'redraw'); },
+      });
+      line.show(`search: evaluations go to ${remote.where} (start workers with: gibbon worker --redis <url>${p.remote!.queue ? ` --queue ${p.remote!.queue}` : ''})`, 'line');
+    }
+    return remote.evaluator(split);
+  };
   const abort = new AbortController();
   const interrupt = () => abort.abort();
   process.once('SIGINT', interrupt);
@@ -99,7 +120,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
       supernetEpochs: p.supernetEpochs, testAccuracy: p.testAccuracy, predictor: p.predictor, resume: p.resume,
     }, {
-      store: fileRunStore(out), pool, data, simulator: await loadSimulatorNode(), progress, signal: abort.signal,
+      store: fileRunStore(out), pool, data, simulator: await loadSimulatorNode(), progress, signal: abort.signal, evaluatorFor,
       trainer: p.supernet === undefined ? cachedSupernetTrainer(supernetDir) : storedSupernet(supernetDir),
     });
     line.end();
@@ -117,6 +138,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     return { out, evaluations: summary.evaluations, newEvaluations, frontSize: summary.frontSize, hypervolume: hv };
   } finally {
     process.off('SIGINT', interrupt);
+    await remote?.close();
     await pool.destroy();
   }
 }

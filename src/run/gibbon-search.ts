@@ -92,6 +92,11 @@ export interface GibbonSearchEnv {
   progress?: (event: GibbonSearchEvent) => void;
   /** Stops the run after the evaluations in flight (results written; a resume continues). */
   signal?: AbortSignal;
+  /**
+   * Evaluates a split's genomes elsewhere instead of on `pool` (a queue of remote workers: src/node/queue/);
+   * asked once the supernet is ready. Its metrics must be those the local evaluator would give.
+   */
+  evaluatorFor?: (split: 'validation' | 'test') => Evaluator | Promise<Evaluator>;
 }
 
 /** Where the search stands: what a progress line shows. */
@@ -242,7 +247,9 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
     }
     const nonideal = config.nonideal && Object.keys(config.nonideal).length > 0 ? config.nonideal : undefined;
     const accuracyOptions = { limit: config.limit, trials: config.trials ?? 1, nonideal };
-    const evaluator = createGibbonEvaluator({ space, supernet, pool, dataset: data, split: 'validation', ...accuracyOptions });
+    const evaluatorOf = async (split: 'validation' | 'test'): Promise<Evaluator> =>
+      (env.evaluatorFor ? env.evaluatorFor(split) : createGibbonEvaluator({ space, supernet, pool, dataset: data, split, ...accuracyOptions }));
+    const evaluator = await evaluatorOf('validation');
 
     const journal = await store.openJournal();
     const prior = journal.records.map((r) => r.metrics);
@@ -269,7 +276,7 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
       frontExtras: async (r) => {
         let testAccuracy: (number | null)[] = r.front.map(() => null);
         if (config.testAccuracy && r.front.length > 0) {
-          const testEval = createGibbonEvaluator({ space, supernet, pool, dataset: data, split: 'test', ...accuracyOptions });
+          const testEval = await evaluatorOf('test');
           testAccuracy = (await testEval.evaluate(r.front.map((e) => e.genome))).map((m) => m.accuracy);
         }
         return { candidate: (g) => space.decode(g), testAccuracy };

@@ -3,8 +3,8 @@
 // e.g. `arch.json: xbar.rows: got 300; allowed: an integer in 8..4096 that is a multiple of
 // xbar.subarrayRows (256)`. `source` is a file name, `--set`, or `network vgg8`.
 
-/** E_ABORTED: the caller's AbortSignal (or Ctrl-C) stopped the work. */
-export type ErrorCode = 'E_ARCH' | 'E_NETWORK' | 'E_OPTION' | 'E_KERNEL' | 'E_FILE' | 'E_DATASET' | 'E_MODEL' | 'E_SPACE' | 'E_ABORTED';
+/** E_ABORTED: the caller's AbortSignal (or Ctrl-C) stopped the work. E_QUEUE: a distributed evaluation failed or was refused. */
+export type ErrorCode = 'E_ARCH' | 'E_NETWORK' | 'E_OPTION' | 'E_KERNEL' | 'E_FILE' | 'E_DATASET' | 'E_MODEL' | 'E_SPACE' | 'E_ABORTED' | 'E_QUEUE';
 
 export interface ErrorDetails {
   /** Where the bad input came from: a file name, `--set`, `network vgg8`. */
