@@ -23,7 +23,7 @@ import { runStudy, RUN_FILES, type StudyConfig } from '../run/study.ts';
 import { readJournal } from '../run/journal.ts';
 import { hypervolume } from '../search/hypervolume.ts';
 import { readJsonFile as readRunJson, writeJsonAtomic } from '../run/checkpoint.ts';
-import type { Supernet } from '../nn/supernet.ts';
+import { type Supernet, SUPERNET_RECIPE } from '../nn/supernet.ts';
 import { formatTrainProgress, loadSpace } from './supernet.ts';
 
 export const DEFAULT_SEARCH = { space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 60, seed: 1, supernetEpochs: 8, limit: 300 } as const;
@@ -218,7 +218,7 @@ function parse(argv: string[]): Parsed | 'help' {
 /** The cache directory of the default supernet of a space / dataset / seed / epochs. */
 export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number): string {
   const ds = dataset === 'mnist' ? '' : `-${dataset.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
-  return join('.gibbon-cache', `supernet-${space.replace(/[^A-Za-z0-9._-]+/g, '_')}${ds}-s${seed}-e${epochs}`);
+  return join('.gibbon-cache', `supernet-${space.replace(/[^A-Za-z0-9._-]+/g, '_')}${ds}-s${seed}-e${epochs}-${SUPERNET_RECIPE}`);
 }
 
 /** Trains (or finishes training) the cached supernet in a worker thread, with a progress line. */
