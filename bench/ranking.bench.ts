@@ -120,15 +120,17 @@ console.log(`supernet ${dir}: ${state.epoch} epochs, distill ${state.options.dis
 // ----- one-shot -----
 // (before the stand-alone references, so a run against another supernet needs no training once they are cached)
 const oneShot = new Map<string, Scores>();
+if (values['cached-only']) await standaloneReferences(); // then only the candidates with a reference are evaluated
 console.log('\none-shot:');
 for (const x of cands) {
+  if (values['cached-only'] && !alone.has(x.name)) continue;
   const a = await evaluateAccuracy(x.c, sn, val, { executor: exec, calibration: ds.train, limit });
   const o = { float: a.float, quantized: a.quantized, pim: a.pim };
   oneShot.set(x.name, o);
   console.log(`  ${x.name}: float ${pct(o.float)}, quantized ${pct(o.quantized)}, PIM ${pct(o.pim)} %`);
 }
 
-await standaloneReferences();
+if (!values['cached-only']) await standaloneReferences();
 await pool.destroy();
 sn.dispose();
 
