@@ -1,156 +1,161 @@
-// Ranking bench (docs/supernet.md §6).
-// 1. One-shot ranking trust: 8 candidates spread over the mnist space (the largest, the smallest, and 6 drawn
-//    with Rng(seed) and picked at evenly spaced MAC quantiles of a pool of draws). For each: its one-shot
-//    accuracy from the trained supernet (bench/out/sn-mnist) and the accuracy of the same architecture
-//    trained alone from scratch (src/nn/standalone.ts: the supernet's forward and recipe, QAT, Adam 3e-3
-//    cosine, batch 64, shifts +-2, same epochs for all 8). Both sides go through evaluateAccuracy on the
-//    validation split (float in tfjs; quantized = exported integer model on the functional simulator with a
-//    lossless ADC). Kendall tau-b between the two sides, on each metric.
-// 2. Candidates evaluated per minute: evaluateAccuracy (validation split, 1,500 images, float + quantized +
-//    PIM) of the same 8 candidates on a Piscina pool of 1 and of 2 workers.
-//   node --import tsx bench/ranking.bench.ts [--supernet <dir>] [--epochs N] [--seed s] [--limit n] [--skip-standalone]
+// Ranking bench (docs/supernet.md §6): does the one-shot supernet rank candidates as stand-alone training does?
+// 1. The supernet: --supernet <dir>, or bench/out/sn-mnist-<recipe>-s<seed>-e<epochs> with the default recipe
+//    (trained there first if missing or unfinished; resumes).
+// 2. 12 candidates by the seeded stratified rule of bench/ranking-candidates.ts (MAC quartiles x mean-bits
+//    terciles, ADC resolution rotated): no hand-picking.
+// 3. Each candidate's one-shot accuracy (evaluateAccuracy on the validation split: float in tfjs, quantized =
+//    exported integer model with a lossless ADC, PIM = the candidate's own architecture incl. its ADC) and
+//    the same architecture trained alone from scratch (trainStandalone: the supernet's forward, QAT at the
+//    candidate's bits, Adam 3e-3 per-step cosine, batch 64, shifts +-2, 7,000 digits, --standalone-epochs,
+//    init seed 1), scored by the same evaluateAccuracy. Stand-alone results are cached in bench/out keyed
+//    by the candidate and that recipe, so a second supernet is compared against the same references.
+// 4. Kendall tau-b (one-shot vs stand-alone) on quantized and on PIM accuracy; mean and largest
+//    |one-shot - stand-alone| PIM accuracy in points (mean_gap_pts, max_gap_pts; the quantized ones beside).
+//    Last line: one JSON object.
+//   npm run bench:ranking -- [--supernet <dir>] [--supernet-epochs N] [--standalone-epochs N] [--seed s] [--limit n]
+//     [--standalone-only: fill the stand-alone cache and stop] [--cached-only: no stand-alone training; the figures
+//     cover the candidates whose reference is cached, and say so]
 import { parseArgs } from 'node:util';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setupTfjs } from '../src/node/tfjs-setup.ts';
 import { loadDataset } from '../src/node/dataset-files.ts';
-import { hasSupernet, loadSupernetState } from '../src/node/supernet-files.ts';
+import { hasSupernet, loadSupernetState, saveSupernet } from '../src/node/supernet-files.ts';
 import { createNodePool } from '../src/node/pool.ts';
 import { pimExecutor } from '../src/pool/eval-pool.ts';
 import { spacePreset } from '../src/space/presets.ts';
 import { toModelSkeleton } from '../src/space/convert.ts';
-import type { PimExecutor } from '../src/pim/run.ts';
-import { Supernet, largestCandidate, smallestCandidate } from '../src/nn/supernet.ts';
+import { SUPERNET_RECIPE, Supernet, trainSupernet } from '../src/nn/supernet.ts';
 import { evaluateAccuracy, type AccuracyResult } from '../src/nn/accuracy.ts';
 import { kendallTauB, trainStandalone } from '../src/nn/standalone.ts';
-import { Rng } from '../src/util/rng.ts';
 import type { Candidate } from '../src/space/types.ts';
+import { rankingCandidates } from './ranking-candidates.ts';
 
 const { values } = parseArgs({ options: {
-  supernet: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'skip-standalone': { type: 'boolean' },
+  supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'standalone-epochs': { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'standalone-only': { type: 'boolean' }, 'cached-only': { type: 'boolean' },
 } });
-const dir = values.supernet ?? 'bench/out/sn-mnist';
-const epochs = Number(values.epochs ?? 4);
+const supernetEpochs = Number(values['supernet-epochs'] ?? 8);
+const standaloneEpochs = Number(values['standalone-epochs'] ?? 4);
 const seed = Number(values.seed ?? 7);
 const limit = Number(values.limit ?? 1500);
+const dir = values.supernet ?? `bench/out/sn-mnist-${SUPERNET_RECIPE}-s1-e${supernetEpochs}`;
 
 // Hand-worked check of the tau-b implementation (also in test/nn/standalone.test.ts).
 {
   const t1 = kendallTauB([1, 2, 3, 4], [2, 1, 4, 3]); // C=4, D=2 -> 1/3
   const t2 = kendallTauB([1, 2, 2, 3], [1, 3, 2, 2]); // C=3, D=1, one tie in each -> 2/5
   if (Math.abs(t1 - 1 / 3) > 1e-12 || Math.abs(t2 - 0.4) > 1e-12) throw new Error(`kendallTauB self-check failed: ${t1}, ${t2}`);
-  console.log(`kendallTauB self-check: [1,2,3,4] vs [2,1,4,3] = ${t1.toFixed(4)} (1/3); [1,2,2,3] vs [1,3,2,2] = ${t2.toFixed(4)} (0.4)`);
 }
 
 const setup = await setupTfjs();
 console.log(`backend ${setup.backend}${setup.simd ? ' (SIMD)' : ''}, node ${process.version}`);
-if (!hasSupernet(dir)) throw new Error(`no trained supernet in ${dir} (run bench/supernet.bench.ts or gibbon supernet train first)`);
 const space = spacePreset('mnist');
 const ds = await loadDataset('mnist');
 const val = ds.validation;
-const state = loadSupernetState(dir);
-const sn = new Supernet(space, state.initSeed);
-sn.setWeights(state.weights);
-console.log(`supernet ${dir}: ${state.epoch} epochs; validation split ${val.count} images, evaluating the first ${Math.min(limit, val.count)}`);
+const images = Math.min(limit, val.count);
 const pct = (v: number) => (100 * v).toFixed(2);
 
 // ----- candidates -----
-const size = (c: Candidate) => {
-  const net = sn.subnetNet(c);
-  try { return { macs: net.macs(), params: net.paramCount() }; } finally { net.dispose(); }
-};
+const shapes = new Supernet(space, 1); // MACs and parameters depend on the shapes only
+const cands = rankingCandidates(space, shapes, seed);
+shapes.dispose();
 const describe = (c: Candidate) => {
   const sk = toModelSkeleton(space, c);
-  const convs = sk.layers.filter((l) => l.type === 'conv').map((l) => `${l.outChannels}k${l.kernel}${l.convGroups > 1 ? `g${l.convGroups}` : ''}w${l.weightBits}`);
+  const convs = sk.layers.filter((l) => l.type === 'conv').map((l) => `${l.outChannels}k${l.kernel}${l.convGroups > 1 ? `g${l.convGroups}` : ''}w${l.weightBits}a${l.outputBits}`);
   return `${convs.join(' ')} in${sk.input.bits}`;
 };
-const rng = new Rng(seed).fork('ranking-candidates');
-const draws = Array.from({ length: 60 }, () => space.sample(rng)).map((c) => ({ c, ...size(c) }));
-draws.sort((a, b) => a.macs - b.macs);
-const picked: typeof draws = [];
-for (let k = 1; k <= 6; k++) {
-  // evenly spaced MAC quantiles (1/7 .. 6/7), stepping past any architecture already picked
-  let i = Math.round((k * (draws.length - 1)) / 7);
-  while (picked.some((p) => describe(p.c) === describe(draws[i].c))) i++;
-  picked.push(draws[i]);
-}
-const L = largestCandidate(space), S = smallestCandidate(space);
-const cands: Array<{ name: string; c: Candidate; macs: number; params: number }> = [
-  { name: 'largest', c: L, ...size(L) },
-  ...picked.map((p, k) => ({ name: `q${k + 1}/7`, c: p.c, macs: p.macs, params: p.params })),
-  { name: 'smallest', c: S, ...size(S) },
-];
-console.log(`\ncandidates (6 of 60 draws of space.sample(new Rng(${seed}).fork('ranking-candidates')) at MAC quantiles 1/7..6/7):`);
-console.log('name | MACs | params | convs (outChannels k kernel g groups w weightBits), input bits | hardware');
-for (const x of cands) console.log(`${x.name} | ${x.macs} | ${x.params} | ${describe(x.c)} | ${JSON.stringify(x.c.hardware)}`);
+console.log(`\ncandidates: rankingCandidates(mnist, seed ${seed}) (bench/ranking-candidates.ts)`);
+console.log('name | MACs | params | mean bits | ADC bits | convs (out k kernel g groups w weightBits a outputBits), input bits | hardware');
+for (const x of cands) console.log(`${x.name} | ${x.macs} | ${x.params} | ${x.meanBits.toFixed(2)} | ${x.adcBits} | ${describe(x.c)} | ${JSON.stringify(x.c.hardware)}`);
 
-// ----- throughput: candidates per minute on 1 and 2 workers -----
-/** Wall time during which the executor had work in flight (the PIM part of evaluateAccuracy). */
-function timed(exec: PimExecutor) {
-  let inFlight = 0, since = 0, busy = 0;
-  return {
-    get busyMs() { return busy; },
-    exec: { run: async (task) => {
-      if (inFlight++ === 0) since = performance.now();
-      try { return await exec.run(task); } finally { if (--inFlight === 0) busy += performance.now() - since; }
-    } } as PimExecutor,
-  };
-}
-const oneShot = new Map<string, AccuracyResult>();
-const throughput: Array<{ workers: number; seconds: number; pimSeconds: number; perMinute: number }> = [];
-let pool2: Awaited<ReturnType<typeof createNodePool>> | undefined;
-for (const workers of [1, 2]) {
-  const pool = await createNodePool({ workers });
-  const t = timed(pimExecutor(pool));
-  // warm-up: one small evaluation so worker start-up and wasm instantiation are not timed
-  await evaluateAccuracy(S, sn, val, { executor: t.exec, calibration: ds.train, limit: 50 });
-  const busy0 = t.busyMs;
-  console.log(`\nevaluateAccuracy on ${workers} worker${workers > 1 ? 's' : ''} (validation, ${Math.min(limit, val.count)} images; float + quantized + PIM):`);
-  console.log('name | float % | quantized % | PIM % | s');
-  const t0 = performance.now();
-  for (const x of cands) {
-    const ts = performance.now();
-    const r = await evaluateAccuracy(x.c, sn, val, { executor: t.exec, calibration: ds.train, limit });
-    if (workers === 2) oneShot.set(x.name, r);
-    console.log(`${x.name} | ${pct(r.float)} | ${pct(r.quantized)} | ${pct(r.pim)} | ${((performance.now() - ts) / 1000).toFixed(1)}`);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const pimSeconds = (t.busyMs - busy0) / 1000;
-  throughput.push({ workers, seconds, pimSeconds, perMinute: (60 * cands.length) / seconds });
-  console.log(`${workers} worker(s): ${cands.length} candidates in ${seconds.toFixed(1)} s (PIM part ${pimSeconds.toFixed(1)} s) = ${(60 * cands.length / seconds).toFixed(2)} candidates/min`);
-  if (workers === 2) pool2 = pool; else await pool.destroy();
-}
-const speedup = throughput[1].perMinute / throughput[0].perMinute;
-console.log(`\ncandidates/min: 1 worker ${throughput[0].perMinute.toFixed(2)}, 2 workers ${throughput[1].perMinute.toFixed(2)}, ratio ${speedup.toFixed(2)}x; PIM part ${throughput[0].pimSeconds.toFixed(1)} s -> ${throughput[1].pimSeconds.toFixed(1)} s (${(throughput[0].pimSeconds / throughput[1].pimSeconds).toFixed(2)}x)`);
+const pool = await createNodePool({ workers: 2 });
+const exec = pimExecutor(pool);
+type Scores = Pick<AccuracyResult, 'float' | 'quantized' | 'pim'>;
 
-// ----- ranking trust: stand-alone training -----
-const rows: Array<Record<string, number | string>> = [];
-let tauFloat = NaN, tauQuant = NaN, trainSeconds = 0;
-if (!values['skip-standalone']) {
-  const exec = pimExecutor(pool2!);
-  console.log(`\nstand-alone training from scratch: ${epochs} epochs each, 7,000 digits, QAT at the candidate's bits, Adam 3e-3 cosine, batch 64, shifts +-2, init seed 1`);
-  console.log('name | MACs | params | one-shot float % | stand-alone float % | one-shot quantized % | stand-alone quantized % | train s | last loss');
+// ----- stand-alone references (cached) -----
+const recipe = { epochs: standaloneEpochs, seed: 1, batchSize: 64, learningRate: 3e-3, shift: 2, quant: true, split: 'validation', images };
+const cacheDir = 'bench/out/standalone';
+mkdirSync(cacheDir, { recursive: true });
+const alone = new Map<string, Scores & { trainSeconds: number }>();
+/** Each candidate trained alone and scored (from the cache when there). */
+async function standaloneReferences(): Promise<void> {
+  console.log(`\nstand-alone: ${standaloneEpochs} epochs each from scratch, 7,000 digits, QAT at the candidate's bits, Adam 3e-3 cosine, batch 64, shifts +-2, init seed 1 (cached in ${cacheDir})`);
   for (const x of cands) {
-    const r = trainStandalone(space, x.c, ds.train, { epochs, seed: 1 });
-    trainSeconds += r.seconds;
-    const a = await evaluateAccuracy(x.c, r.supernet, val, { executor: exec, calibration: ds.train, limit });
-    r.supernet.dispose();
-    const o = oneShot.get(x.name)!;
-    const row = { name: x.name, macs: x.macs, params: x.params, oneShotFloat: o.float, standaloneFloat: a.float, oneShotQuantized: o.quantized, standaloneQuantized: a.quantized, standalonePim: a.pim, trainSeconds: r.seconds };
-    rows.push(row);
-    console.log(`${x.name} | ${x.macs} | ${x.params} | ${pct(o.float)} | ${pct(a.float)} | ${pct(o.quantized)} | ${pct(a.quantized)} | ${r.seconds.toFixed(1)} | ${r.history.at(-1)!.loss.toFixed(4)}`);
+    const key = createHash('sha256').update(JSON.stringify({ c: x.c, recipe })).digest('hex').slice(0, 16);
+    const file = join(cacheDir, `${key}.json`);
+    let r: Scores & { trainSeconds: number };
+    if (existsSync(file)) r = JSON.parse(readFileSync(file, 'utf8'));
+    else if (values['cached-only']) { console.log(`  ${x.name}: no cached reference, left out (--cached-only)`); continue; }
+    else {
+      const t = trainStandalone(space, x.c, ds.train, { epochs: standaloneEpochs, seed: 1 });
+      const a = await evaluateAccuracy(x.c, t.supernet, val, { executor: exec, calibration: ds.train, limit });
+      t.supernet.dispose();
+      r = { float: a.float, quantized: a.quantized, pim: a.pim, trainSeconds: t.seconds };
+      writeFileSync(file, JSON.stringify(r));
+    }
+    alone.set(x.name, r);
+    console.log(`  ${x.name}: float ${pct(r.float)}, quantized ${pct(r.quantized)}, PIM ${pct(r.pim)} % (${r.trainSeconds.toFixed(0)} s training)`);
   }
-  tauFloat = kendallTauB(rows.map((r) => r.oneShotFloat as number), rows.map((r) => r.standaloneFloat as number));
-  tauQuant = kendallTauB(rows.map((r) => r.oneShotQuantized as number), rows.map((r) => r.standaloneQuantized as number));
-  const tauMacsOne = kendallTauB(rows.map((r) => r.macs as number), rows.map((r) => r.oneShotQuantized as number));
-  const tauMacsAlone = kendallTauB(rows.map((r) => r.macs as number), rows.map((r) => r.standaloneQuantized as number));
-  console.log(`\nKendall tau-b, one-shot vs stand-alone (n = ${rows.length}, validation): quantized ${tauQuant.toFixed(3)}, float ${tauFloat.toFixed(3)}`);
-  console.log(`(reference: tau-b of MACs vs accuracy (quantized): one-shot ${tauMacsOne.toFixed(3)}, stand-alone ${tauMacsAlone.toFixed(3)})`);
-  console.log(`stand-alone training: ${trainSeconds.toFixed(0)} s in all (${(trainSeconds / rows.length / epochs).toFixed(1)} s/epoch on average)`);
 }
-await pool2!.destroy();
+
+if (values['standalone-only']) { await standaloneReferences(); await pool.destroy(); process.exit(0); }
+
+// ----- the supernet: reuse or train -----
+if (values.supernet === undefined && !(hasSupernet(dir) && loadSupernetState(dir).epoch >= supernetEpochs)) {
+  console.log(`training the supernet into ${dir}: ${supernetEpochs} epochs, seed 1, default recipe (${SUPERNET_RECIPE})`);
+  const sn = new Supernet(space, 1);
+  await trainSupernet(sn, ds.train, { epochs: supernetEpochs, seed: 1, onEpoch: (s) => saveSupernet(dir, s),
+    onProgress: (p) => { if (p.kind === 'epoch') console.log(`  epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, largest train acc ${pct(p.trainAccuracy)} %, ${p.epochSeconds.toFixed(1)} s`); } },
+  hasSupernet(dir) ? loadSupernetState(dir) : undefined);
+  sn.dispose();
+}
+if (!hasSupernet(dir)) throw new Error(`no trained supernet in ${dir}`);
+const state = loadSupernetState(dir);
+const sn = new Supernet(space, state.initSeed);
+sn.setWeights(state.weights);
+const secs = state.history.map((h) => h.seconds);
+console.log(`supernet ${dir}: ${state.epoch} epochs, distill ${state.options.distill ?? 0}, ${secs.reduce((a, b) => a + b, 0).toFixed(0)} s of training; validation split, first ${images} images`);
+
+// ----- one-shot -----
+// (before the stand-alone references, so a run against another supernet needs no training once they are cached)
+const oneShot = new Map<string, Scores>();
+if (values['cached-only']) await standaloneReferences(); // then only the candidates with a reference are evaluated
+console.log('\none-shot:');
+for (const x of cands) {
+  if (values['cached-only'] && !alone.has(x.name)) continue;
+  const a = await evaluateAccuracy(x.c, sn, val, { executor: exec, calibration: ds.train, limit });
+  const o = { float: a.float, quantized: a.quantized, pim: a.pim };
+  oneShot.set(x.name, o);
+  console.log(`  ${x.name}: float ${pct(o.float)}, quantized ${pct(o.quantized)}, PIM ${pct(o.pim)} %`);
+}
+
+if (!values['cached-only']) await standaloneReferences();
+await pool.destroy();
 sn.dispose();
+
+const rows: Array<{ name: string; macs: number; adcBits: number; oneShot: Scores; standalone: Scores; gapPts: number }> = [];
+console.log(`\nname | MACs | ADC | one-shot float / quantized / PIM % | stand-alone float / quantized / PIM % | PIM gap pts`);
+for (const x of cands) {
+  const o = oneShot.get(x.name)!, s = alone.get(x.name);
+  if (!s) continue;
+  const gapPts = 100 * (o.pim - s.pim);
+  rows.push({ name: x.name, macs: x.macs, adcBits: x.adcBits, oneShot: o, standalone: { float: s.float, quantized: s.quantized, pim: s.pim }, gapPts });
+  console.log(`${x.name} | ${x.macs} | ${x.adcBits} | ${pct(o.float)} / ${pct(o.quantized)} / ${pct(o.pim)} | ${pct(s.float)} / ${pct(s.quantized)} / ${pct(s.pim)} | ${gapPts >= 0 ? '+' : ''}${gapPts.toFixed(2)}`);
+}
+
+const tau = (k: keyof Scores) => kendallTauB(rows.map((r) => r.oneShot[k]), rows.map((r) => r.standalone[k]));
+const tauPim = tau('pim'), tauQuantized = tau('quantized'), tauFloat = tau('float');
+const gaps = rows.map((r) => Math.abs(r.gapPts));
+const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length, maxGap = Math.max(...gaps);
+const meanSigned = rows.reduce((a, r) => a + r.gapPts, 0) / rows.length;
+const gapsQ = rows.map((r) => 100 * Math.abs(r.oneShot.quantized - r.standalone.quantized));
+const meanGapQ = gapsQ.reduce((a, b) => a + b, 0) / gapsQ.length, maxGapQ = Math.max(...gapsQ);
+if (rows.length < cands.length) console.log(`\nONLY ${rows.length} of ${cands.length} candidates have a stand-alone reference (--cached-only): partial figures`);
+console.log(`\nKendall tau-b, one-shot vs stand-alone (n = ${rows.length}): PIM ${tauPim.toFixed(3)}, quantized ${tauQuantized.toFixed(3)}, float ${tauFloat.toFixed(3)}`);
+console.log(`|one-shot - stand-alone| PIM accuracy: mean ${meanGap.toFixed(2)} pts, largest ${maxGap.toFixed(2)} pts (mean signed ${meanSigned >= 0 ? '+' : ''}${meanSigned.toFixed(2)})`);
+console.log(`|one-shot - stand-alone| quantized accuracy: mean ${meanGapQ.toFixed(2)} pts, largest ${maxGapQ.toFixed(2)} pts`);
 console.log(JSON.stringify({
-  supernet: dir, supernetEpochs: state.epoch, split: 'validation', images: Math.min(limit, val.count), seed, standaloneEpochs: epochs,
-  candidates: cands.map((x) => ({ name: x.name, macs: x.macs, params: x.params })),
-  ranking: { rows, kendallTauBQuantized: tauQuant, kendallTauBFloat: tauFloat, standaloneTrainSeconds: trainSeconds },
-  throughput: { candidates: cands.length, byWorkers: throughput, ratio2to1: speedup },
+  tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, candidates: rows.length, candidates_drawn: cands.length,
+  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, standalone_epochs: standaloneEpochs, seed, split: 'validation', images, rows,
 }));

@@ -53,7 +53,7 @@ writes those results; --resume continues it.
                           refused unless --resume
   --resume                continue the run in --out (same options; a finished run just rewrites its results)
   --supernet <dir>        a supernet trained by \`gibbon supernet train\`; default: the cache
-                          .gibbon-cache/supernet-<space>-s<seed>-e<epochs>/, trained there first if missing
+                          .gibbon-cache/supernet-<space>-s<seed>-e<epochs>-<recipe>/, trained there first if missing
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
   --test-accuracy         at the end, also measure the front designs on the test split (same --limit)

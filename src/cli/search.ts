@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { loadDataset } from '../node/dataset-files.ts';
 import { checkpointPath, loadSupernetState } from '../node/supernet-files.ts';
+import { SUPERNET_RECIPE } from '../nn/supernet.ts';
 import type { RemoteEvaluation } from '../node/queue/remote-evaluator.ts';
 import { readFileSync } from 'node:fs';
 import { cachedSupernetTrainer, storedSupernet } from '../node/supernet-trainer.ts';
@@ -48,7 +49,8 @@ export const defaultRunDir = (space: string, seed: number): string => join('runs
 
 export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number): string {
   const ds = dataset === 'mnist' ? '' : `-${pathComponent(dataset)}`;
-  return join('.gibbon-cache', `supernet-${pathComponent(space)}${ds}-s${seed}-e${epochs}`);
+  // the training recipe's tag: a supernet trained by another recipe is never reused
+  return join('.gibbon-cache', `supernet-${pathComponent(space)}${ds}-s${seed}-e${epochs}-${SUPERNET_RECIPE}`);
 }
 
 const UNITS: Record<MetricName, string> = { accuracy: '', energy: 'uJ', latency: 'ms', area: 'mm2', edp: 'mJms', power: 'W' };

@@ -287,3 +287,28 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar
     return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), 1))) as tf.Scalar;
   });
 }
+
+/**
+ * Mean soft cross-entropy of student logits [B, classes] against a teacher's class probabilities
+ * [B * classes] (rows sum to 1): -mean_b sum_k p_bk log softmax(z_b)_k. The probabilities are constants,
+ * so no gradient flows into the teacher (in-place distillation, docs/supernet.md §2).
+ */
+export function distillationLoss(logits: tf.Tensor2D, teacherProbs: Float32Array): tf.Scalar {
+  return tf.tidy(() => {
+    const p = tf.tensor2d(teacherProbs, logits.shape);
+    return tf.neg(tf.mean(tf.sum(tf.mul(p, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+  });
+}
+
+/** Softmax of each row of `logits` [rows * classes] (max-subtracted; float64 inside, float32 out). */
+export function softmaxRows(logits: ArrayLike<number>, classes: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let r = 0; r < logits.length; r += classes) {
+    let m = -Infinity;
+    for (let k = 0; k < classes; k++) m = Math.max(m, logits[r + k]);
+    let s = 0;
+    for (let k = 0; k < classes; k++) s += Math.exp(logits[r + k] - m);
+    for (let k = 0; k < classes; k++) out[r + k] = Math.exp(logits[r + k] - m) / s;
+  }
+  return out;
+}

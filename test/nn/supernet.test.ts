@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSupernetState, saveSupernet } from '../../src/node/supernet-files.ts';
 import { argmaxRows, netLogits } from '../../src/nn/data.ts';
+import { crossEntropy, distillationLoss, softmaxRows } from '../../src/nn/ops.ts';
 import { Rng } from '../../src/util/rng.ts';
 import type { Candidate } from '../../src/space/types.ts';
 
@@ -78,8 +79,49 @@ function sameWeights(a: Float32Array[], b: Float32Array[]): boolean {
   return a.length === b.length && a.every((x, i) => x.length === b[i].length && x.every((v, j) => Object.is(v, b[i][j])));
 }
 
-test('checkpoint: 2 epochs straight = 1 epoch, checkpoint file, resume, 1 more (bit-identical weights)', async () => {
-  const opts = { epochs: 2, limit: 96, batchSize: 48, seed: 5, randomSubnets: 1 };
+test('distillationLoss: soft cross-entropy and its gradient, worked by hand', () => {
+  // row 0: softmax(0, ln 3) = (1/4, 3/4) against (1/2, 1/2): -(ln(1/4) + ln(3/4)) / 2 = ln(16/3) / 2
+  // row 1: softmax(ln 2, 0) = (2/3, 1/3) against (1, 0): -ln(2/3) = ln(3/2)
+  const z = tf.tensor2d([[0, Math.log(3)], [Math.log(2), 0]]);
+  const p = new Float32Array([0.5, 0.5, 1, 0]);
+  const loss = distillationLoss(z, p).dataSync()[0];
+  assert.ok(Math.abs(loss - (Math.log(16 / 3) / 2 + Math.log(1.5)) / 2) < 1e-6, `loss ${loss}`);
+  // d/dz = (softmax(z) - p) / B: row 0 (-1/8, 1/8), row 1 (-1/6, 1/6)
+  const g = tf.grad((t: tf.Tensor) => distillationLoss(t as tf.Tensor2D, p))(z).dataSync();
+  [-1 / 8, 1 / 8, -1 / 6, 1 / 6].forEach((v, i) => assert.ok(Math.abs(g[i] - v) < 1e-6, `grad ${i}: ${g[i]} != ${v}`));
+  // a one-hot teacher is the hard-label cross-entropy
+  const hard = crossEntropy(z, new Int32Array([1, 0])).dataSync()[0];
+  assert.ok(Math.abs(distillationLoss(z, new Float32Array([0, 1, 1, 0])).dataSync()[0] - hard) < 1e-6);
+  z.dispose();
+});
+
+test('softmaxRows: (0, ln 3) -> (1/4, 3/4); large logits do not overflow', () => {
+  const s = softmaxRows([0, Math.log(3), 1000, 1000], 2);
+  [0.25, 0.75, 0.5, 0.5].forEach((v, i) => assert.ok(Math.abs(s[i] - v) < 1e-7, `${i}: ${s[i]}`));
+});
+
+test('distill option: out of [0, 1] is refused naming the field; a pre-distillation checkpoint resumes with distill 0', async () => {
+  const sn = new Supernet(space, 2);
+  try {
+    await trainSupernet(sn, ds.train, { epochs: 1, limit: 8, distill: 1.5 });
+    assert.unreachable('distill 1.5 accepted');
+  } catch (e) {
+    assert.match((e as Error).message, /distill: got 1\.5; allowed: a number in \[0, 1\]/);
+  }
+  const opts = { epochs: 2, limit: 48, batchSize: 48, seed: 3, randomSubnets: 1, distill: 0 };
+  const straight = await trainSupernet(sn, ds.train, opts);
+  const b = new Supernet(space, 2);
+  const first = await trainSupernet(b, ds.train, { ...opts, stopAfter: 1 });
+  delete first.options.distill; // as written before in-place distillation existed
+  const resumed = await trainSupernet(b, ds.train, { ...opts, distill: 1 }, first);
+  assert.ok(sameWeights(resumed.weights, straight.weights), 'an old checkpoint resumed with another recipe');
+  assert.is(resumed.options.distill, 0);
+  sn.dispose();
+  b.dispose();
+});
+
+for (const distill of [1, 0.5]) test(`checkpoint (distill ${distill}): 2 epochs straight = 1 epoch, checkpoint file, resume, 1 more (bit-identical weights)`, async () => {
+  const opts = { epochs: 2, limit: 96, batchSize: 48, seed: 5, randomSubnets: 1, distill };
   const a = new Supernet(space, 2);
   const straight = await trainSupernet(a, ds.train, opts);
   assert.is(straight.epoch, 2);
