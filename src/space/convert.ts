@@ -10,6 +10,7 @@
 import type { Candidate, CandidateConv, ModelSkeleton, SkeletonLayer } from './types.ts';
 import { convPadding, type Space } from './space.ts';
 import type { ArchConfig, LayerSpec, NetworkSpec } from '../hw/types.ts';
+import { convOutputSide } from '../hw/network.ts';
 
 type Padding = [number, number, number, number];
 
@@ -37,9 +38,6 @@ interface Node {
 
 interface Tensor { at: number; c: number; h: number; w: number }
 
-/** floor((side + pads - K) / stride) + 1 (docs/functional.md §2). */
-const outSide = (side: number, padA: number, padB: number, kernel: number, stride: number): number =>
-  Math.floor((side + padA + padB - kernel) / stride) + 1;
 
 /** The candidate's layer graph, bits settled. The candidate is validated first. */
 function buildGraph(space: Space, candidate: unknown): { nodes: Node[]; candidate: Candidate } {
@@ -54,7 +52,7 @@ function buildGraph(space: Space, candidate: unknown): { nodes: Node[]; candidat
     const padding = convPadding(spec.kernel, spec.padSide);
     return push({
       type: 'conv', name, inputs: [x.at], inC: x.c, inH: x.h, inW: x.w, outC: spec.outChannels,
-      outH: outSide(x.h, padding[0], padding[2], spec.kernel, stride), outW: outSide(x.w, padding[1], padding[3], spec.kernel, stride),
+      outH: convOutputSide(x.h, padding[0], padding[2], spec.kernel, stride), outW: convOutputSide(x.w, padding[1], padding[3], spec.kernel, stride),
       kernel: spec.kernel, stride, padding, convGroups: spec.convGroups, weightBits: spec.weightBits,
       activationBits: spec.activationBits, outputBits: 0, relu, poolMode: 'max',
     });
