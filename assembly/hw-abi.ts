@@ -48,6 +48,9 @@ export function gibbon_pe(archPtr: usize, outPtr: usize): i32 {
   return peOne(archPtr, outPtr);
 }
 
+/** Field `field` (a J_* offset) of the batch job record at byte address `jp`. */
+@inline function jobField(jp: usize, field: i32): f64 { return load<f64>(jp + (<usize>field << 3)); }
+
 /**
  * Evaluates nJobs (network, architecture) pairs. Each job is BATCH_JOB_LEN f64: the byte addresses of
  * its arch record, its layer records and its result, and its layer count. Returns the number of jobs
@@ -57,10 +60,8 @@ export function gibbon_simulate_batch(jobsPtr: usize, nJobs: i32): i32 {
   let failed = 0;
   for (let j = 0; j < nJobs; j++) {
     const jp = jobsPtr + (<usize>(j * BATCH_JOB_LEN) << 3);
-    const archP = <usize>load<f64>(jp + (<usize>J_ARCH_PTR << 3));
-    const layersP = <usize>load<f64>(jp + (<usize>J_LAYERS_PTR << 3));
-    const n = <i32>load<f64>(jp + (<usize>J_N_LAYERS << 3));
-    const outP = <usize>load<f64>(jp + (<usize>J_OUT_PTR << 3));
+    const archP = <usize>jobField(jp, J_ARCH_PTR), layersP = <usize>jobField(jp, J_LAYERS_PTR);
+    const n = <i32>jobField(jp, J_N_LAYERS), outP = <usize>jobField(jp, J_OUT_PTR);
     if (archP == 0 || layersP == 0 || outP == 0) { failed++; continue; }
     if (simulateOne(archP, layersP, n, outP) != 0) failed++;
   }
@@ -75,9 +76,8 @@ export function gibbon_simulate_batch_totals(jobsPtr: usize, nJobs: i32, outPtr:
   let failed = 0;
   for (let j = 0; j < nJobs; j++) {
     const jp = jobsPtr + (<usize>(j * BATCH_JOB_LEN) << 3);
-    const archP = <usize>load<f64>(jp + (<usize>J_ARCH_PTR << 3));
-    const layersP = <usize>load<f64>(jp + (<usize>J_LAYERS_PTR << 3));
-    const n = <i32>load<f64>(jp + (<usize>J_N_LAYERS << 3));
+    const archP = <usize>jobField(jp, J_ARCH_PTR), layersP = <usize>jobField(jp, J_LAYERS_PTR);
+    const n = <i32>jobField(jp, J_N_LAYERS);
     const dst = outPtr + (<usize>(j * SUMMARY_LEN) << 3);
     const scratch = summaryScratch(n);
     if (archP == 0 || layersP == 0 || scratch == 0) { failed++; store<f64>(dst, E_BAD_CALL); continue; }

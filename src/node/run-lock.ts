@@ -50,7 +50,7 @@ function heldError(dir: string, path: string, h: LockHolder | undefined): Gibbon
   return new GibbonError('E_FILE', `${dir}: run directory in use by ${who}; one process per run directory: wait for it to end or stop it; if it is no longer running, delete ${path}`, { source: dir, path: LOCK_FILE });
 }
 
-export const sameHolder = (a: LockHolder | undefined, b: LockHolder): boolean =>
+const sameHolder = (a: LockHolder | undefined, b: LockHolder): boolean =>
   a !== undefined && a.pid === b.pid && a.host === b.host && a.since === b.since;
 
 /**
