@@ -59,6 +59,10 @@ export class BatchBuilder<M> {
     this.meta.push(metaOf?.(genome));
     return true;
   }
+  /** Offers each seed genome (Problem.seeds) in order; those already evaluated or repeated are skipped. */
+  offerSeeds(seeds: readonly Genome[] | undefined): void {
+    for (const g of seeds ?? []) this.offer([...g]);
+  }
   /** Fills the rest with uniform random genomes (bounded tries). */
   fillRandom(sizes: readonly number[], rng: Rng): void {
     for (let t = 0; !this.full && t < this.want * MAX_TRIES_PER_CANDIDATE; t++) this.offer(randomGenome(sizes, rng));

@@ -47,6 +47,12 @@ export interface Problem {
    * sees only the decisions a child really changed. Must be idempotent. Not part of the run config.
    */
   canonicalize?: (genome: Genome) => Genome;
+  /**
+   * Designs the first generation starts with (optional), e.g. a space's extremes: every algorithm offers
+   * them (in canonical form, duplicates dropped) before it draws the rest of its initial population at
+   * random, so a short search always holds the ends of the front. Recorded in the run config.
+   */
+  seeds?: Genome[];
 }
 
 const SOURCE = 'search';
@@ -67,6 +73,10 @@ export function checkProblem(problem: Problem): Problem {
   problem.objectives.forEach((o, i) => {
     if (!(METRIC_NAMES as readonly string[]).includes(o)) throw fieldError('E_OPTION', SOURCE, `objectives[${i}]`, o, allowed);
     if (problem.objectives.indexOf(o) !== i) throw fieldError('E_OPTION', SOURCE, `objectives[${i}]`, o, 'an objective not listed before');
+  });
+  (problem.seeds ?? []).forEach((g, i) => {
+    const ok = Array.isArray(g) && g.length === problem.decisions.length && g.every((v, d) => Number.isInteger(v) && v >= 0 && v < problem.decisions[d].size);
+    if (!ok) throw fieldError('E_OPTION', SOURCE, `seeds[${i}]`, g, `a genome of ${problem.decisions.length} value indexes, each below its decision's size`);
   });
   problem.constraints.forEach((c, i) => {
     if (typeof c.metric !== 'string' || c.metric === '') throw fieldError('E_OPTION', SOURCE, `constraints[${i}].metric`, c.metric, `a metric name (${allowed}, or another metric the evaluator reports)`);

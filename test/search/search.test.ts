@@ -9,6 +9,7 @@ import { memoryStore, runSearch, type SearchResult } from '../../src/search/run-
 import { hypervolume } from '../../src/search/hypervolume.ts';
 import { syntheticEvaluator, syntheticProblem, SYNTHETIC_SIZES } from '../../src/search/synthetic.ts';
 import { Esapp } from '../../src/search/algorithms/esapp.ts';
+import { checkProblem } from '../../src/search/problem.ts';
 
 const problem = syntheticProblem();
 const SMALL = { populationSize: 20 };
@@ -122,6 +123,28 @@ test('a canonicalizing problem: every algorithm evaluates canonical genomes only
     for (const e of r.evaluated) assert.equal(e.genome, canonicalize(e.genome), `${name}: ${e.genome}`);
     assert.is(new Set(r.evaluated.map((e) => e.key)).size, 120, name);
   }
+});
+
+test('seeds: every algorithm evaluates them first (canonical, once), then fills its first generation at random', async () => {
+  const sizes = problem.decisions.map((d) => d.size);
+  const top = sizes.map((n) => n - 1), bottom = sizes.map(() => 0);
+  // gene 1 is zeroed while gene 8 is 0 (as above): the third seed's canonical form is `bottom`, a repeat
+  const canonicalize = (g: number[]) => (g[8] === 0 && g[1] !== 0 ? g.map((v, i) => (i === 1 ? 0 : v)) : g);
+  const repeat = bottom.map((v, i) => (i === 1 ? 1 : v));
+  const seeded = { ...problem, canonicalize, seeds: [top, bottom, repeat] };
+  for (const name of ALGORITHM_NAMES) {
+    const r = await runSearch(createAlgorithm(name, seeded, 2, optsFor(name)), seeded, syntheticEvaluator(), { budget: 40 });
+    assert.equal(r.evaluated.slice(0, 2).map((e) => e.genome), [top, bottom], name);
+    assert.ok(r.evaluated.slice(0, 2).every((e) => e.generation === 0), name);
+    assert.is(r.evaluated.filter((e) => e.key === bottom.join(',')).length, 1, name);
+    assert.is(new Set(r.evaluated.map((e) => e.key)).size, 40, name);
+    // the rest of the first generation is the unseeded run's random draw (same seed), minus what the seeds took
+    const plain = await runSearch(createAlgorithm(name, { ...problem, canonicalize }, 2, optsFor(name)), { ...problem, canonicalize }, syntheticEvaluator(), { budget: 20 });
+    const firstGen = r.evaluated.filter((e) => e.generation === 0).slice(2).map((e) => e.key);
+    assert.equal(firstGen, plain.evaluated.filter((e) => e.generation === 0).map((e) => e.key).filter((k) => k !== top.join(',') && k !== bottom.join(',')).slice(0, firstGen.length), name);
+  }
+  assert.throws(() => checkProblem({ ...problem, seeds: [[1, 2]] }), /search: seeds\[0\]: got \[1,2\]; allowed: a genome of 10 value indexes, each below its decision's size/);
+  assert.throws(() => checkProblem({ ...problem, seeds: [sizes] }), /search: seeds\[0\]: got \[11,6,4,6,3,6,4,6,2,6\]/);
 });
 
 test.run();

@@ -28,6 +28,7 @@ export class RegularizedEvolution implements Algorithm {
   readonly name = 'evolution';
   readonly #opts: EvolutionSettings;
   readonly #sizes: number[];
+  readonly #seeds: Genome[] | undefined;
   #population: Member[] = [];
   #gen = 0;
   #counters: Record<string, number> = {};
@@ -38,6 +39,7 @@ export class RegularizedEvolution implements Algorithm {
       batchSize: { min: 1, max: 1e6, integer: true }, mutateNum: { min: 1, max: 1e6, integer: true },
     });
     this.#sizes = problem.decisions.map((d) => d.size);
+    this.#seeds = problem.seeds;
   }
 
   get generation(): number { return this.#gen; }
@@ -49,6 +51,7 @@ export class RegularizedEvolution implements Algorithm {
     const batch = new BatchBuilder(n, ctx);
     if (this.#population.length < this.#opts.populationSize) {
       const rng = root.fork('initial', this.#gen);
+      if (this.#gen === 0) batch.offerSeeds(this.#seeds);
       batch.fillRandom(this.#sizes, rng);
       this.#counters = { initial: rng.counter };
       return batch.genomes;

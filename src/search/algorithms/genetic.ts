@@ -1,6 +1,6 @@
-// The generational genetic algorithm NSGA-II and ESAPP share (docs/search.md §3.3, §3.4): a random initial
-// population, parents by crowded tournament (rank, then crowding), optional uniform crossover, a mutation
-// operator, and rank-and-crowding survival over parents ∪ children. Subclasses supply the mutation (and
+// The generational genetic algorithm NSGA-II and ESAPP share (docs/search.md §3.3, §3.4): an initial
+// population of the problem's seeds and random designs, parents by crowded tournament (rank, then
+// crowding), optional uniform crossover, a mutation operator, and rank-and-crowding survival over parents ∪ children. Subclasses supply the mutation (and
 // ESAPP its priority update), so NSGA-II and ESAPP differ only where the paper says they do.
 
 import { Rng } from '../../util/rng.ts';
@@ -66,6 +66,7 @@ export abstract class GeneticAlgorithm<S extends GeneticSettings> implements Alg
     if (this.gen === 0 || this.population.length === 0) {
       const initial = new BatchBuilder<ChildMeta>(n, ctx);
       const rng = root.fork('initial', this.gen);
+      initial.offerSeeds(this.problem.seeds);
       initial.fillRandom(this.sizes, rng);
       this.counters = { initial: rng.counter };
       return initial.genomes;

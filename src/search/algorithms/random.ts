@@ -15,11 +15,13 @@ export class RandomSearch implements Algorithm {
   readonly name = 'random';
   readonly #opts: RandomSettings;
   readonly #sizes: number[];
+  readonly #seeds: Genome[] | undefined;
   #gen = 0;
   #counter = 0;
   constructor(problem: Problem, private readonly seed: number, options?: Partial<RandomSettings>) {
     this.#opts = resolveOptions('random', options, RANDOM_DEFAULTS, { batchSize: { min: 1, max: 1e6, integer: true } });
     this.#sizes = problem.decisions.map((d) => d.size);
+    this.#seeds = problem.seeds;
   }
   get generation(): number { return this.#gen; }
   nextBatchSize(): number { return this.#opts.batchSize; }
@@ -27,6 +29,7 @@ export class RandomSearch implements Algorithm {
   ask(n: number, ctx: AskContext): Genome[] {
     const rng = new Rng(this.seed).fork('random', this.#gen);
     const batch = new BatchBuilder(n, ctx);
+    if (this.#gen === 0) batch.offerSeeds(this.#seeds);
     batch.fillRandom(this.#sizes, rng);
     this.#counter = rng.counter;
     return batch.genomes;
