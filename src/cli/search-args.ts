@@ -56,7 +56,11 @@ writes those results; --resume continues it.
                           .gibbon-cache/supernet-<space>-s<seed>-e<epochs>-<recipe>/, trained there first if missing
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
-  --test-accuracy         at the end, also measure the front designs on the test split (same --limit)
+  --no-test-accuracy      skip the end's measurement of every front design on the test split (default:
+                          measured, on the whole split; front.json metrics.test_accuracy)
+  --test-limit <n>        test images per front design (default: the whole test split)
+  --no-seed-extremes      start from random designs alone (default: the first generation also holds the
+                          space's most accurate and cheapest designs; docs/search.md §3)
   --no-predictor          evaluate every child ESAPP / NSGA-II proposes (default: the RNN predictor
                           screens them first; docs/search.md §9). random and evolution never use it
   --predictor-oversample <k>     children proposed per child evaluated (default ${PREDICTOR_SCREEN_DEFAULTS.oversample})
@@ -99,6 +103,9 @@ export interface SearchArgs {
   supernet?: string;
   supernetEpochs: number;
   testAccuracy: boolean;
+  /** Test images per front design; undefined: the whole split. */
+  testLimit?: number;
+  seedExtremes: boolean;
   predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
   /** --algorithm-options, validated against the algorithm's own option rules. */
   algorithmOptions: Record<string, number>;
@@ -126,6 +133,12 @@ function algorithmOptionsOf(raw: string | undefined, algorithm: string): Record<
   return options;
 }
 
+/** Test accuracy is on by default; --test-accuracy (the former opt-in) is still accepted. */
+function testAccuracyOf(on: boolean, off: boolean): boolean {
+  if (on && off) throw new GibbonError('E_OPTION', '--no-test-accuracy: got it with --test-accuracy; allowed: one of them');
+  return !off;
+}
+
 export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   const maxOptions = Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, { type: 'string' as const }]));
   const { values } = parseArgs({
@@ -136,7 +149,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
       'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
       seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
-      'test-accuracy': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
+      'test-accuracy': { type: 'boolean' }, 'no-test-accuracy': { type: 'boolean' }, 'test-limit': { type: 'string' }, 'no-seed-extremes': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
       'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       redis: { type: 'string' }, queue: { type: 'string' }, share: { type: 'string' },
     },
@@ -178,7 +191,9 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
     trials: numberFlag(str('trials'), 'trials', 1, 1, 1000),
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
-    testAccuracy: v['test-accuracy'] === true,
+    testAccuracy: testAccuracyOf(v['test-accuracy'] === true, v['no-test-accuracy'] === true),
+    testLimit: str('test-limit') === undefined ? undefined : numberFlag(str('test-limit'), 'test-limit', 0, 1, 1 << 30),
+    seedExtremes: v['no-seed-extremes'] !== true,
     algorithmOptions: algorithmOptionsOf(str('algorithm-options'), algorithm),
     remote: remoteOf(str('redis'), str('queue'), str('share')),
     predictor: v['no-predictor'] === true || (algorithm !== 'esapp' && algorithm !== 'nsga2') ? false : {

@@ -15,6 +15,7 @@ import { GibbonError } from '../util/errors.ts';
 import { clock } from '../util/clock.ts';
 import type { MetricName } from '../search/problem.ts';
 import type { GibbonSearchEvent, SearchStatus } from '../run/gibbon-search.ts';
+import type { RunSummary } from '../run/front.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
 import { parseSearchArgs, SEARCH_HELP, type SearchArgs } from './search-args.ts';
@@ -76,6 +77,16 @@ function spaceAndSupernet(p: SearchArgs): { space: Space; supernetDir: string } 
   return { space, supernetDir: p.supernet };
 }
 
+/** The front's reach: best test accuracy and the span of every objective. */
+function frontText(summary: RunSummary): string {
+  const parts: string[] = [];
+  if (summary.bestTestAccuracy !== null) parts.push(`best test accuracy ${(100 * summary.bestTestAccuracy).toFixed(2)}% (${summary.testImages} test images)`);
+  for (const [o, [lo, hi]] of Object.entries(summary.frontSpan ?? {})) {
+    parts.push(`${o === 'accuracy' ? 'validation accuracy' : o} ${fmtMetric(o as MetricName, lo)} to ${fmtMetric(o as MetricName, hi)}`);
+  }
+  return `front: ${parts.length > 0 ? parts.join(' | ') : 'empty'}`;
+}
+
 export async function runSearchCommand(argv: string[], print: (s: string) => void, opts: SearchCommandOptions = {}): Promise<SearchCommandResult | undefined> {
   const p = parseSearchArgs(argv);
   if (p === 'help') { print(SEARCH_HELP); return undefined; }
@@ -106,7 +117,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       const { startRemoteEvaluation } = await import('../node/queue/remote-evaluator.ts');
       remote = await startRemoteEvaluation({
         ...p.remote!, out, space, supernetBytes: readFileSync(checkpointPath(supernetDir)), dataset: data, datasetSpec: p.dataset,
-        accuracy: { limit: p.limit, trials: p.trials, ...(Object.keys(p.nonideal).length > 0 ? { nonideal: p.nonideal } : {}) },
+        accuracy: { limit: p.limit, ...(p.testLimit === undefined ? {} : { testLimit: p.testLimit }), trials: p.trials, ...(Object.keys(p.nonideal).length > 0 ? { nonideal: p.nonideal } : {}) },
         onStatus: () => { if (lastStatus !== '') line.show(`${lastStatus} ${remote?.statusText() ?? ''}`, 'redraw'); },
       });
       line.show(`search: evaluations go to ${remote.where} (start workers with: gibbon worker --redis <url>${p.remote!.queue ? ` --queue ${p.remote!.queue}` : ''})`, 'line');
@@ -120,7 +131,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     const { summary, newEvaluations, supernetEpochs } = await runGibbonSearch({
       space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
       population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
-      supernetEpochs: p.supernetEpochs, testAccuracy: p.testAccuracy, predictor: p.predictor, resume: p.resume,
+      supernetEpochs: p.supernetEpochs, testAccuracy: p.testAccuracy, testLimit: p.testLimit, seedExtremes: p.seedExtremes, predictor: p.predictor, resume: p.resume,
     }, {
       store: fileRunStore(out), pool, data, simulator: await loadSimulatorNode(), progress, signal: abort.signal, evaluatorFor,
       trainer: p.supernet === undefined ? cachedSupernetTrainer(supernetDir) : storedSupernet(supernetDir),
@@ -132,8 +143,8 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       `search ${space.name} | ${p.algorithm} seed ${p.seed} | ${summary.evaluations} evaluations (${newEvaluations} new) in ${summary.generations} generations | ` +
         `${summary.feasible} feasible | front ${summary.frontSize} design(s)${hv === null ? '' : ` | hypervolume ${hv.toFixed(4)}`}${stopped}`,
       `supernet ${supernetDir} (${supernetEpochs} epochs) | accuracy on ${p.limit} validation images per evaluation` +
-        (Object.keys(p.nonideal).length > 0 ? `, non-idealities ${JSON.stringify(p.nonideal)}` : '') + (p.trials > 1 ? `, mean of ${p.trials} chip instances` : '') +
-        (p.testAccuracy ? ', front also on the test split' : ''),
+        (Object.keys(p.nonideal).length > 0 ? `, non-idealities ${JSON.stringify(p.nonideal)}` : '') + (p.trials > 1 ? `, mean of ${p.trials} chip instances` : ''),
+      frontText(summary),
       `results: ${join(out, RUN_FILES.frontJson)}, ${join(out, RUN_FILES.frontCsv)}, ${join(out, RUN_FILES.summary)} (journal ${join(out, RUN_FILES.journal)})`,
       `report: npx gibbon report ${out}`,
     ].join('\n'));

@@ -276,6 +276,16 @@ const SHORTHANDS: Readonly<Record<string, readonly string[]>> = { xbar: ['size']
 const SHORTHAND_RULES: Readonly<Record<string, Rule>> = { 'xbar.size': XBAR_SIDE, 'dac.bits': int(CT.CONVERTER_BITS_MIN, CT.CONVERTER_BITS_MAX), 'adc.bits': int(CT.CONVERTER_BITS_MIN, CT.CONVERTER_BITS_MAX) };
 const BASE_KEY = 'base';
 
+/**
+ * The knobs that set how exactly a crossbar column is read, and which way is more exact (+1: larger
+ * values, -1: smaller): a finer ADC resolves more levels; a smaller crossbar, 1-bit DACs and 1-bit cells
+ * make smaller partial sums for it to resolve (docs/functional.md §5). What a search seeds its most
+ * accurate design with (src/evaluate/seeds.ts); a path not listed has no such direction.
+ */
+export const PRECISION_DIRECTION: Readonly<Record<string, 1 | -1>> = Object.freeze({
+  'adc.bits': 1, 'xbar.size': -1, 'xbar.rows': -1, 'dac.bits': -1, 'device.cellBits': -1,
+});
+
 function isRule(node: Rule | SectionSchema): node is Rule {
   return typeof node.kind === 'string';
 }

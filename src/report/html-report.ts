@@ -92,6 +92,15 @@ footer { margin-top: 30px; color: #888; font-size: 12px; }
 
 // ===== Summary =====
 
+/** The front's best test accuracy, its design and the images it was measured on. */
+function bestTestText(input: ReportInput): string {
+  const measured = input.front.filter((d) => d.testAccuracy !== null);
+  if (measured.length === 0) return '— (not measured: gibbon search --no-test-accuracy)';
+  const best = measured.reduce((a, d) => (d.testAccuracy! > a.testAccuracy! ? d : a));
+  const images = input.summary?.testImages;
+  return `${pct(best.testAccuracy, 2)} % (design ${best.id}${images ? ` on ${images} test images` : ''}; its validation accuracy ${pct(best.metrics.accuracy, 2)} %)`;
+}
+
 function summarySection(input: ReportInput, hvFinal: number | null): string {
   const { config, search, summary } = input;
   const p = config.problem;
@@ -108,6 +117,7 @@ function summarySection(input: ReportInput, hvFinal: number | null): string {
     ['evaluations', `${input.journal.length} of a budget of ${config.budget}${summary ? ` in ${summary.generations} generations` : ''}`],
     ['feasible', `${feasible} (fit the chip and meet the constraints)`],
     ['front', `${input.front.length} design(s)`],
+    ['best test accuracy', bestTestText(input)],
     ['hypervolume', hvFinal === null ? '— (defined for 2 or 3 objectives)' : `${hvFinal.toFixed(4)} (ref ${JSON.stringify(hvSpec?.ref)}, ideal ${JSON.stringify(hvSpec?.ideal ?? null)}, nadir ${JSON.stringify(hvSpec?.nadir ?? null)}${hvSpec?.log?.some((x) => x) ? `, log scale for ${hvSpec.log.flatMap((x, i) => (x ? [config.problem.objectives[i]] : [])).join(', ')}` : ''})`],
     ['supernet', search?.supernet ?? '—'],
     ['decisions', `${p.decisions.length} (${p.decisions.filter((d) => d.kind === 'nn').length} network, ${p.decisions.filter((d) => d.kind === 'hw').length} hardware)`],

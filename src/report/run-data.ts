@@ -33,6 +33,8 @@ export interface RunSummary {
   feasible: number;
   frontSize: number;
   hypervolume: number | null;
+  /** Test images per front design (null: not measured, or a run of an older version). */
+  testImages: number | null;
 }
 
 /** One journal line. */

@@ -163,7 +163,7 @@ function readSummary(run: RunSource): RunSummary | undefined {
   return {
     evaluations: isInt(s.evaluations) ? s.evaluations : NaN, generations: isInt(s.generations) ? s.generations : NaN,
     feasible: isInt(s.feasible) ? s.feasible : NaN, frontSize: isInt(s.frontSize) ? s.frontSize : NaN,
-    hypervolume: isNumber(s.hypervolume) ? s.hypervolume : null,
+    hypervolume: isNumber(s.hypervolume) ? s.hypervolume : null, testImages: isInt(s.testImages) ? s.testImages : null,
   };
 }
 

@@ -14,6 +14,8 @@ export interface FrontExtras {
   candidate?: (genome: Genome) => unknown;
   /** Test accuracy of each front design, in front order (null: not measured). */
   testAccuracy?: readonly (number | null)[];
+  /** Test images each was measured on. */
+  testImages?: number;
 }
 
 export interface FrontDesignRecord {
@@ -59,20 +61,34 @@ export interface RunSummary {
   /** Of the front (2 or 3 objectives), else null. */
   hypervolume: number | null;
   stoppedBy: SearchResult['stoppedBy'];
+  /** The front's smallest and largest value of each objective (as reported: accuracy as a fraction); null for an empty front. */
+  frontSpan: Record<string, [number, number]> | null;
+  /** The front's best test accuracy, or null when it was not measured. */
+  bestTestAccuracy: number | null;
+  /** Test images per front design, or null when not measured. */
+  testImages: number | null;
 }
 
-export function runSummary(config: { problem: Problem; algorithm: string; seed: number; budget: number; hypervolume: HypervolumeSpec }, result: SearchResult): RunSummary {
+export function runSummary(config: { problem: Problem; algorithm: string; seed: number; budget: number; hypervolume: HypervolumeSpec }, result: SearchResult, extras: FrontExtras = {}): RunSummary {
   const m = config.problem.objectives.length;
+  const span = (o: string): [number, number] => {
+    const vs = result.front.map((e) => e.metrics[o]);
+    return [Math.min(...vs), Math.max(...vs)];
+  };
+  const tests = (extras.testAccuracy ?? []).filter((t): t is number => t !== null);
   return {
     algorithm: config.algorithm, seed: config.seed, budget: config.budget, evaluations: result.evaluated.length,
     generations: result.generations, feasible: result.evaluated.filter((e) => e.cv <= 0).length, frontSize: result.front.length,
     hypervolume: m === 2 || m === 3 ? hypervolume(result.front.map((e) => e.F), config.hypervolume) : null, stoppedBy: result.stoppedBy,
+    frontSpan: result.front.length === 0 ? null : Object.fromEntries(config.problem.objectives.map((o) => [o, span(o)])),
+    bestTestAccuracy: tests.length === 0 ? null : Math.max(...tests),
+    testImages: tests.length === 0 ? null : extras.testImages ?? null,
   };
 }
 
 /** Writes front.json, front.csv and summary.json (each atomically); returns the summary. */
 export async function writeRunResults(store: RunStore, config: Parameters<typeof runSummary>[0], result: SearchResult, extras: FrontExtras = {}): Promise<RunSummary> {
-  const summary = runSummary(config, result);
+  const summary = runSummary(config, result, extras);
   await store.write(RUN_FILES.frontJson, jsonText(frontDesigns(result.front, extras)));
   await store.write(RUN_FILES.frontCsv, frontCsv(config.problem, result.front));
   await store.write(RUN_FILES.summary, jsonText(summary));

@@ -11,6 +11,7 @@
 // (Node: setupTfjs() of src/node/tfjs-setup.ts; a browser: tf.setBackend).
 import type { Dataset } from '../data/types.ts';
 import { createGibbonEvaluator, defaultHypervolumeSpec, simulatorHardware } from '../evaluate/gibbon-evaluator.ts';
+import { extremeSeeds } from '../evaluate/seeds.ts';
 import type { Simulator } from '../hw/simulator.ts';
 import { Supernet, type SupernetProgress, type SupernetState } from '../nn/supernet.ts';
 import type { EvalPool } from '../pool/eval-pool.ts';
@@ -73,8 +74,12 @@ export interface GibbonSearchConfig {
   trials?: number;
   /** Epochs of the supernet the trainer keeps (a fixed supernet ignores it). */
   supernetEpochs: number;
-  /** Also measure the front's designs on the test split. */
+  /** Also measure the front's designs on the test split (default true; the front is small). */
   testAccuracy?: boolean;
+  /** Test images per front design (default: the whole test split). */
+  testLimit?: number;
+  /** Start the first generation from the space's extremes (src/evaluate/seeds.ts; default true). */
+  seedExtremes?: boolean;
   /** The RNN predictor screen of esapp / nsga2 (docs/search.md §9), or false; ignored by random and evolution. */
   predictor?: false | Partial<PredictorScreenSettings>;
   /** Continue the run in the store (same settings). */
@@ -232,7 +237,10 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
   supernet.setWeights(state.weights);
   let disposePredictor = () => {};
   try {
-    const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: config.objectives, constraints: config.constraints ?? [], canonicalize: (g) => space.encode(space.decode(g)) };
+    const problem: Problem = {
+      decisions: decisionsOfSpace(space.decisions), objectives: config.objectives, constraints: config.constraints ?? [],
+      canonicalize: (g) => space.encode(space.decode(g)), ...(config.seedExtremes === false ? {} : { seeds: extremeSeeds(space) }),
+    };
     const populationKey = config.algorithm === 'random' ? 'batchSize' : 'populationSize';
     const study: StudyConfig = {
       problem, algorithm: config.algorithm, options: { ...config.algorithmOptions, [populationKey]: config.population }, seed: config.seed,
@@ -248,7 +256,7 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
     const nonideal = config.nonideal && Object.keys(config.nonideal).length > 0 ? config.nonideal : undefined;
     const accuracyOptions = { limit: config.limit, trials: config.trials ?? 1, nonideal };
     const evaluatorOf = async (split: 'validation' | 'test'): Promise<Evaluator> =>
-      (env.evaluatorFor ? env.evaluatorFor(split) : createGibbonEvaluator({ space, supernet, pool, dataset: data, split, ...accuracyOptions }));
+      (env.evaluatorFor ? env.evaluatorFor(split) : createGibbonEvaluator({ space, supernet, pool, dataset: data, split, ...accuracyOptions, limit: split === 'test' ? config.testLimit : config.limit }));
     const evaluator = await evaluatorOf('validation');
 
     const journal = await store.openJournal();
@@ -275,11 +283,11 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
       },
       frontExtras: async (r) => {
         let testAccuracy: (number | null)[] = r.front.map(() => null);
-        if (config.testAccuracy && r.front.length > 0) {
+        if (config.testAccuracy !== false && r.front.length > 0) {
           const testEval = await evaluatorOf('test');
           testAccuracy = (await testEval.evaluate(r.front.map((e) => e.genome))).map((m) => m.accuracy);
         }
-        return { candidate: (g) => space.decode(g), testAccuracy };
+        return { candidate: (g) => space.decode(g), testAccuracy, testImages: Math.min(config.testLimit ?? Infinity, data.test.count) };
       },
     });
     return { summary: result.summary, newEvaluations: tracker.fresh, supernetEpochs: state.epoch };

@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gibbon-search-kill-'));
 const supernetDir = join(dir, 'supernet');
 await saveTinySupernet(supernetDir);
 const BUDGET = 12;
-const argsFor = (out: string) => ['search', '--supernet', supernetDir, '--limit', '20', '--budget', String(BUDGET), '--population', '5', '--workers', '1', '--seed', '4', '--out', out];
+const argsFor = (out: string) => ['search', '--supernet', supernetDir, '--limit', '20', '--test-limit', '20', '--budget', String(BUDGET), '--population', '5', '--workers', '1', '--seed', '4', '--out', out];
 
 interface Outcome { code: number | null; signal: NodeJS.Signals | null; ms: number; stderr: string }
 

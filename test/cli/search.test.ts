@@ -20,7 +20,7 @@ await saveTinySupernet(supernetDir);
 
 const progress: string[] = [];
 const sink = new Writable({ write(chunk, _enc, cb) { progress.push(String(chunk)); cb(); } });
-const ARGS = ['--supernet', supernetDir, '--limit', '20', '--budget', '6', '--population', '3', '--workers', '2', '--seed', '3', '--out', out];
+const ARGS = ['--supernet', supernetDir, '--limit', '20', '--test-limit', '20', '--budget', '6', '--population', '3', '--workers', '2', '--seed', '3', '--out', out];
 const REQUIRED = ['accuracy', 'energy_uJ', 'latency_ms', 'area_mm2', 'edp_mJms', 'power_W'];
 
 const rejects = (argv: string[], message: string) => rejectsGibbon(() => runSearchCommand(argv, () => {}, { stream: sink }), 'E_OPTION', message);
@@ -42,8 +42,15 @@ test('a 6-evaluation run: front.json designs (candidate + metrics), journal of 6
     for (const k of REQUIRED) assert.ok(Number.isFinite(d.metrics[k]), `${k}: ${d.metrics[k]}`);
     assert.ok(d.metrics.accuracy >= 0 && d.metrics.accuracy <= 1);
   }
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { evaluations: number; hypervolume: number | null };
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { evaluations: number; hypervolume: number | null; bestTestAccuracy: number | null; testImages: number | null };
   assert.is(summary.evaluations, 6);
+  // test accuracy on every front design by default (--no-test-accuracy turns it off): a count of right
+  // answers out of the 20 test images (--test-limit), and the summary's best is the front's best
+  const tests = front.map((d) => d.metrics.test_accuracy);
+  for (const t of tests) assert.ok(Number.isInteger(Math.round(t * 20)) && Math.abs(t * 20 - Math.round(t * 20)) < 1e-9 && t >= 0 && t <= 1, `test_accuracy ${t}`);
+  assert.is(summary.bestTestAccuracy, Math.max(...tests));
+  assert.is(summary.testImages, 20);
+  assert.ok(Object.keys(front[0].metrics).indexOf('test_accuracy') === 1, 'test_accuracy right after accuracy');
   // ESAPP screens its children with the RNN predictor by default: the settings are in config.json, the
   // predictor's state (weights, training set) in the checkpoint
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { settings: { screen?: { kind: string; oversample: number } } };
@@ -53,6 +60,7 @@ test('a 6-evaluation run: front.json designs (candidate + metrics), journal of 6
   assert.is(checkpoint.state.screen?.samples.length, 6);
   assert.ok(summary.hypervolume !== null && Number.isFinite(summary.hypervolume));
   assert.match(printed.join('\n'), join(out, 'front.json'));
+  assert.match(printed.join('\n'), `front: best test accuracy ${(100 * Math.max(...tests)).toFixed(2)}% (20 test images) | validation accuracy `);
   assert.match(progress.join(''), /evals 6\/6 best accuracy .* hv \d\.\d{4} /);
 });
 
@@ -64,6 +72,11 @@ test('an existing run is refused without --resume; --resume of a finished run ev
   assert.is(r!.evaluations, 6);
   assert.is(readFileSync(join(out, 'journal.jsonl'), 'utf8').trim().split('\n').length, 6);
   assert.is(readFileSync(join(out, 'front.json'), 'utf8'), before);
+  // the test measurement is not part of the search: a resume may drop it (and rewrites the results)
+  await runSearchCommand([...ARGS, '--resume', '--no-test-accuracy'], () => {}, { stream: sink });
+  const front = JSON.parse(readFileSync(join(out, 'front.json'), 'utf8')) as Array<{ metrics: Record<string, number | null> }>;
+  assert.ok(front.every((d) => d.metrics.test_accuracy === null));
+  assert.is((JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { bestTestAccuracy: unknown }).bestTestAccuracy, null);
 });
 
 test('--no-predictor: no screen in the config or the checkpoint; --algorithm-options reach the algorithm', async () => {

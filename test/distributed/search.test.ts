@@ -17,7 +17,7 @@ const it = testRedis('test/distributed/search.test.ts');
 const dir = mkdtempSync(join(tmpdir(), 'gibbon-distributed-'));
 const supernetDir = join(dir, 'supernet');
 const BUDGET = 4;
-const argsFor = (out: string) => ['search', '--supernet', supernetDir, '--limit', '10', '--budget', String(BUDGET), '--population', '2', '--workers', '1', '--seed', '4', '--out', out];
+const argsFor = (out: string) => ['search', '--supernet', supernetDir, '--limit', '10', '--test-limit', '10', '--budget', String(BUDGET), '--population', '2', '--workers', '1', '--seed', '4', '--out', out];
 let redis: RedisServer | undefined;
 let expected: { front: string; journal: string };
 const procs: Proc[] = [];

@@ -37,7 +37,7 @@ function memoryTrainer(): SupernetTrainer & { jobs: SupernetTrainJob[] } {
 }
 
 const trainer = memoryTrainer();
-const CONFIG: GibbonSearchConfig = { space, dataset: 'mnist', algorithm: 'esapp', objectives: ['accuracy', 'edp'], budget: 8, population: 4, seed: 5, limit: 20, supernetEpochs: 1, predictor: false };
+const CONFIG: GibbonSearchConfig = { space, dataset: 'mnist', algorithm: 'esapp', objectives: ['accuracy', 'edp'], budget: 8, population: 4, seed: 5, limit: 20, testLimit: 30, supernetEpochs: 1, predictor: false };
 const env = (store: GibbonSearchEnv['store'], more: Partial<GibbonSearchEnv> = {}): GibbonSearchEnv => ({ store, pool, trainer, data, simulator: sim, ...more });
 
 const straight = memoryRunStore('straight');
@@ -54,7 +54,18 @@ test('the trainer is asked once (epochs, seed, dataset of the config); a memory 
   for (const name of [RUN_FILES.config, RUN_FILES.search, RUN_FILES.checkpoint, RUN_FILES.frontJson, RUN_FILES.frontCsv, RUN_FILES.summary]) assert.ok(straight.data.documents.has(name), name);
   const front = JSON.parse(straight.data.documents.get(RUN_FILES.frontJson)!) as { candidate: { space: string }; metrics: Record<string, number | null> }[];
   assert.is(front.length, first.summary.frontSize);
-  for (const d of front) { assert.is(d.candidate.space, 'mnist'); assert.is(d.metrics.test_accuracy, null); }
+  // test accuracy by default: right answers out of testLimit 30 test images
+  for (const d of front) {
+    assert.is(d.candidate.space, 'mnist');
+    const right = d.metrics.test_accuracy! * 30;
+    assert.ok(Math.abs(right - Math.round(right)) < 1e-9 && right >= 0 && right <= 30, `test_accuracy ${d.metrics.test_accuracy}`);
+  }
+  assert.is(first.summary.testImages, 30);
+  // the first generation starts with the space's extremes: the largest network on a 10-bit ADC, 32x32
+  // crossbar, 1-bit DACs and cells, then the smallest on a 4-bit ADC, 256x256, 2-bit DACs and cells
+  const hw = straight.data.journal.slice(0, 2).map((r) => space.decode(r.genome).hardware);
+  assert.equal(hw, [{ 'xbar.size': 32, 'adc.bits': 10, 'dac.bits': 1, 'device.cellBits': 1 }, { 'xbar.size': 256, 'adc.bits': 4, 'dac.bits': 2, 'device.cellBits': 2 }]);
+  assert.equal(straight.data.journal.slice(0, 2).map((r) => space.decode(r.genome).stages.map((st) => st.blocks)), [[2, 2], [1, 1]]);
 });
 
 test('progress: one evaluated event per chunk of 4, one generation event per generation, counts rising to the budget', () => {
