@@ -27,7 +27,7 @@ import type { Dataset, Split } from '../data/types.ts';
 import { resolveNetwork } from '../hw/network.ts';
 import type { ArchConfig, ModelName, ResolvedLayer, SimDetail, SimResult, SimSummary } from '../hw/types.ts';
 import type { Simulator, SimJob } from '../hw/simulator.ts';
-import { evaluateAccuracy, type AccuracyResult } from '../nn/accuracy.ts';
+import { evaluateAccuracy, evaluatePimAccuracy, type AccuracyOptions, type AccuracyResult } from '../nn/accuracy.ts';
 import type { Supernet } from '../nn/supernet.ts';
 import { pimExecutor, type EvalPool } from '../pool/eval-pool.ts';
 import { toArch, toNetworkSpec } from '../space/convert.ts';
@@ -69,6 +69,12 @@ export interface GibbonEvaluatorOptions {
    * independent of the others, so the metrics do not depend on this number.
    */
   concurrency?: number;
+  /**
+   * Only the PIM accuracy (metrics { accuracy }, and accuracy_std with trials > 1): no hardware simulation,
+   * no float or lossless run (evaluatePimAccuracy: the same number as a full evaluation's). What a
+   * front's test accuracy needs. A candidate that does not fit the chip is not detected then.
+   */
+  accuracyOnly?: boolean;
 }
 
 export interface GibbonEvaluator extends Evaluator {
@@ -180,11 +186,17 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
       const candidates = genomes.map((g) => space.decode(g));
       const jobs = candidates.map((c) => simJobOf(space, c, model));
       const archs: ArchConfig[] = jobs.map((j) => j.arch);
-      const hw = await simulateTotals(pool, jobs);
-      const accuracyOf = (i: number) => evaluateAccuracy(candidates[i], supernet, split, {
+      const accuracyOptions = (i: number): AccuracyOptions => ({
         executor, calibration: dataset.train, limit, arch: options.nonideal ? { ...archs[i], nonideal: { ...archs[i].nonideal, ...options.nonideal } } : archs[i],
         bnBatches: options.bnBatches, calibrationBatches: options.calibrationBatches, seed: options.seed, trials: options.trials,
       });
+      if (options.accuracyOnly) {
+        const pim = await inWindow(candidates.map((_, i) => i), concurrency, (i) => evaluatePimAccuracy(candidates[i], supernet, split, accuracyOptions(i)));
+        evaluations += candidates.length;
+        return candidates.map((_, i) => ({ accuracy: pim.get(i)!.pim, ...((options.trials ?? 1) > 1 ? { accuracy_std: pim.get(i)!.pimStd } : {}) }));
+      }
+      const hw = await simulateTotals(pool, jobs);
+      const accuracyOf = (i: number) => evaluateAccuracy(candidates[i], supernet, split, accuracyOptions(i));
       const accuracy = await inWindow(candidates.map((_, i) => i).filter((i) => hw[i] !== undefined), concurrency, accuracyOf);
       const out: Metrics[] = hw.map((s, i) => {
         if (s === undefined) return infeasibleMetrics(penalty);

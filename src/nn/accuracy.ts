@@ -58,25 +58,40 @@ export interface AccuracyResult {
 }
 
 export async function evaluateAccuracy(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions): Promise<AccuracyResult> {
-  const c = sn.space.validateCandidate(candidate);
-  const net = prepareSubnet(sn, c, opts.calibration, opts);
-  let model: PimModel;
-  let float: number;
-  const n = Math.min(opts.limit ?? split.count, split.count);
-  try {
-    float = evaluate(net, split, n).accuracy;
-    model = exportPreparedSubnet(sn, c, net, opts);
-  } finally {
-    net.dispose();
-  }
-  const { channels, height, width } = model.input;
-  const images = split.images.subarray(0, n * channels * height * width);
-  const labels = split.labels.subarray(0, n);
-  const arch = opts.arch ?? toArch(sn.space, c);
+  const { model, float, images, labels, n } = exportForSplit(candidate, sn, split, opts, true);
+  const arch = opts.arch ?? toArch(sn.space, sn.space.validateCandidate(candidate));
   const [q, p] = await Promise.all([
     runPim(opts.executor, model, losslessArch(arch), images, { labels }),
     runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 }),
   ]);
   const quantized = q.accuracyMean!, pim = p.accuracyMean!;
-  return { float, quantized, pim, pimStd: p.accuracyStd ?? 0, pimLoss: quantized - pim, images: n, model };
+  return { float: float!, quantized, pim, pimStd: p.accuracyStd ?? 0, pimLoss: quantized - pim, images: n, model };
+}
+
+/**
+ * The `pim` figure alone (what a front's test accuracy needs): the same model file and the same PIM run
+ * as evaluateAccuracy's, so the same number, without its float and lossless runs (about half the work).
+ */
+export async function evaluatePimAccuracy(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions): Promise<Pick<AccuracyResult, 'pim' | 'pimStd' | 'images'>> {
+  const { model, images, labels, n } = exportForSplit(candidate, sn, split, opts, false);
+  const arch = opts.arch ?? toArch(sn.space, sn.space.validateCandidate(candidate));
+  const p = await runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 });
+  return { pim: p.accuracyMean!, pimStd: p.accuracyStd ?? 0, images: n };
+}
+
+/** The candidate's model file (batch norm recalibrated, calibrated, exported), the split's first n images, and with `withFloat` its float accuracy on them. */
+function exportForSplit(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions, withFloat: boolean) {
+  const c = sn.space.validateCandidate(candidate);
+  const net = prepareSubnet(sn, c, opts.calibration, opts);
+  let model: PimModel;
+  let float: number | undefined;
+  const n = Math.min(opts.limit ?? split.count, split.count);
+  try {
+    if (withFloat) float = evaluate(net, split, n).accuracy;
+    model = exportPreparedSubnet(sn, c, net, opts);
+  } finally {
+    net.dispose();
+  }
+  const { channels, height, width } = model.input;
+  return { model, float, n, images: split.images.subarray(0, n * channels * height * width), labels: split.labels.subarray(0, n) };
 }

@@ -256,7 +256,7 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
     const nonideal = config.nonideal && Object.keys(config.nonideal).length > 0 ? config.nonideal : undefined;
     const accuracyOptions = { limit: config.limit, trials: config.trials ?? 1, nonideal };
     const evaluatorOf = async (split: 'validation' | 'test'): Promise<Evaluator> =>
-      (env.evaluatorFor ? env.evaluatorFor(split) : createGibbonEvaluator({ space, supernet, pool, dataset: data, split, ...accuracyOptions, limit: split === 'test' ? config.testLimit : config.limit }));
+      (env.evaluatorFor ? env.evaluatorFor(split) : createGibbonEvaluator({ space, supernet, pool, dataset: data, split, ...accuracyOptions, ...(split === 'test' ? { limit: config.testLimit, accuracyOnly: true } : {}) }));
     const evaluator = await evaluatorOf('validation');
 
     const journal = await store.openJournal();

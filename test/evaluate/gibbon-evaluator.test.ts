@@ -126,6 +126,16 @@ test('non-idealities and trials: accuracy == evaluateAccuracy on the arch with t
   assert.is(ideal[0].accuracy_std, undefined);
 });
 
+test('accuracyOnly (a front\'s test accuracy): { accuracy } alone, equal to the full evaluation\'s, with trials and non-idealities too', async () => {
+  const rng = new Rng(11);
+  const genomes = [space.encode({ ...space.sample(rng), hardware: hwOf(6) }), space.encode({ ...largestCandidate(space), hardware: hwOf(4) })];
+  for (const more of [{}, { nonideal: { safHrsPct: 5 }, trials: 2 }]) {
+    const full = await createGibbonEvaluator({ space, supernet: sn, pool, dataset: ds, split: 'test', ...ACC, ...more }).evaluate(genomes);
+    const only = await createGibbonEvaluator({ space, supernet: sn, pool, dataset: ds, split: 'test', ...ACC, ...more, accuracyOnly: true }).evaluate(genomes);
+    assert.equal(only, full.map((m) => ('trials' in more ? { accuracy: m.accuracy, accuracy_std: m.accuracy_std } : { accuracy: m.accuracy })));
+  }
+});
+
 test('runSearch end to end: nsga2, population 4, budget 8, accuracy vs energy', async () => {
   const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: ['accuracy', 'energy'], constraints: [] };
   const ev = createGibbonEvaluator({ space, supernet: sn, pool, dataset: ds, split: 'validation', model: 'gibbon', limit: 20, bnBatches: 1, calibrationBatches: 1 });
