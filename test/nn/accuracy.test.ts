@@ -12,6 +12,7 @@ import { Supernet, largestCandidate, smallestCandidate, trainSupernet } from '..
 import { exportSubnet } from '../../src/nn/subnet-export.ts';
 import { evaluateAccuracy, losslessArch } from '../../src/nn/accuracy.ts';
 import { InThreadPimExecutor } from '../../src/pim/executor.ts';
+import { runPim } from '../../src/pim/run.ts';
 import { parsePimModel, serializePimModel } from '../../src/pim/model-file.ts';
 import { integerForward } from '../../src/pim/reference.ts';
 import { quantizeInputs } from '../../src/nn/export.ts';
@@ -59,6 +60,24 @@ test('evaluateAccuracy on the candidate\'s own hardware: pimLoss in [-1, 1]', as
   for (const v of [r.float, r.quantized, r.pim]) assert.ok(v >= 0 && v <= 1);
   assert.ok(r.pimLoss >= -1 && r.pimLoss <= 1);
   assert.is(r.pimLoss, r.quantized - r.pim);
+});
+
+test('quantized == integer inference on both paths: an exact PIM run stands in for the lossless run, an inexact one does not', async () => {
+  // 32-row crossbars, 2-bit cells and DACs: partial sums of at most 32 * 3 * 3 = 288 fit a 10-bit ADC
+  // exactly; a 4-bit ADC rounds them
+  const cases = [{ 'xbar.size': 32, 'adc.bits': 10, 'dac.bits': 2, 'device.cellBits': 2 }, { 'xbar.size': 32, 'adc.bits': 4, 'dac.bits': 2, 'device.cellBits': 2 }];
+  const exact: boolean[] = [];
+  for (const hardware of cases) {
+    const c = { ...space.sample(new Rng(5)), hardware };
+    const r = await evaluateAccuracy(c, sn, ds.validation, { executor: exec, calibration: ds.train, limit: 40 });
+    const pred = argmaxRows(integerForward(r.model, quantizeInputs(ds.validation, 40, r.model.input), 40), 10);
+    let ok = 0;
+    for (let i = 0; i < 40; i++) if (pred[i] === ds.validation.labels[i]) ok++;
+    assert.is(r.quantized, ok / 40, JSON.stringify(hardware));
+    const pim = await runPim(exec, r.model, toArch(space, c), quantizeInputs(ds.validation, 40, r.model.input), { labels: ds.validation.labels.subarray(0, 40) });
+    exact.push(pim.stats.every((st) => st.absErrorSum === 0 && st.saturated === 0));
+  }
+  assert.equal(exact, [true, false]);
 });
 
 test.after(() => { exec.dispose(); sn.dispose(); });
