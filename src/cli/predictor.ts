@@ -23,6 +23,7 @@ import type { Predictor } from '../predictor/predictor.ts';
 import type { PredictorSample } from '../predictor/types.ts';
 import { labelCandidates, type LabelProgress } from './predictor-labels.ts';
 import { cachedSupernetDir } from './search.ts';
+import { supernetCacheKey } from '../run/pins.ts';
 import { loadSpace } from './supernet.ts';
 import { atLeastFlag, numberFlag } from './flags.ts';
 import { countLine, type Stream } from './progress.ts';
@@ -96,10 +97,11 @@ async function accuracySetup(space: Space, pool: EvalPool, supernetDir: string, 
 }
 
 /** Where pimLoss labels come from, or why there are none. */
-function accuracySource(space: Space, supernet: string | undefined, dataset: string | undefined): { supernetDir: string; dataset: string } | string {
+async function accuracySource(space: Space, supernet: string | undefined, dataset: string | undefined): Promise<{ supernetDir: string; dataset: string } | string> {
   const ds = dataset ?? (space.name === 'mnist' ? 'mnist' : undefined);
   if (ds === undefined) return `no --dataset for space ${space.name}`;
-  const dir = supernet ?? cachedSupernetDir(space.name, ds, 1, DEFAULT_PREDICTOR.supernetEpochs);
+  // the cache gibbon search fills for this space and dataset (by content: src/run/pins.ts)
+  const dir = supernet ?? cachedSupernetDir(space.name, ds, 1, DEFAULT_PREDICTOR.supernetEpochs, await supernetCacheKey(space.spec, await loadDataset(ds, '--dataset')));
   if (!hasSupernet(dir)) {
     if (supernet !== undefined) throw new GibbonError('E_FILE', `--supernet: got ${JSON.stringify(supernet)}; allowed: a directory holding a supernet (gibbon supernet train --out <dir>)`);
     return `no supernet at ${dir} (train one with gibbon supernet train, or run gibbon search once)`;
@@ -157,7 +159,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   const { PREDICTOR_DEFAULTS, createPredictor } = await predictorModule();
   const extra = predictorOptionsOf(values.options, Object.keys(PREDICTOR_DEFAULTS));
   const wantAcc = numberFlag(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
-  const src = wantAcc > 0 ? accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
+  const src = wantAcc > 0 ? await accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
   // built before any labelling, so that a bad option value fails first
   const make = () => createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra });
   const predictor = values.options !== undefined ? checkFlag('--options', make) : make();

@@ -9,6 +9,7 @@ import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
 import { METRIC_NAMES, type Constraint, type MetricName, type Problem } from '../search/problem.ts';
 import { PREDICTOR_SCREEN_DEFAULTS } from '../predictor/screen.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
+import { DEFAULT_SUPERNET_BATCH } from '../nn/supernet.ts';
 
 export const DEFAULT_SEARCH = Object.freeze({ space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 60, seed: 1, supernetEpochs: 8, limit: 300 } as const);
 
@@ -53,7 +54,11 @@ writes those results; --resume continues it.
                           refused unless --resume
   --resume                continue the run in --out (same options; a finished run just rewrites its results)
   --supernet <dir>        a supernet trained by \`gibbon supernet train\`; default: the cache
-                          .gibbon-cache/supernet-<space>-s<seed>-e<epochs>-<recipe>/, trained there first if missing
+                          .gibbon-cache/supernet-<space>-<key>-s<seed>-e<epochs>-<recipe>/, trained there first if
+                          missing (<key>: a hash of the whole space file, the dataset's content and --batch-size,
+                          so a changed space or dataset never reuses another's supernet)
+  --batch-size <n>        images per step when the cached supernet is trained (default ${DEFAULT_SUPERNET_BATCH}); a space
+                          too large for memory at that size is refused before training, naming one that fits
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
   --test-accuracy         at the end, also measure the front designs on the test split (same --limit)
@@ -98,6 +103,8 @@ export interface SearchArgs {
   resume: boolean;
   supernet?: string;
   supernetEpochs: number;
+  /** --batch-size: images per step of the cached supernet's training (undefined: the trainer's default). */
+  batchSize?: number;
   testAccuracy: boolean;
   predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
   /** --algorithm-options, validated against the algorithm's own option rules. */
@@ -135,7 +142,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
       'saf-hrs-pct': { type: 'string' }, 'saf-lrs-pct': { type: 'string' }, 'variation-pct': { type: 'string' }, trials: { type: 'string' },
       'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
       seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-      resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
+      resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'batch-size': { type: 'string' },
       'test-accuracy': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
       'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       redis: { type: 'string' }, queue: { type: 'string' }, share: { type: 'string' },
@@ -178,6 +185,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
     trials: numberFlag(str('trials'), 'trials', 1, 1, 1000),
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
+    batchSize: str('batch-size') === undefined ? undefined : numberFlag(str('batch-size'), 'batch-size', DEFAULT_SUPERNET_BATCH, 1, 4096),
     testAccuracy: v['test-accuracy'] === true,
     algorithmOptions: algorithmOptionsOf(str('algorithm-options'), algorithm),
     remote: remoteOf(str('redis'), str('queue'), str('share')),

@@ -371,6 +371,9 @@ export const DEFAULT_DISTILL = 0;
  */
 export const SUPERNET_RECIPE = `kd${DEFAULT_DISTILL}`;
 
+/** Images per training step by default (a supernet's cache key holds the batch size: it changes the weights). */
+export const DEFAULT_SUPERNET_BATCH = 64;
+
 /**
  * Trains the supernet with the sandwich rule: every step sums the losses of the largest, the smallest and
  * `randomSubnets` random sub-networks on one batch and takes one Adam step. The largest learns from the
@@ -379,7 +382,7 @@ export const SUPERNET_RECIPE = `kd${DEFAULT_DISTILL}`;
  */
 export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTrainOptions, resume?: SupernetState): Promise<SupernetState> {
   const o = {
-    epochs: opts.epochs, batchSize: opts.batchSize ?? 64, learningRate: opts.learningRate ?? 3e-3, seed: opts.seed ?? 1,
+    epochs: opts.epochs, batchSize: opts.batchSize ?? DEFAULT_SUPERNET_BATCH, learningRate: opts.learningRate ?? 3e-3, seed: opts.seed ?? 1,
     shift: opts.shift ?? 2, limit: Math.min(opts.limit ?? train.count, train.count), randomSubnets: opts.randomSubnets ?? 2, quant: opts.quant ?? true,
     distill: opts.distill ?? DEFAULT_DISTILL,
   };
