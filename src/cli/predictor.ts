@@ -2,7 +2,6 @@
 // the real simulators (pimLoss through a supernet, when there is one), train the RNN predictor, save it;
 // measure it on a fresh disjoint set and on one-mutation neighbours of a late search population.
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../node/dataset-files.ts';
@@ -25,7 +24,7 @@ import { labelCandidates, type LabelProgress } from './predictor-labels.ts';
 import { cachedSupernetDir } from './search.ts';
 import { supernetCacheKey } from '../run/pins.ts';
 import { loadSpace } from './supernet.ts';
-import { atLeastFlag, numberFlag } from './flags.ts';
+import { atLeastFlag, numberFlag, workersFlag } from './flags.ts';
 import { countLine, type Stream } from './progress.ts';
 
 export const DEFAULT_PREDICTOR = { samples: 10000, accuracySamples: 300, seed: 1, limit: 100, epochs: 30, learningRateDecay: 0.95, evalSamples: 400, evalAccuracySamples: 100, neighbours: 200, neighbourAccuracySamples: 60, supernetEpochs: 4 } as const;
@@ -148,7 +147,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   const seed = numberFlag(values.seed, 'seed', DEFAULT_PREDICTOR.seed, 0, 0xffffffff);
   const limit = numberFlag(values.limit, 'limit', DEFAULT_PREDICTOR.limit, 1, 1 << 30);
   const epochs = numberFlag(values.epochs, 'epochs', DEFAULT_PREDICTOR.epochs, 1, 100000);
-  const workers = numberFlag(values.workers, 'workers', availableParallelism(), 1, 256);
+  const workers = workersFlag(values.workers);
   const lwRaw = values['layer-weight'];
   const layerWeight = lwRaw === undefined ? undefined : atLeastFlag(lwRaw, 'layer-weight', 0);
   const decayRaw = values['lr-decay'];
@@ -258,7 +257,7 @@ async function runEval(argv: string[], print: (s: string) => void, stream: Strea
   const hardwareOnly = t.supernet === null || t.dataset === null;
   const accCount = hardwareOnly ? 0 : numberFlag(values['accuracy-samples'], 'accuracy-samples', Math.min(count, DEFAULT_PREDICTOR.evalAccuracySamples), 0, count);
   const nCount = numberFlag(values.neighbours, 'neighbours', DEFAULT_PREDICTOR.neighbours, 0, 1e6);
-  const workers = numberFlag(values.workers, 'workers', availableParallelism(), 1, 256);
+  const workers = workersFlag(values.workers);
   if (!hardwareOnly && !existsSync(t.supernet!)) throw new GibbonError('E_FILE', `${values.predictor}: train.supernet: got ${JSON.stringify(t.supernet)}, which no longer exists; allowed: the supernet the predictor was trained with`);
 
   const pool = await createNodePool({ workers });

@@ -1,10 +1,9 @@
 // `gibbon search`'s arguments: the help text and the flags -> validated settings (the command itself:
 // src/cli/search.ts). Every bad flag is one line naming it, its value and what is allowed.
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
 import { GibbonError } from '../util/errors.ts';
 import { checkFlag, jsonObjectFlag } from './io.ts';
-import { atLeastFlag, numberFlag } from './flags.ts';
+import { atLeastFlag, numberFlag, workersFlag } from './flags.ts';
 import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
 import { METRIC_NAMES, type Constraint, type MetricName, type Problem } from '../search/problem.ts';
 import { PREDICTOR_SCREEN_DEFAULTS } from '../predictor/screen.ts';
@@ -43,8 +42,9 @@ writes those results; --resume continues it.
                           '{"temperature":0.25,"subspaceFrac":0.5}' for esapp (names, defaults and ranges:
                           docs/search.md §3, §4.1); the population comes from --population
   --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
-  --workers <n>           simulator threads (default: one per core)
-  --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
+  --workers <n>           simulator threads (default: one per core; at most 4 per core, 64 in all)
+  --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit}); at most the
+                          validation split's images (and the test split's, with --test-accuracy)
   --saf-hrs-pct <p>       accuracy under non-idealities (docs/functional.md §5), over the space's own:
   --saf-lrs-pct <p>       cells stuck at HRS / at LRS (percent), resistance variation sigma (percent of R);
   --variation-pct <p>     each in 0..100
@@ -178,7 +178,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   return {
     spaceArg: str('space'), dataset: str('dataset') ?? DEFAULT_SEARCH.dataset, algorithm, objectives, constraints, budget, timeS, population,
     seed: numberFlag(str('seed'), 'seed', DEFAULT_SEARCH.seed, 0, 0xffffffff),
-    workers: numberFlag(str('workers'), 'workers', availableParallelism(), 1, 256),
+    workers: workersFlag(str('workers')),
     limit: numberFlag(str('limit'), 'limit', DEFAULT_SEARCH.limit, 1, 1 << 30),
     nonideal: Object.fromEntries(([['saf-hrs-pct', 'safHrsPct'], ['saf-lrs-pct', 'safLrsPct'], ['variation-pct', 'variationSigmaPctOfR']] as const)
       .filter(([flag]) => str(flag) !== undefined).map(([flag, key]) => [key, numberFlag(str(flag), flag, 0, 0, 100, false)])),

@@ -18,7 +18,8 @@ import type { MetricName } from '../search/problem.ts';
 import type { GibbonSearchEvent, SearchStatus } from '../run/gibbon-search.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
-import { parseSearchArgs, SEARCH_HELP, type SearchArgs } from './search-args.ts';
+import { DEFAULT_SEARCH, parseSearchArgs, SEARCH_HELP, type SearchArgs } from './search-args.ts';
+import type { Dataset } from '../data/types.ts';
 import { formatTrainProgress, loadSpace } from './supernet.ts';
 import { statusLine, type Stream } from './progress.ts';
 
@@ -79,6 +80,16 @@ function spaceAndSupernet(p: SearchArgs): { space: Space; supernetDir?: string }
   return { space, supernetDir: p.supernet };
 }
 
+/** --limit against the splits it is taken from: a 10-image split never reports 300 images per evaluation. */
+function checkLimit(p: SearchArgs, data: Dataset): void {
+  const splits: ['validation' | 'test', number][] = [['validation', data.validation.count]];
+  if (p.testAccuracy) splits.push(['test', data.test.count]);
+  for (const [split, count] of splits) {
+    if (p.limit <= count) continue;
+    throw new GibbonError('E_OPTION', `--limit: got ${p.limit}; allowed: at most ${count}, the images of the ${split} split of ${p.dataset} (the default is ${DEFAULT_SEARCH.limit}): pass --limit ${count} or less`);
+  }
+}
+
 export async function runSearchCommand(argv: string[], print: (s: string) => void, opts: SearchCommandOptions = {}): Promise<SearchCommandResult | undefined> {
   const p = parseSearchArgs(argv);
   if (p === 'help') { print(SEARCH_HELP); return undefined; }
@@ -97,6 +108,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     }
   };
   const data = await loadDataset(p.dataset, '--dataset');
+  checkLimit(p, data);
   const supernetDir = given ?? cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs, await supernetCacheKey(space.spec, data, { batchSize: p.batchSize }));
   // tfjs and the search library load only for this command (not at every CLI start)
   const [{ setupTfjs }, { runGibbonSearch }, { createNodePool }, { loadSimulatorNode }] = await Promise.all([

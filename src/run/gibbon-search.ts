@@ -263,6 +263,9 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
   if (input.channels !== c || input.height !== h || input.width !== w) {
     throw new GibbonError('E_OPTION', `search: dataset: got ${JSON.stringify(config.dataset)} (${c}x${h}x${w} images); allowed: a dataset of the space's input ${input.channels}x${input.height}x${input.width}`);
   }
+  if (config.limit > data.validation.count) {
+    throw new GibbonError('E_OPTION', `search: limit: got ${config.limit}; allowed: at most ${data.validation.count}, the images of the validation split of ${config.dataset}`);
+  }
   if (!resuming) await store.write(RUN_FILES.search, jsonText(settings));
   const state = await supernetState(config, env);
   await pinSupernet(store, { ...settings, ...kept }, state, env.trainer.location);

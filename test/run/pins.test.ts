@@ -165,5 +165,12 @@ test('a custom space named "mnist" gets its own cache directory (the preset\'s i
   assert.is.not(await dirOf(custom), await dirOf(space));
 });
 
+test('the library refuses a limit past the validation split (the embedded MNIST keeps 1,500 validation digits) before anything is written', async () => {
+  const store = memoryRunStore('limit');
+  await rejectsGibbon(() => runGibbonSearch({ ...CONFIG, limit: 1501 }, env(store, fixed(stateA))), 'E_OPTION',
+    'search: limit: got 1501; allowed: at most 1500, the images of the validation split of mnist');
+  assert.equal([...store.data.documents.keys()], []);
+});
+
 test.after(() => pool.destroy());
 test.run();
