@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { GibbonError, type ErrorCode } from '../util/errors.ts';
+import { fileSystemError } from './fs-errors.ts';
 import type { SupernetEpochRecord, SupernetProgress } from '../nn/supernet.ts';
 
 export interface TrainJob {
@@ -142,7 +143,8 @@ async function runJob(job: TrainJob): Promise<void> {
     post({ type: 'done', result: { resumedFrom: state?.epoch ?? 0, epochs: final.epoch, history: final.history, paramCount: sn.paramCount(), backend: setup.backend, simd: setup.simd } });
     sn.dispose();
   } catch (e) {
-    const failure = outOfMemory(e, job) ?? e;
+    // a file-system fault (a full disk while checkpointing) is one E_FILE line too, not a worker's stack
+    const failure = outOfMemory(e, job) ?? fileSystemError(e) ?? e;
     post({ type: 'error', code: failure instanceof GibbonError ? failure.code : null, message: failure instanceof GibbonError ? failure.message : failure instanceof Error ? failure.stack ?? failure.message : String(failure) });
   }
 }
