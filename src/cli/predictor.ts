@@ -40,7 +40,7 @@ heads only and says so. pimLoss labels are cached in .gibbon-cache/predictor-lab
 
   --space <name|file>        mnist (default), gibbon-cifar, or a space JSON file
   --dataset <spec>           mnist (default for the mnist space), idx:<dir>, cifar10:<dir>, cifar100:<dir>
-  --supernet <dir>           default: the cached .gibbon-cache/supernet-<space>-s1-e${DEFAULT_PREDICTOR.supernetEpochs}/ of gibbon search, if present
+  --supernet <dir>           default: the cached .gibbon-cache/supernet-<space>-<key>-s1-e${DEFAULT_PREDICTOR.supernetEpochs}-<recipe>/ of gibbon search, if present
   --samples <n>              labelled candidates (default ${DEFAULT_PREDICTOR.samples})
   --accuracy-samples <m>     of which with pimLoss (default ${DEFAULT_PREDICTOR.accuracySamples}; ~1-1.5 s each on 2 cores)
   --limit <n>                validation images per accuracy evaluation (default ${DEFAULT_PREDICTOR.limit})

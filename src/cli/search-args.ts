@@ -52,7 +52,8 @@ writes those results; --resume continues it.
                           accuracy and the population std as accuracy_std
   --out <dir>             run directory (default runs/search-<space>-s<seed>); an existing run is
                           refused unless --resume
-  --resume                continue the run in --out (same options; a finished run just rewrites its results)
+  --resume                continue the run in --out (same options; the dataset and supernet must be the
+                          ones the run pinned by content, docs/search.md §7; a finished run just rewrites its results)
   --supernet <dir>        a supernet trained by \`gibbon supernet train\`; default: the cache
                           .gibbon-cache/supernet-<space>-<key>-s<seed>-e<epochs>-<recipe>/, trained there first if
                           missing (<key>: a hash of the whole space file, the dataset's content and --batch-size,
