@@ -137,6 +137,15 @@ export async function runStudy(store: RunStore, config: StudyConfig, evaluator: 
       throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.config)}: ${changed.path}: got ${formatValue(changed.now)} where the run has ${formatValue(changed.was)}; allowed: the run's own settings to resume (or a new directory)`);
     }
   } else {
+    // A journal or checkpoint without config.json: the config was lost (deleted), and a run started here
+    // would take those records as its own under whatever settings it brings.
+    const cp = await store.read(RUN_FILES.checkpoint);
+    const opened = await store.openJournal();
+    const records = opened.records.length;
+    await opened.close();
+    if (cp !== undefined || records > 0) {
+      throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.config)}: got no such file in a run that has ${records} journal record(s)${cp === undefined ? '' : ' and a checkpoint'}; allowed: the run's own ${RUN_FILES.config} put back, or a new run directory`, { source: store.nameOf(RUN_FILES.config) });
+    }
     await store.write(RUN_FILES.config, text);
   }
   const journal = await store.openJournal();

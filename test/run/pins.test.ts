@@ -157,6 +157,17 @@ test('wrong-shape run files: a journal line {"foo":1}, a checkpoint {"version":1
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('config.json and search.json both deleted: a new run there does not take the journal as its own', async () => {
+  const dir = await finishedRunDir();
+  rmSync(join(dir, RUN_FILES.config));
+  rmSync(join(dir, RUN_FILES.search));
+  const journal = readFileSync(join(dir, RUN_FILES.journal), 'utf8');
+  await rejectsGibbon(() => runGibbonSearch({ ...CONFIG, limit: 20 }, env(fileRunStore(dir), fixed(stateA))), 'E_FILE',
+    `search: ${join(dir, RUN_FILES.config)}: got no such file in a run that has 8 journal record(s) and a checkpoint; allowed: the run's own config.json put back, or a new run directory`);
+  assert.is(readFileSync(join(dir, RUN_FILES.journal), 'utf8'), journal);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('a custom space named "mnist" gets its own cache directory (the preset\'s is not reused)', async () => {
   const spec = { ...JSON.parse(JSON.stringify(space.spec)) as Record<string, unknown>, padSeed: 2 };
   const custom = resolveSpace(spec, 'custom');
