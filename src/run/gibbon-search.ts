@@ -169,6 +169,9 @@ async function checkStore(store: RunStore, config: GibbonSearchConfig, settings:
     const { datasetHash: _d, supernetHash: _s, ...named } = settings;
     const pinned = { ...named, ...('datasetHash' in old ? { datasetHash: settings.datasetHash } : {}), ...('supernetHash' in old ? { supernetHash: old.supernetHash } : {}) };
     const changed = firstJsonDifference(old, pinned);
+    if (changed?.path === 'datasetHash') {
+      throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.search)}: datasetHash: got ${String(changed.now).slice(0, 12)}… (the images of ${config.dataset} now) where the run has ${String(changed.was).slice(0, 12)}…; allowed: the dataset the run started with (its files changed since): put them back, or start a new run directory`, { source: store.nameOf(RUN_FILES.search), path: 'datasetHash' });
+    }
     if (changed) {
       throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.search)}: ${changed.path}: got ${formatValue(changed.now)} where the run has ${formatValue(changed.was)}; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)`);
     }

@@ -89,6 +89,12 @@ test('search.json pins the dataset and the supernet by their SHA-256; a resume w
   // another supernet directory: refused naming it (search.json's supernet)
   await rejectsGibbon(() => runGibbonSearch({ ...CONFIG, resume: true }, env(store, fixed(stateA, 'other-dir'))), 'E_OPTION',
     'search: pinned/search.json: supernet: got "other-dir" where the run has "memory-supernet"; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)');
+  // the dataset's files changed (one pixel of the training split): refused naming datasetHash
+  const changed: Dataset = { ...data, train: { ...data.train, images: data.train.images.slice() } };
+  changed.train.images[100] ^= 1;
+  const d0 = (await datasetHash(data)).slice(0, 12), d1 = (await datasetHash(changed)).slice(0, 12);
+  await rejectsGibbon(() => runGibbonSearch({ ...CONFIG, resume: true }, { ...env(store, fixed(stateA)), data: changed }), 'E_FILE',
+    `search: pinned/search.json: datasetHash: got ${d1}… (the images of mnist now) where the run has ${d0}…; allowed: the dataset the run started with (its files changed since): put them back, or start a new run directory`);
   const done = await runGibbonSearch({ ...CONFIG, resume: true }, env(store, fixed(stateA)));
   assert.is(done.summary.evaluations, 8);
 });
