@@ -2,8 +2,8 @@
 // (assembly/index.ts) and the SIMD-free gibbon-hw.wasm (assembly/hw-entry.ts). Everything crosses as f64 records in linear memory: the host
 // allocates with gibbon_alloc, writes records at the returned byte addresses (re-creating its views
 // after any call that may grow memory), calls an entry point and reads the result record back.
-import { ABI_VERSION, ARCH_LEN, LAYER_LEN, BATCH_JOB_LEN, J_ARCH_PTR, J_LAYERS_PTR, J_N_LAYERS, J_OUT_PTR, SUMMARY_LEN } from './layout';
-import { simulateOne, resultLen, MAX_LAYERS } from './simulate';
+import { ABI_VERSION, ARCH_LEN, LAYER_LEN, BATCH_JOB_LEN, J_ARCH_PTR, J_LAYERS_PTR, J_N_LAYERS, J_OUT_PTR, MAX_LAYERS, SUMMARY_LEN } from './layout';
+import { simulateOne, resultLen } from './simulate';
 import { planOne, planLen, peOne } from './layer-plan';
 import { E_BAD_CALL } from './errors';
 

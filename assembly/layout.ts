@@ -134,6 +134,9 @@ export const R_ERR_MAX = 6;
 export const R_ERR_INTEGER = 7; // 1 if the field must be an integer
 export const RESULT_HEADER_LEN = 8;
 
+// The most layers one call simulates (a longer network is refused with E_BAD_CALL; the host checks it first).
+export const MAX_LAYERS = 65536;
+
 // Components, for the per-component area/power/energy blocks
 export const C_XBAR = 0;
 export const C_DAC = 1;

@@ -117,8 +117,6 @@ export function writeHeader(out: usize, n: i32): void {
   store<f64>(out + (<usize>L.R_ERR_INTEGER << 3), errInteger ? 1 : 0);
 }
 
-export const MAX_LAYERS: i32 = 1 << 16;
-
 export function resultLen(nLayers: i32): i32 {
   return L.RESULT_HEADER_LEN + L.TOTALS_LEN + nLayers * L.LAYER_OUT_LEN;
 }
@@ -173,7 +171,7 @@ export function startEvaluation(archP: usize, layersPtr: usize, n: i32, out: usi
   clearError();
   A.archPtr = archP;
   // The count first: the record's size depends on it.
-  if (n < 1 || n > MAX_LAYERS) { setError(E.E_BAD_CALL, -1, -1, n); writeHeader(out, 0); return false; }
+  if (n < 1 || n > L.MAX_LAYERS) { setError(E.E_BAD_CALL, -1, -1, n); writeHeader(out, 0); return false; }
   memory.fill(out, 0, <usize>(fixedSlots + n * slotsPerLayer) << 3);
   if (!prepareNetwork(layersPtr, n)) { writeHeader(out, n); return false; }
   return true;

@@ -28,6 +28,7 @@ import { setupTfjs } from '../src/node/tfjs-setup.ts';
 import { Supernet } from '../src/nn/supernet.ts';
 import { spacePreset } from '../src/space/presets.ts';
 import { cachedSupernetDir } from '../src/cli/search.ts';
+import { supernetCacheKey } from '../src/run/pins.ts';
 import { cachedSupernetTrainer } from '../src/node/supernet-trainer.ts';
 import { createGibbonEvaluator, defaultHypervolumeSpec } from '../src/evaluate/gibbon-evaluator.ts';
 import { cachedEvaluator } from '../src/search/cached-evaluator.ts';
@@ -88,14 +89,14 @@ for (const [name, raw] of a['predictor-options'] ? namedVariants(a['predictor-op
 const NAMES = a.algorithms ? a.algorithms.split(',') : Object.keys(ALGORITHMS);
 
 const space = spacePreset('mnist');
-const supernetDir = cachedSupernetDir('mnist', 'mnist', 1, EPOCHS);
+const dataset = await loadDataset('mnist');
+const supernetDir = cachedSupernetDir('mnist', 'mnist', 1, EPOCHS, await supernetCacheKey(space.spec, dataset));
 const trainer = cachedSupernetTrainer(supernetDir);
 if (!(await trainer.load(EPOCHS))) await trainer.train({ space, dataset: 'mnist', epochs: EPOCHS, seed: 1 }, {});
 await setupTfjs();
 const state = loadSupernetState(supernetDir);
 const sn = new Supernet(space, state.initSeed);
 sn.setWeights(state.weights);
-const dataset = await loadDataset('mnist');
 const pool = await createNodePool({ workers: Number(a.workers) });
 
 const problem: Problem = { decisions: decisionsOfSpace(space.decisions), objectives: ['accuracy', 'edp'], constraints: [], canonicalize: (g) => space.encode(space.decode(g)) };

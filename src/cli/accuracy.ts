@@ -1,7 +1,6 @@
 // `gibbon accuracy`: float, quantized and PIM accuracy of a candidate from a trained supernet
 // (docs/supernet.md §4).
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { SPLIT_NAMES, type SplitName } from '../data/types.ts';
 import { loadDataset } from '../node/dataset-files.ts';
@@ -12,7 +11,7 @@ import { resolveSpace } from '../space/space.ts';
 import { serializePimModel } from '../pim/model-file.ts';
 import { GibbonError } from '../util/errors.ts';
 import { readJsonFile } from './io.ts';
-import { numberFlag } from './flags.ts';
+import { numberFlag, workersFlag } from './flags.ts';
 
 export const ACCURACY_HELP = `gibbon accuracy --supernet <dir> --candidate <file> [options]
 
@@ -54,7 +53,7 @@ export async function runAccuracyCommand(argv: string[], print: (s: string) => v
   const ds = await loadDataset(values.dataset ?? 'mnist', '--dataset');
   const data = ds[split];
   const limit = values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0, 1, 1 << 30);
-  const workers = numberFlag(values.workers, 'workers', availableParallelism(), 1, 256);
+  const workers = workersFlag(values.workers);
   // tfjs loads only for this command (not at every CLI start)
   const { setupTfjs } = await import('../node/tfjs-setup.ts');
   const { Supernet } = await import('../nn/supernet.ts');

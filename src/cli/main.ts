@@ -2,6 +2,7 @@
 // stderr and an exit status (never a stack trace for bad input).
 import { GibbonError, type ErrorCode } from '../util/errors.ts';
 import { fileSystemError } from '../node/fs-errors.ts';
+import { joinNegativeValues } from './flags.ts';
 import { runSimulate, SIMULATE_HELP } from './simulate.ts';
 import { runDataset, DATASET_HELP } from './dataset.ts';
 import { runPimCommand, PIM_HELP } from './pim.ts';
@@ -61,7 +62,7 @@ function isArgError(e: unknown): e is Error & { code: string } {
   return e instanceof Error && typeof (e as unknown as { code?: unknown }).code === 'string' && (e as unknown as { code: string }).code.startsWith('ERR_PARSE_ARGS');
 }
 
-main(process.argv.slice(2)).then(
+main(joinNegativeValues(process.argv.slice(2))).then(
   (code) => { process.exitCode = code; },
   (failure: unknown) => {
     const e = fileSystemError(failure) ?? failure;

@@ -2,7 +2,6 @@
 // the real simulators (pimLoss through a supernet, when there is one), train the RNN predictor, save it;
 // measure it on a fresh disjoint set and on one-mutation neighbours of a late search population.
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../node/dataset-files.ts';
@@ -23,8 +22,9 @@ import type { Predictor } from '../predictor/predictor.ts';
 import type { PredictorSample } from '../predictor/types.ts';
 import { labelCandidates, type LabelProgress } from './predictor-labels.ts';
 import { cachedSupernetDir } from './search.ts';
+import { supernetCacheKey } from '../run/pins.ts';
 import { loadSpace } from './supernet.ts';
-import { atLeastFlag, numberFlag } from './flags.ts';
+import { atLeastFlag, numberFlag, workersFlag } from './flags.ts';
 import { countLine, type Stream } from './progress.ts';
 
 export const DEFAULT_PREDICTOR = { samples: 10000, accuracySamples: 300, seed: 1, limit: 100, epochs: 30, learningRateDecay: 0.95, evalSamples: 400, evalAccuracySamples: 100, neighbours: 200, neighbourAccuracySamples: 60, supernetEpochs: 4 } as const;
@@ -40,7 +40,7 @@ heads only and says so. pimLoss labels are cached in .gibbon-cache/predictor-lab
 
   --space <name|file>        mnist (default), gibbon-cifar, or a space JSON file
   --dataset <spec>           mnist (default for the mnist space), idx:<dir>, cifar10:<dir>, cifar100:<dir>
-  --supernet <dir>           default: the cached .gibbon-cache/supernet-<space>-s1-e${DEFAULT_PREDICTOR.supernetEpochs}/ of gibbon search, if present
+  --supernet <dir>           default: the cached .gibbon-cache/supernet-<space>-<key>-s1-e${DEFAULT_PREDICTOR.supernetEpochs}-<recipe>/ of gibbon search, if present
   --samples <n>              labelled candidates (default ${DEFAULT_PREDICTOR.samples})
   --accuracy-samples <m>     of which with pimLoss (default ${DEFAULT_PREDICTOR.accuracySamples}; ~1-1.5 s each on 2 cores)
   --limit <n>                validation images per accuracy evaluation (default ${DEFAULT_PREDICTOR.limit})
@@ -96,10 +96,11 @@ async function accuracySetup(space: Space, pool: EvalPool, supernetDir: string, 
 }
 
 /** Where pimLoss labels come from, or why there are none. */
-function accuracySource(space: Space, supernet: string | undefined, dataset: string | undefined): { supernetDir: string; dataset: string } | string {
+async function accuracySource(space: Space, supernet: string | undefined, dataset: string | undefined): Promise<{ supernetDir: string; dataset: string } | string> {
   const ds = dataset ?? (space.name === 'mnist' ? 'mnist' : undefined);
   if (ds === undefined) return `no --dataset for space ${space.name}`;
-  const dir = supernet ?? cachedSupernetDir(space.name, ds, 1, DEFAULT_PREDICTOR.supernetEpochs);
+  // the cache gibbon search fills for this space and dataset (by content: src/run/pins.ts)
+  const dir = supernet ?? cachedSupernetDir(space.name, ds, 1, DEFAULT_PREDICTOR.supernetEpochs, await supernetCacheKey(space.spec, await loadDataset(ds, '--dataset')));
   if (!hasSupernet(dir)) {
     if (supernet !== undefined) throw new GibbonError('E_FILE', `--supernet: got ${JSON.stringify(supernet)}; allowed: a directory holding a supernet (gibbon supernet train --out <dir>)`);
     return `no supernet at ${dir} (train one with gibbon supernet train, or run gibbon search once)`;
@@ -146,7 +147,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   const seed = numberFlag(values.seed, 'seed', DEFAULT_PREDICTOR.seed, 0, 0xffffffff);
   const limit = numberFlag(values.limit, 'limit', DEFAULT_PREDICTOR.limit, 1, 1 << 30);
   const epochs = numberFlag(values.epochs, 'epochs', DEFAULT_PREDICTOR.epochs, 1, 100000);
-  const workers = numberFlag(values.workers, 'workers', availableParallelism(), 1, 256);
+  const workers = workersFlag(values.workers);
   const lwRaw = values['layer-weight'];
   const layerWeight = lwRaw === undefined ? undefined : atLeastFlag(lwRaw, 'layer-weight', 0);
   const decayRaw = values['lr-decay'];
@@ -157,7 +158,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   const { PREDICTOR_DEFAULTS, createPredictor } = await predictorModule();
   const extra = predictorOptionsOf(values.options, Object.keys(PREDICTOR_DEFAULTS));
   const wantAcc = numberFlag(values['accuracy-samples'], 'accuracy-samples', Math.min(samples, DEFAULT_PREDICTOR.accuracySamples), 0, samples);
-  const src = wantAcc > 0 ? accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
+  const src = wantAcc > 0 ? await accuracySource(space, values.supernet, values.dataset) : 'no --accuracy-samples';
   // built before any labelling, so that a bad option value fails first
   const make = () => createPredictor(space, { seed, layerWeight, learningRateDecay, ...extra });
   const predictor = values.options !== undefined ? checkFlag('--options', make) : make();
@@ -256,7 +257,7 @@ async function runEval(argv: string[], print: (s: string) => void, stream: Strea
   const hardwareOnly = t.supernet === null || t.dataset === null;
   const accCount = hardwareOnly ? 0 : numberFlag(values['accuracy-samples'], 'accuracy-samples', Math.min(count, DEFAULT_PREDICTOR.evalAccuracySamples), 0, count);
   const nCount = numberFlag(values.neighbours, 'neighbours', DEFAULT_PREDICTOR.neighbours, 0, 1e6);
-  const workers = numberFlag(values.workers, 'workers', availableParallelism(), 1, 256);
+  const workers = workersFlag(values.workers);
   if (!hardwareOnly && !existsSync(t.supernet!)) throw new GibbonError('E_FILE', `${values.predictor}: train.supernet: got ${JSON.stringify(t.supernet)}, which no longer exists; allowed: the supernet the predictor was trained with`);
 
   const pool = await createNodePool({ workers });

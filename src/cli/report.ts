@@ -3,7 +3,6 @@
 // the per-layer hardware breakdown of one design (the hardware simulator, run here), and with --retrain K
 // the one-shot vs stand-alone accuracy of the top K front designs (tfjs, loaded only then).
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic, readJsonFile } from '../node/atomic-file.ts';
@@ -19,7 +18,7 @@ import { bestDesign, designBreakdown, frontWithNetworks } from '../report/run-vi
 import type { DesignBreakdown, FrontDesign, RetrainReport } from '../report/run-data.ts';
 import type { Candidate } from '../space/types.ts';
 import { GibbonError, fieldError } from '../util/errors.ts';
-import { numberFlag } from './flags.ts';
+import { numberFlag, workersFlag } from './flags.ts';
 
 export const REPORT_FILE = 'report.html';
 export const DEFAULT_RETRAIN_EPOCHS = 2;
@@ -66,7 +65,7 @@ function parse(argv: string[]): Parsed | 'help' {
     design: values.design === undefined ? undefined : numberFlag(values.design, 'design', 0, 0, Number.MAX_SAFE_INTEGER),
     retrain: numberFlag(values.retrain, 'retrain', 0, 0, 1000),
     retrainEpochs: numberFlag(values['retrain-epochs'], 'retrain-epochs', DEFAULT_RETRAIN_EPOCHS, 1, 10000),
-    workers: numberFlag(values.workers, 'workers', availableParallelism(), 1, 256),
+    workers: workersFlag(values.workers),
   };
 }
 

@@ -1,14 +1,14 @@
 // `gibbon search`'s arguments: the help text and the flags -> validated settings (the command itself:
 // src/cli/search.ts). Every bad flag is one line naming it, its value and what is allowed.
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
 import { GibbonError } from '../util/errors.ts';
 import { checkFlag, jsonObjectFlag } from './io.ts';
-import { atLeastFlag, numberFlag } from './flags.ts';
+import { atLeastFlag, numberFlag, workersFlag } from './flags.ts';
 import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
 import { METRIC_NAMES, type Constraint, type MetricName, type Problem } from '../search/problem.ts';
 import { PREDICTOR_SCREEN_DEFAULTS } from '../predictor/screen.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
+import { DEFAULT_SUPERNET_BATCH } from '../nn/supernet.ts';
 
 export const DEFAULT_SEARCH = Object.freeze({ space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 60, seed: 1, supernetEpochs: 8, limit: 300 } as const);
 
@@ -42,8 +42,9 @@ writes those results; --resume continues it.
                           '{"temperature":0.25,"subspaceFrac":0.5}' for esapp (names, defaults and ranges:
                           docs/search.md §3, §4.1); the population comes from --population
   --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
-  --workers <n>           simulator threads (default: one per core)
-  --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
+  --workers <n>           simulator threads (default: one per core; at most 4 per core, 64 in all)
+  --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit}); at most the
+                          validation split's images (and the test split's, with --test-accuracy)
   --saf-hrs-pct <p>       accuracy under non-idealities (docs/functional.md §5), over the space's own:
   --saf-lrs-pct <p>       cells stuck at HRS / at LRS (percent), resistance variation sigma (percent of R);
   --variation-pct <p>     each in 0..100
@@ -51,9 +52,14 @@ writes those results; --resume continues it.
                           accuracy and the population std as accuracy_std
   --out <dir>             run directory (default runs/search-<space>-s<seed>); an existing run is
                           refused unless --resume
-  --resume                continue the run in --out (same options; a finished run just rewrites its results)
+  --resume                continue the run in --out (same options; the dataset and supernet must be the
+                          ones the run pinned by content, docs/search.md §7; a finished run just rewrites its results)
   --supernet <dir>        a supernet trained by \`gibbon supernet train\`; default: the cache
-                          .gibbon-cache/supernet-<space>-s<seed>-e<epochs>-<recipe>/, trained there first if missing
+                          .gibbon-cache/supernet-<space>-<key>-s<seed>-e<epochs>-<recipe>/, trained there first if
+                          missing (<key>: a hash of the whole space file, the dataset's content and --batch-size,
+                          so a changed space or dataset never reuses another's supernet)
+  --batch-size <n>        images per step when the cached supernet is trained (default ${DEFAULT_SUPERNET_BATCH}); a space
+                          too large for memory at that size is refused before training, naming one that fits
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
   --no-test-accuracy      skip the end's measurement of every front design on the test split (default:
@@ -102,6 +108,8 @@ export interface SearchArgs {
   resume: boolean;
   supernet?: string;
   supernetEpochs: number;
+  /** --batch-size: images per step of the cached supernet's training (undefined: the trainer's default). */
+  batchSize?: number;
   testAccuracy: boolean;
   /** Test images per front design; undefined: the whole split. */
   testLimit?: number;
@@ -148,7 +156,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
       'saf-hrs-pct': { type: 'string' }, 'saf-lrs-pct': { type: 'string' }, 'variation-pct': { type: 'string' }, trials: { type: 'string' },
       'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
       seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-      resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
+      resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'batch-size': { type: 'string' },
       'test-accuracy': { type: 'boolean' }, 'no-test-accuracy': { type: 'boolean' }, 'test-limit': { type: 'string' }, 'no-seed-extremes': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
       'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       redis: { type: 'string' }, queue: { type: 'string' }, share: { type: 'string' },
@@ -184,13 +192,14 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   return {
     spaceArg: str('space'), dataset: str('dataset') ?? DEFAULT_SEARCH.dataset, algorithm, objectives, constraints, budget, timeS, population,
     seed: numberFlag(str('seed'), 'seed', DEFAULT_SEARCH.seed, 0, 0xffffffff),
-    workers: numberFlag(str('workers'), 'workers', availableParallelism(), 1, 256),
+    workers: workersFlag(str('workers')),
     limit: numberFlag(str('limit'), 'limit', DEFAULT_SEARCH.limit, 1, 1 << 30),
     nonideal: Object.fromEntries(([['saf-hrs-pct', 'safHrsPct'], ['saf-lrs-pct', 'safLrsPct'], ['variation-pct', 'variationSigmaPctOfR']] as const)
       .filter(([flag]) => str(flag) !== undefined).map(([flag, key]) => [key, numberFlag(str(flag), flag, 0, 0, 100, false)])),
     trials: numberFlag(str('trials'), 'trials', 1, 1, 1000),
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
+    batchSize: str('batch-size') === undefined ? undefined : numberFlag(str('batch-size'), 'batch-size', DEFAULT_SUPERNET_BATCH, 1, 4096),
     testAccuracy: testAccuracyOf(v['test-accuracy'] === true, v['no-test-accuracy'] === true),
     testLimit: str('test-limit') === undefined ? undefined : numberFlag(str('test-limit'), 'test-limit', 0, 1, 1 << 30),
     seedExtremes: v['no-seed-extremes'] !== true,

@@ -12,13 +12,15 @@ import { cachedSupernetTrainer, storedSupernet } from '../node/supernet-trainer.
 import { checkRunDirectory, fileRunStore } from '../node/run-store.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
+import { supernetCacheKey } from '../run/pins.ts';
 import { clock } from '../util/clock.ts';
 import type { MetricName } from '../search/problem.ts';
 import type { GibbonSearchEvent, SearchStatus } from '../run/gibbon-search.ts';
 import type { RunSummary } from '../run/front.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
-import { parseSearchArgs, SEARCH_HELP, type SearchArgs } from './search-args.ts';
+import { DEFAULT_SEARCH, parseSearchArgs, SEARCH_HELP, type SearchArgs } from './search-args.ts';
+import type { Dataset } from '../data/types.ts';
 import { formatTrainProgress, loadSpace } from './supernet.ts';
 import { statusLine, type Stream } from './progress.ts';
 
@@ -38,7 +40,6 @@ export interface SearchCommandResult {
   hypervolume: number | null;
 }
 
-/** The cache directory of the default supernet of a space / dataset / seed / epochs. */
 /**
  * A user-given name (a space's, a dataset spec) as one path component: runs of other characters than
  * letters, digits, '.', '_' and '-' become '_', so `../x` or `a/b` cannot lead a default path out of its folder.
@@ -48,10 +49,16 @@ export const pathComponent = (name: string): string => name.replace(/[^A-Za-z0-9
 /** The run directory when --out is not given: runs/search-<space>-s<seed>, always inside runs/. */
 export const defaultRunDir = (space: string, seed: number): string => join('runs', `search-${pathComponent(space)}-s${seed}`);
 
-export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number): string {
+/**
+ * The cache directory of the default supernet of a space / dataset / seed / epochs:
+ * .gibbon-cache/supernet-<space>[-<dataset>]-<key>-s<seed>-e<epochs>-<recipe>, where `key` is the content key
+ * of src/run/pins.ts supernetCacheKey (the whole space document, the dataset's content, the recipe and batch
+ * size): a custom space named like a preset, or changed dataset files, never reuse another's supernet.
+ */
+export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number, key: string): string {
   const ds = dataset === 'mnist' ? '' : `-${pathComponent(dataset)}`;
   // the training recipe's tag: a supernet trained by another recipe is never reused
-  return join('.gibbon-cache', `supernet-${pathComponent(space)}${ds}-s${seed}-e${epochs}-${SUPERNET_RECIPE}`);
+  return join('.gibbon-cache', `supernet-${pathComponent(space)}${ds}-${pathComponent(key)}-s${seed}-e${epochs}-${SUPERNET_RECIPE}`);
 }
 
 const UNITS: Record<MetricName, string> = { accuracy: '', energy: 'uJ', latency: 'ms', area: 'mm2', edp: 'mJms', power: 'W' };
@@ -65,11 +72,8 @@ function statusText(s: SearchStatus, objectives: readonly MetricName[], unlimite
 }
 
 /** The space and the supernet's place: the supernet's own space with --supernet (--space, if given too, must name it). */
-function spaceAndSupernet(p: SearchArgs): { space: Space; supernetDir: string } {
-  if (p.supernet === undefined) {
-    const space = loadSpace(p.spaceArg);
-    return { space, supernetDir: cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs) };
-  }
+function spaceAndSupernet(p: SearchArgs): { space: Space; supernetDir?: string } {
+  if (p.supernet === undefined) return { space: loadSpace(p.spaceArg) };
   const space = resolveSpace(loadSupernetState(p.supernet).spaceSpec, `${p.supernet} (space)`);
   if (p.spaceArg !== undefined && loadSpace(p.spaceArg).name !== space.name) {
     throw new GibbonError('E_OPTION', `--space: got ${JSON.stringify(p.spaceArg)}; allowed: the space of --supernet ${p.supernet} (${space.name}), or no --space`);
@@ -87,12 +91,24 @@ function frontText(summary: RunSummary): string {
   return `front: ${parts.length > 0 ? parts.join(' | ') : 'empty'}`;
 }
 
+/** --limit against the splits it is taken from: a 10-image split never reports 300 images per evaluation. */
+function checkLimit(p: SearchArgs, data: Dataset): void {
+  const checks: ['limit' | 'test-limit', 'validation' | 'test', number | undefined, number][] = [
+    ['limit', 'validation', p.limit, data.validation.count], ['test-limit', 'test', p.testAccuracy ? p.testLimit : undefined, data.test.count]];
+  for (const [flag, split, limit, count] of checks) {
+    if (limit === undefined || limit <= count) continue;
+    const fallback = flag === 'limit' ? ` (the default is ${DEFAULT_SEARCH.limit})` : '';
+    throw new GibbonError('E_OPTION', `--${flag}: got ${limit}; allowed: at most ${count}, the images of the ${split} split of ${p.dataset}${fallback}: pass --${flag} ${count} or less`);
+  }
+}
+
 export async function runSearchCommand(argv: string[], print: (s: string) => void, opts: SearchCommandOptions = {}): Promise<SearchCommandResult | undefined> {
   const p = parseSearchArgs(argv);
   if (p === 'help') { print(SEARCH_HELP); return undefined; }
-  const { space, supernetDir } = spaceAndSupernet(p);
+  const { space, supernetDir: given } = spaceAndSupernet(p);
   const out = p.out ?? defaultRunDir(space.name, p.seed);
   checkRunDirectory(out, '--out');
+  if (given !== undefined && p.batchSize !== undefined) throw new GibbonError('E_OPTION', `--batch-size: got it with --supernet ${given}; allowed: --batch-size for the cached supernet only (a given supernet is never trained here)`);
   const line = statusLine(opts.stream ?? process.stderr);
   const progress = (e: GibbonSearchEvent) => {
     if (e.kind === 'supernet-training') line.show(`supernet ${e.space}: training ${e.epochs} epoch(s) into ${e.location} (cached for later runs)`, 'line');
@@ -104,6 +120,8 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     }
   };
   const data = await loadDataset(p.dataset, '--dataset');
+  checkLimit(p, data);
+  const supernetDir = given ?? cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs, await supernetCacheKey(space.spec, data, { batchSize: p.batchSize }));
   // tfjs and the search library load only for this command (not at every CLI start)
   const [{ setupTfjs }, { runGibbonSearch }, { createNodePool }, { loadSimulatorNode }] = await Promise.all([
     import('../node/tfjs-setup.ts'), import('../run/gibbon-search.ts'), import('../node/pool.ts'), import('../node/simulator.ts')]);
@@ -131,7 +149,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     const { summary, newEvaluations, supernetEpochs } = await runGibbonSearch({
       space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
       population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
-      supernetEpochs: p.supernetEpochs, testAccuracy: p.testAccuracy, testLimit: p.testLimit, seedExtremes: p.seedExtremes, predictor: p.predictor, resume: p.resume,
+      supernetEpochs: p.supernetEpochs, supernetBatchSize: p.batchSize, testAccuracy: p.testAccuracy, testLimit: p.testLimit, seedExtremes: p.seedExtremes, predictor: p.predictor, resume: p.resume,
     }, {
       store: fileRunStore(out), pool, data, simulator: await loadSimulatorNode(), progress, signal: abort.signal, evaluatorFor,
       trainer: p.supernet === undefined ? cachedSupernetTrainer(supernetDir) : storedSupernet(supernetDir),

@@ -29,7 +29,8 @@ options win; --epochs may extend the run).
   --seed <s>              initialisation, shuffling, augmentation and sub-network sampling (default 1)
   --out <dir>             the run directory (required)
   --limit <n>             train on the first n training images only (quick runs, tests)
-  --batch-size <n>        default 64
+  --batch-size <n>        default 64; a batch whose training step would not fit tfjs-wasm's memory is
+                          refused before training, naming the batch size that fits
   --lr <x>                peak Adam learning rate, cosine decay to 0 (default 0.003)
   --random-subnets <n>    random sub-networks per step besides the largest and smallest (default 2)
   --no-quant              train in float (no fake quantization)

@@ -4,7 +4,8 @@
 // Format: mnsim-model.md §5 (MNSIM's structure list, one entry per hardware layer).
 
 import type { ArchConfig, LayerSpec, LayerType, ResolvedLayer } from './types.ts';
-import { fieldError, formatValue, unknownKeyError } from '../util/errors.ts';
+import { GibbonError, fieldError, formatValue, unknownKeyError } from '../util/errors.ts';
+import { MAX_LAYERS } from '../../assembly/layout.ts';
 import { MIN_BITS, MAX_BITS, MAX_CHANNELS, MAX_FEATURES, MAX_SIDE, MAX_CONV_KERNEL, MAX_POOL_KERNEL, MAX_STRIDE, MAX_PADDING, absoluteInputs } from './limits.ts';
 
 export interface ResolvedNetwork {
@@ -271,6 +272,10 @@ export function resolveNetwork(input: unknown, source: string): ResolvedNetwork 
     throw fieldError('E_NETWORK', source, '(root)', input, 'an object {"name", "layers"} or a list of layers');
   }
   if (!Array.isArray(layers) || layers.length === 0) throw fieldError('E_NETWORK', source, 'layers', layers, 'a list of 1 or more layers');
+  // the kernel's own limit (assembly/layout.ts), checked before 65,536 layers are resolved and sent
+  if (layers.length > MAX_LAYERS) {
+    throw new GibbonError('E_NETWORK', `${source}: layers: got ${layers.length} layers; allowed: at most ${MAX_LAYERS} layers per network (the simulator kernel's MAX_LAYERS)`, { source, path: 'layers' });
+  }
 
   const resolved: ResolvedLayer[] = [];
   const ctx: Context = { source, raw: {}, index: 0, path: '', networkInput: undefined, resolved };

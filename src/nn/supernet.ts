@@ -26,6 +26,7 @@ import { type Space, convPadding } from '../space/space.ts';
 import { toModelSkeleton } from '../space/convert.ts';
 import { Rng } from '../util/rng.ts';
 import { GibbonError } from '../util/errors.ts';
+import { checkTrainingMemory, measureStepMemory } from './memory.ts';
 import { argmaxRows, batchLabels, batchPixels } from './data.ts';
 import { type LayerSpec, Net, type NetSpec, actScale, inputScale } from './net.ts';
 import { batchNormTrain, conv2d, crossEntropy, distillationLoss, fakeQuantAct, fakeQuantWeights, groupMask, softmaxRows } from './ops.ts';
@@ -327,6 +328,12 @@ export interface SupernetTrainOptions {
   onEpoch?: (state: SupernetState) => void | Promise<void>;
   /** Stop after this epoch (for tests and time limits); the schedule still spans `epochs`. */
   stopAfter?: number;
+  /**
+   * Before the first step, measure a step's memory (src/nn/memory.ts) and refuse a batch whose step would
+   * not fit tfjs's wasm heap, with one line naming the space and a batch size that fits (wasm backend only:
+   * past its 4 GiB the backend aborts the process). The CLI's trainers set it.
+   */
+  checkMemory?: boolean;
 }
 
 /** The supernet's progress: the epoch progress of stand-alone training (loss and accuracy of its largest sub-network). */
@@ -371,6 +378,29 @@ export const DEFAULT_DISTILL = 0;
  */
 export const SUPERNET_RECIPE = `kd${DEFAULT_DISTILL}`;
 
+/** Images per training step by default (a supernet's cache key holds the batch size: it changes the weights). */
+export const DEFAULT_SUPERNET_BATCH = 64;
+
+/**
+ * Refuses a batch whose training step would not fit tfjs's wasm heap: two probe steps (batch 1 and 2) of
+ * `forwards` passes of the largest sub-network (the step's largest share; the others are smaller) with
+ * gradients of every weight, applied to nothing, predict the step's peak at `batch` (src/nn/memory.ts).
+ */
+async function checkStepMemory(sn: Supernet, largest: Candidate, forwards: number, quant: boolean, batch: number, vars: tf.Variable[]): Promise<void> {
+  const { channels, height, width } = sn.space.spec.input;
+  const m = await measureStepMemory((n) => {
+    const g = tf.variableGrads(() => {
+      const x = tf.zeros([n, height, width, channels]) as tf.Tensor4D;
+      const labels = new Int32Array(n);
+      let sum: tf.Scalar | undefined;
+      for (let k = 0; k < forwards; k++) { const l = crossEntropy(sn.forward(largest, x, { quant }, new Set()), labels); sum = sum ? tf.add(sum, l) : l; }
+      return sum!;
+    }, vars);
+    g.value.dataSync();
+  });
+  checkTrainingMemory(m, batch, `space ${sn.space.name}`);
+}
+
 /**
  * Trains the supernet with the sandwich rule: every step sums the losses of the largest, the smallest and
  * `randomSubnets` random sub-networks on one batch and takes one Adam step. The largest learns from the
@@ -379,7 +409,7 @@ export const SUPERNET_RECIPE = `kd${DEFAULT_DISTILL}`;
  */
 export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTrainOptions, resume?: SupernetState): Promise<SupernetState> {
   const o = {
-    epochs: opts.epochs, batchSize: opts.batchSize ?? 64, learningRate: opts.learningRate ?? 3e-3, seed: opts.seed ?? 1,
+    epochs: opts.epochs, batchSize: opts.batchSize ?? DEFAULT_SUPERNET_BATCH, learningRate: opts.learningRate ?? 3e-3, seed: opts.seed ?? 1,
     shift: opts.shift ?? 2, limit: Math.min(opts.limit ?? train.count, train.count), randomSubnets: opts.randomSubnets ?? 2, quant: opts.quant ?? true,
     distill: opts.distill ?? DEFAULT_DISTILL,
   };
@@ -418,6 +448,11 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
   const largest = largestCandidate(sn.space), smallest = smallestCandidate(sn.space);
   let state: SupernetState | undefined = resume;
   const stopAfter = Math.min(opts.stopAfter ?? o.epochs, o.epochs);
+  if (opts.checkMemory && start <= stopAfter && tf.getBackend() === 'wasm') {
+    try {
+      await checkStepMemory(sn, largest, opts.largestOnly ? 1 : 2 + o.randomSubnets, o.quant, Math.min(o.batchSize, o.limit), vars);
+    } catch (e) { optimizer.dispose(); throw e; }
+  }
   let trainSeconds = 0, epochsTimed = 0;
   try {
     for (let e = start; e <= stopAfter; e++) {

@@ -4,6 +4,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GibbonError, formatValue } from '../util/errors.ts';
+import { withPath } from './fs-errors.ts';
 
 /** Makes each temp file's name unique within this process (the pid makes it unique across processes). */
 let tmpSerial = 0;
@@ -21,7 +22,7 @@ export function writeAtomic(path: string, text: string): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true }); // a full disk or a directory at `path` leaves nothing behind
-    throw e;
+    throw withPath(e, path); // a failed write names no file: name the one being replaced
   }
   try { const dfd = openSync(dirname(path), 'r'); try { fsyncSync(dfd); } finally { closeSync(dfd); } } catch { /* directories cannot be fsync'd on some platforms */ }
 }

@@ -27,6 +27,15 @@ const VERB: Readonly<Record<string, string>> = {
   link: 'create', scandir: 'list', stat: 'inspect', fsync: 'write', rmdir: 'delete', copyfile: 'copy',
 };
 
+/**
+ * `e` with `path` as its path when it has none: a write or fsync on a file descriptor fails (ENOSPC, EIO)
+ * without saying which file, and the user must be told which one. Returns `e` (to rethrow).
+ */
+export function withPath(e: unknown, path: string): unknown {
+  if (e instanceof Error && (e as NodeJS.ErrnoException).code !== undefined && (e as NodeJS.ErrnoException).path === undefined) (e as NodeJS.ErrnoException).path = path;
+  return e;
+}
+
 /** The GibbonError for a Node file-system error, or undefined when `e` is not one. */
 export function fileSystemError(e: unknown): GibbonError | undefined {
   if (!(e instanceof Error)) return undefined;

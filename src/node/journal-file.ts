@@ -2,6 +2,7 @@
 // fsync per line after cutting a torn tail.
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { journalLine, parseJournal, type JournalContents } from '../run/journal.ts';
+import { withPath } from './fs-errors.ts';
 
 /** Every complete record of the journal file at `path` (none when it does not exist). */
 export function readJournal<T = unknown>(path: string): JournalContents<T> {
@@ -17,11 +18,14 @@ export class Journal {
     this.#fd = openSync(path, 'a+');
     if (torn) { ftruncateSync(this.#fd, validBytes); fsyncSync(this.#fd); }
   }
+  /** A failed write (a full disk) may leave part of the line: a torn last line, cut when the journal is reopened. */
   append(record: unknown): void {
     const bytes = Buffer.from(journalLine(record), 'utf8');
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.#fd, bytes, off, bytes.length - off);
-    fsyncSync(this.#fd);
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(this.#fd, bytes, off, bytes.length - off);
+      fsyncSync(this.#fd);
+    } catch (e) { throw withPath(e, this.path); }
   }
   close(): void { closeSync(this.#fd); }
 }

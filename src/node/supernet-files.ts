@@ -1,7 +1,8 @@
 // Supernet files in a run directory (Node): the checkpoint `supernet.ckpt`, written atomically (a
 // temporary file in the same directory, fsynced, then renamed over the old one), and a readable
 // `supernet.json` summary next to it.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { withPath } from './fs-errors.ts';
 import { join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint } from '../nn/checkpoint.ts';
 import type { SupernetState } from '../nn/supernet.ts';
@@ -13,16 +14,21 @@ export const SUMMARY_FILE = 'supernet.json';
 /** Writes `data` to `path` atomically: readers see the old file or the new one, never a partial one. */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, 'w');
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // a full disk leaves the last checkpoint as it was, and no temp file
+    throw withPath(e, path);
   }
-  renameSync(tmp, path);
 }
 
 export function checkpointPath(dir: string): string { return join(dir, CHECKPOINT_FILE); }

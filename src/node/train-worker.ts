@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { GibbonError, type ErrorCode } from '../util/errors.ts';
+import { fileSystemError } from './fs-errors.ts';
 import type { SupernetEpochRecord, SupernetProgress } from '../nn/supernet.ts';
 
 export interface TrainJob {
@@ -66,7 +67,17 @@ export interface TrainWorkerHandle {
 /** Starts a training worker; `onStart` and `onProgress` receive its events. */
 export function startTrainWorker(job: TrainJob, on: { onStart?: (e: { resumedFrom: number; backend: string; simd: boolean; paramCount: number }) => void; onProgress?: (p: SupernetProgress) => void } = {}): TrainWorkerHandle {
   const src = workerSource();
-  const worker = new Worker(src.code, { eval: src.eval, workerData: job });
+  // The worker's stderr is forwarded line by line, except emscripten's own `Aborted()` line: the abort
+  // reaches the user as the one-line error of outOfMemory instead.
+  const worker = new Worker(src.code, { eval: src.eval, workerData: job, stderr: true });
+  let pending = '';
+  worker.stderr.setEncoding('utf8');
+  worker.stderr.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    for (const l of lines) if (!ABORT_LINE.test(l)) process.stderr.write(`${l}\n`);
+  });
+  worker.stderr.on('end', () => { if (pending !== '' && !ABORT_LINE.test(pending)) process.stderr.write(pending); });
   let stopping = false;
   let keptEpoch = 0; // the last epoch on disk (checkpoints are written after every epoch)
   const result = new Promise<TrainDone>((resolve, reject) => {
@@ -77,17 +88,34 @@ export function startTrainWorker(job: TrainJob, on: { onStart?: (e: { resumedFro
       else if (m.type === 'done') { settled = true; resolve(m.result); }
       else if (m.type === 'error') { settled = true; reject(m.code ? new GibbonError(m.code, m.message) : new Error(m.message)); }
     });
-    worker.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
+    worker.on('error', (e) => { if (!settled) { settled = true; reject(outOfMemory(e, job) ?? e); } });
     worker.on('exit', (code) => {
       if (settled) return;
       settled = true;
       // A stop (Ctrl-C) is no failure: say what is kept and how to go on.
       reject(stopping
         ? new GibbonError('E_ABORTED', `supernet ${job.out}: training stopped ${keptEpoch > 0 ? `after epoch ${keptEpoch} of ${job.epochs}, which is kept` : `before its first epoch ended (nothing kept)`}; the same command${job.resume === false ? ' without --restart' : ''} continues it`)
-        : new Error(`supernet train: the worker exited with code ${code}`));
+        : new GibbonError('E_KERNEL', `supernet ${job.out}: training: got its worker's exit with code ${code} and no error (tfjs's wasm backend aborts the process when its 4 GiB run out); allowed: a smaller --batch-size (the checkpoint of the last complete epoch is kept; the same command continues it)`));
     });
   });
   return { result, stop: async () => { stopping = true; await worker.terminate(); } };
+}
+
+/** What emscripten prints when the wasm module aborts (then it throws a RuntimeError). */
+const ABORT_LINE = /^Aborted\(.*\)$/;
+
+/**
+ * tfjs-wasm's own failures when its heap runs out (emscripten's `Aborted()`, a RuntimeError such as
+ * `memory access out of bounds`, a failed allocation) as one line saying what to change, else undefined.
+ * The memory check before training should refuse such a batch first; this is the net under it.
+ */
+export function outOfMemory(e: unknown, job: Pick<TrainJob, 'out' | 'batchSize'>): GibbonError | undefined {
+  const message = e instanceof Error ? e.message : String(e);
+  const wasm = e instanceof WebAssembly.RuntimeError || /Aborted\(|memory access out of bounds|out of memory|Cannot allocate Wasm memory|Array buffer allocation failed/i.test(message);
+  if (!wasm) return undefined;
+  const batch = job.batchSize ?? 64;
+  const smaller = Math.max(1, Math.floor(batch / 4));
+  return new GibbonError('E_OPTION', `supernet ${job.out}: batch size: got ${batch}, and training ran out of tfjs's wasm memory (${message.split('\n')[0].slice(0, 80)}); allowed: a smaller batch (--batch-size ${smaller}) or a smaller space (stages[].blocks, decisions.channels)`);
 }
 
 /** The worker's body. */
@@ -107,7 +135,7 @@ async function runJob(job: TrainJob): Promise<void> {
     post({ type: 'started', resumedFrom: state?.epoch ?? 0, backend: setup.backend, simd: setup.simd, paramCount: sn.paramCount() });
     const final = await trainSupernet(sn, ds.train, {
       epochs: job.epochs, seed: job.seed, limit: job.limit, batchSize: job.batchSize, learningRate: job.learningRate,
-      randomSubnets: job.randomSubnets, quant: job.quant, progressEvery: 5,
+      randomSubnets: job.randomSubnets, quant: job.quant, progressEvery: 5, checkMemory: true,
       onProgress: (progress) => post({ type: 'progress', progress }),
       onEpoch: (s) => saveSupernet(job.out, s),
     }, state);
@@ -115,7 +143,9 @@ async function runJob(job: TrainJob): Promise<void> {
     post({ type: 'done', result: { resumedFrom: state?.epoch ?? 0, epochs: final.epoch, history: final.history, paramCount: sn.paramCount(), backend: setup.backend, simd: setup.simd } });
     sn.dispose();
   } catch (e) {
-    post({ type: 'error', code: e instanceof GibbonError ? e.code : null, message: e instanceof GibbonError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e) });
+    // a file-system fault (a full disk while checkpointing) is one E_FILE line too, not a worker's stack
+    const failure = outOfMemory(e, job) ?? fileSystemError(e) ?? e;
+    post({ type: 'error', code: failure instanceof GibbonError ? failure.code : null, message: failure instanceof GibbonError ? failure.message : failure instanceof Error ? failure.stack ?? failure.message : String(failure) });
   }
 }
 

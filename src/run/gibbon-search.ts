@@ -23,9 +23,10 @@ import type { Screen } from '../search/screen.ts';
 import type { Space } from '../space/space.ts';
 import { GibbonError, formatValue } from '../util/errors.ts';
 import { firstJsonDifference } from '../util/json-diff.ts';
+import { datasetHash, supernetHash } from './pins.ts';
 import type { RunSummary } from './front.ts';
 import { jsonText, readJson, RUN_FILES, type RunStore } from './store.ts';
-import { runStudy, type StudyConfig } from './study.ts';
+import { checkJournalRecords, runStudy, type StudyConfig } from './study.ts';
 export { UNLIMITED_BUDGET } from './study.ts';
 
 /** Candidates per evaluator call: the journal and a time budget act at this granularity. */
@@ -37,6 +38,8 @@ export interface SupernetTrainJob {
   dataset: string;
   epochs: number;
   seed: number;
+  /** Images per training step (undefined: the trainer's default). */
+  batchSize?: number;
 }
 
 /** Where the supernet comes from: a store it is kept in, trained there when missing. */
@@ -74,6 +77,8 @@ export interface GibbonSearchConfig {
   trials?: number;
   /** Epochs of the supernet the trainer keeps (a fixed supernet ignores it). */
   supernetEpochs: number;
+  /** Images per step if the trainer trains the supernet (undefined: its default). */
+  supernetBatchSize?: number;
   /** Also measure the front's designs on the test split (default true; the front is small). */
   testAccuracy?: boolean;
   /** Test images per front design (default: the whole test split). */
@@ -135,29 +140,63 @@ export interface GibbonSearchResult {
   supernetEpochs: number;
 }
 
-/** search.json: the settings config.json does not hold; a resume must present the same. */
-function searchSettings(config: GibbonSearchConfig, supernet: string) {
+/**
+ * search.json: the settings config.json does not hold; a resume must present the same. It pins the run's
+ * inputs by content too (docs/search.md §7): the dataset's hash, and the supernet's once it is ready
+ * (null while it is being trained; a run from before the pins gets them at its next resume).
+ */
+function searchSettings(config: GibbonSearchConfig, supernet: string, datasetHash: string) {
   return {
     format: 'gibbon-search-cli', version: 1, space: config.space.name, dataset: config.dataset, supernet, split: 'validation',
     limit: config.limit, nonideal: config.nonideal ?? {}, trials: config.trials ?? 1,
+    datasetHash, supernetHash: null as string | null,
   };
 }
+type SearchSettings = ReturnType<typeof searchSettings>;
 
 /** The run in the store: a new one, or (resume) one with the same settings. */
-async function checkStore(store: RunStore, config: GibbonSearchConfig, settings: ReturnType<typeof searchSettings>): Promise<boolean> {
+async function checkStore(store: RunStore, config: GibbonSearchConfig, settings: SearchSettings): Promise<SearchSettings | undefined> {
   // search.json is written before the supernet is trained, so a run stopped during training is a run.
-  const exists = (await store.read(RUN_FILES.config)) !== undefined || (await store.read(RUN_FILES.search)) !== undefined;
+  const hasConfig = (await store.read(RUN_FILES.config)) !== undefined;
+  const old = await readJson<Partial<SearchSettings>>(store, RUN_FILES.search);
+  const exists = hasConfig || old !== undefined;
   if (exists) {
     if (!config.resume) throw new GibbonError('E_OPTION', `search: ${store.location}: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it`);
-    const old = await readJson<typeof settings>(store, RUN_FILES.search);
-    const changed = old === undefined ? undefined : firstJsonDifference(old, settings);
+    // config.json is written after search.json: a run with config.json and no search.json lost it, and
+    // nothing would hold its limit, trials, dataset or supernet against this resume.
+    if (old === undefined) {
+      throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.search)}: got no such file in a run that has ${RUN_FILES.config}; allowed: the run's own ${RUN_FILES.search} put back (it pins the space, dataset, supernet, limit and trials a resume must keep), or a new run directory`, { source: store.nameOf(RUN_FILES.search) });
+    }
+    if (old === null || typeof old !== 'object' || Array.isArray(old)) {
+      throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.search)}: (root): got ${formatValue(old)}; allowed: the run's settings object`, { source: store.nameOf(RUN_FILES.search) });
+    }
+    // The pins are compared by what was pinned: a run from before them, or stopped while its supernet trained, has none yet.
+    const { datasetHash: _d, supernetHash: _s, ...named } = settings;
+    const pinned = { ...named, ...('datasetHash' in old ? { datasetHash: settings.datasetHash } : {}), ...('supernetHash' in old ? { supernetHash: old.supernetHash } : {}) };
+    const changed = firstJsonDifference(old, pinned);
+    if (changed?.path === 'datasetHash') {
+      throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.search)}: datasetHash: got ${String(changed.now).slice(0, 12)}… (the images of ${config.dataset} now) where the run has ${String(changed.was).slice(0, 12)}…; allowed: the dataset the run started with (its files changed since): put them back, or start a new run directory`, { source: store.nameOf(RUN_FILES.search), path: 'datasetHash' });
+    }
     if (changed) {
       throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.search)}: ${changed.path}: got ${formatValue(changed.now)} where the run has ${formatValue(changed.was)}; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)`);
     }
   } else if (config.resume) {
     throw new GibbonError('E_OPTION', `search: ${store.location}: got no run to resume; allowed: a run directory (or drop --resume, resume: false, to start one)`);
   }
-  return exists;
+  return exists ? old as SearchSettings : undefined;
+}
+
+/**
+ * Pins the supernet in search.json the first time the run has it, and refuses one that differs from the
+ * pinned one (retrained, or another at the same place): one front must come from one supernet.
+ */
+async function pinSupernet(store: RunStore, settings: SearchSettings, state: SupernetState, location: string): Promise<void> {
+  const hash = await supernetHash(state);
+  if (settings.supernetHash === null || settings.supernetHash === undefined) {
+    await store.write(RUN_FILES.search, jsonText({ ...settings, supernetHash: hash }));
+  } else if (settings.supernetHash !== hash) {
+    throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.search)}: supernetHash: got ${hash.slice(0, 12)}… (the supernet now at ${location}) where the run has ${settings.supernetHash.slice(0, 12)}…; allowed: the supernet the run started with (it was retrained or replaced since): put it back at ${location}, or start a new run directory`, { source: store.nameOf(RUN_FILES.search), path: 'supernetHash' });
+  }
 }
 
 async function supernetState(config: GibbonSearchConfig, env: GibbonSearchEnv): Promise<SupernetState> {
@@ -166,7 +205,7 @@ async function supernetState(config: GibbonSearchConfig, env: GibbonSearchEnv): 
   const kept = await trainer.load(epochs);
   if (kept) return kept;
   env.progress?.({ kind: 'supernet-training', location: trainer.location, space: config.space.name, epochs });
-  await trainer.train({ space: config.space, dataset: config.dataset, epochs, seed: config.seed }, {
+  await trainer.train({ space: config.space, dataset: config.dataset, epochs, seed: config.seed, batchSize: config.supernetBatchSize }, {
     progress: (p) => env.progress?.({ kind: 'supernet-progress', progress: p }), signal: env.signal,
   });
   const trained = await trainer.load(epochs);
@@ -224,15 +263,20 @@ export async function runGibbonSearch(config: GibbonSearchConfig, env: GibbonSea
 async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): Promise<GibbonSearchResult> {
   const { store, pool, data } = env;
   const { space } = config;
-  const settings = searchSettings(config, env.trainer.location);
-  const resuming = await checkStore(store, config, settings);
+  const settings = searchSettings(config, env.trainer.location, await datasetHash(data));
+  const kept = await checkStore(store, config, settings);
+  const resuming = kept !== undefined;
   const [c, h, w] = data.shape;
   const input = space.spec.input;
   if (input.channels !== c || input.height !== h || input.width !== w) {
     throw new GibbonError('E_OPTION', `search: dataset: got ${JSON.stringify(config.dataset)} (${c}x${h}x${w} images); allowed: a dataset of the space's input ${input.channels}x${input.height}x${input.width}`);
   }
+  if (config.limit > data.validation.count) {
+    throw new GibbonError('E_OPTION', `search: limit: got ${config.limit}; allowed: at most ${data.validation.count}, the images of the validation split of ${config.dataset}`);
+  }
   if (!resuming) await store.write(RUN_FILES.search, jsonText(settings));
   const state = await supernetState(config, env);
+  await pinSupernet(store, { ...settings, ...kept }, state, env.trainer.location);
   const supernet = new Supernet(space, state.initSeed);
   supernet.setWeights(state.weights);
   let disposePredictor = () => {};
@@ -260,7 +304,7 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
     const evaluator = await evaluatorOf('validation');
 
     const journal = await store.openJournal();
-    const prior = journal.records.map((r) => r.metrics);
+    const prior = checkJournalRecords(journal.records, problem, store.nameOf(RUN_FILES.journal)).map((r) => r.metrics);
     await journal.close();
     const tracker = statusTracker(config, problem, study.hypervolume, prior);
     const counting: Evaluator = {

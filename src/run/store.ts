@@ -39,7 +39,7 @@ export interface RunStore {
   /** Where the run is, for messages (a directory, a database name). */
   readonly location: string;
   /** How a document is named in messages (a file path). */
-  nameOf(name: RunDocument): string;
+  nameOf(name: RunDocument | typeof RUN_FILES.journal): string;
   /** The document's text, or undefined when the run has none. */
   read(name: RunDocument): Promise<string | undefined>;
   /** Replaces the document atomically (creating the run's place first when needed). */

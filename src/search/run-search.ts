@@ -8,7 +8,7 @@
 // generation instead of re-evaluating them. So a run killed at any moment and resumed evaluates the same
 // candidates in the same order, and ends with the same journal and front as an uninterrupted one.
 
-import { GibbonError } from '../util/errors.ts';
+import { GibbonError, formatValue } from '../util/errors.ts';
 import type { Algorithm, AlgorithmState } from './algorithm.ts';
 import { paretoFront } from './pareto.ts';
 import type { Evaluated, Evaluator, Genome, Metrics, Problem } from './problem.ts';
@@ -100,7 +100,13 @@ export async function runSearch(algorithm: Algorithm, problem: Problem, evaluato
     byKey.set(e.key, e);
   }
   const cp = await store.checkpoint();
-  if (cp) algorithm.restore(cp.state);
+  if (cp) {
+    try { algorithm.restore(cp.state); } catch (e) {
+      if (e instanceof GibbonError) throw e;
+      // a state that has the common fields but not this algorithm's own (a hand-edited or foreign checkpoint)
+      throw new GibbonError('E_FILE', `checkpoint: state: got ${formatValue(cp.state)}; allowed: the state a ${algorithm.name} run wrote (${(e as Error).message})`, { path: 'state' });
+    }
+  }
   let session = 0;
   const stopped = (): boolean => options.stopAfter !== undefined && session >= options.stopAfter;
 

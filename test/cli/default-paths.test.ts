@@ -18,7 +18,7 @@ test('runs/search-<space>-s<seed> stays one level inside runs/ whatever the spac
 
 test('the supernet cache stays one level inside .gibbon-cache/ whatever the space and dataset', () => {
   for (const name of HOSTILE) {
-    const rel = relative('.gibbon-cache', cachedSupernetDir(name, `idx:${name}`, 1, 8));
+    const rel = relative('.gibbon-cache', cachedSupernetDir(name, `idx:${name}`, 1, 8, name));
     assert.ok(!isAbsolute(rel) && !rel.startsWith('..') && !rel.includes(sep) && rel !== '', `${JSON.stringify(name)} -> ${rel}`);
   }
 });

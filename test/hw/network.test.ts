@@ -150,4 +150,15 @@ test('kernel larger than the crossbar', () => {
     'network x: layers[0].kernel: got 5; allowed: at most 4; kernel larger than the crossbar (5x5 = 25 rows > xbar.rows 16)');
 });
 
+test('more than 65,536 layers: one line up front, before any layer is resolved (the kernel would refuse it after 13 s of work)', () => {
+  const fc = { type: 'fc', inFeatures: 4, outFeatures: 4 };
+  // the last layer is wrong too: the count is what is reported, so it is checked first
+  const layers = [...Array.from({ length: 65536 }, () => fc), { type: 'nope' }];
+  throwsGibbon(() => resolveNetwork({ name: 'long', layers }, 'long.json'), 'E_NETWORK',
+    "long.json: layers: got 65537 layers; allowed: at most 65536 layers per network (the simulator kernel's MAX_LAYERS)");
+  // 65,536 is allowed: the same list without its last layer gets past the count (to the bad layer when it is there)
+  throwsGibbon(() => resolveNetwork({ name: 'long', layers: [...layers.slice(0, 65535), { type: 'nope' }] }, 'long.json'), 'E_NETWORK',
+    'long.json: layers[65535].type: got "nope"; allowed: one of "conv", "fc", "pool", "add" (relu, bn, view and dropout fold into their producer: leave them out)');
+});
+
 test.run();
