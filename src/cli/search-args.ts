@@ -1,10 +1,9 @@
 // `gibbon search`'s arguments: the help text and the flags -> validated settings (the command itself:
-// src/cli/search.ts). Every bad flag is one line naming it, its value and what is allowed.
-import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
+// src/cli/search.ts). Every bad flag is one line naming it, its value and what is allowed. Web-standard:
+// the app's search form (src/app/search-panel.ts) hands its fields, named like the flags, to the same
+// searchArgsOf, so a bad value in the page gets the CLI's message.
 import { GibbonError } from '../util/errors.ts';
-import { checkFlag, jsonObjectFlag } from './io.ts';
-import { atLeastFlag, numberFlag } from './flags.ts';
+import { atLeastFlag, checkFlag, jsonObjectFlag, numberFlag } from './flags.ts';
 import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
 import { METRIC_NAMES, type Constraint, type MetricName, type Problem } from '../search/problem.ts';
 import { PREDICTOR_SCREEN_DEFAULTS } from '../predictor/screen.ts';
@@ -56,6 +55,8 @@ writes those results; --resume continues it.
                           .gibbon-cache/supernet-<space>-s<seed>-e<epochs>-<recipe>/, trained there first if missing
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
+  --supernet-limit <n>    train the cached supernet on the first n training images only (default: all); part
+                          of the cache's name (...-l<n>) and of search.json (a resume must give the same)
   --test-accuracy         at the end, also measure the front designs on the test split (same --limit)
   --no-predictor          evaluate every child ESAPP / NSGA-II proposes (default: the RNN predictor
                           screens them first; docs/search.md §9). random and evolution never use it
@@ -98,6 +99,8 @@ export interface SearchArgs {
   resume: boolean;
   supernet?: string;
   supernetEpochs: number;
+  /** --supernet-limit: training images of the cached supernet (undefined: all). */
+  supernetLimit?: number;
   testAccuracy: boolean;
   predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
   /** --algorithm-options, validated against the algorithm's own option rules. */
@@ -114,6 +117,13 @@ function remoteOf(url: string | undefined, queue: string | undefined, share: str
   return { url, queue, share };
 }
 
+/** --supernet-limit: an image count for the cached supernet; a given --supernet is never trained, so not with it. */
+function supernetLimitOf(raw: string | undefined, supernet: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (supernet !== undefined) throw new GibbonError('E_OPTION', '--supernet-limit: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
+  return numberFlag(raw, 'supernet-limit', 0, 1, 1 << 30);
+}
+
 /** --algorithm-options: a JSON object of numbers the algorithm accepts (checked by building it once). */
 function algorithmOptionsOf(raw: string | undefined, algorithm: string): Record<string, number> {
   if (raw === undefined) return {};
@@ -126,23 +136,27 @@ function algorithmOptionsOf(raw: string | undefined, algorithm: string): Record<
   return options;
 }
 
-export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
-  const maxOptions = Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, { type: 'string' as const }]));
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      space: { type: 'string' }, dataset: { type: 'string' }, algorithm: { type: 'string' }, objectives: { type: 'string' }, objective: { type: 'string' },
-      'saf-hrs-pct': { type: 'string' }, 'saf-lrs-pct': { type: 'string' }, 'variation-pct': { type: 'string' }, trials: { type: 'string' },
-      'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
-      seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-      resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' },
-      'test-accuracy': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
-      'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      redis: { type: 'string' }, queue: { type: 'string' }, share: { type: 'string' },
-    },
-    strict: true, allowPositionals: false,
-  });
-  const v = values as Record<string, string | boolean | undefined>;
+/** Every flag of `gibbon search` and its kind (a value, or a switch). */
+export const SEARCH_FLAGS: Readonly<Record<string, 'string' | 'boolean'>> = Object.freeze({
+  space: 'string', dataset: 'string', algorithm: 'string', objectives: 'string', objective: 'string',
+  'saf-hrs-pct': 'string', 'saf-lrs-pct': 'string', 'variation-pct': 'string', trials: 'string',
+  'min-accuracy': 'string', ...Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, 'string' as const])), budget: 'string', time: 'string', population: 'string',
+  seed: 'string', workers: 'string', limit: 'string', out: 'string',
+  resume: 'boolean', supernet: 'string', 'supernet-epochs': 'string', 'supernet-limit': 'string',
+  'test-accuracy': 'boolean', 'no-predictor': 'boolean', 'predictor-oversample': 'string',
+  'predictor-random-share': 'string', 'predictor-epochs': 'string', 'algorithm-options': 'string', help: 'boolean',
+  redis: 'string', queue: 'string', share: 'string',
+});
+
+/** Flag name -> its value (a string, or true for a switch given); absent flags are absent or undefined. */
+export type SearchFlagValues = Readonly<Record<string, string | boolean | undefined>>;
+
+/**
+ * The validated settings of one search from its flags' values (parsed from argv by the CLI, or a form's
+ * fields by the app); `defaultWorkers` is --workers when not given (the CLI: one per core).
+ */
+export function searchArgsOf(values: SearchFlagValues, defaultWorkers: number): SearchArgs | 'help' {
+  const v = values;
   const str = (k: string) => v[k] as string | undefined;
   if (v.help) return 'help';
   const algorithm = str('algorithm') ?? DEFAULT_SEARCH.algorithm;
@@ -171,13 +185,14 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   return {
     spaceArg: str('space'), dataset: str('dataset') ?? DEFAULT_SEARCH.dataset, algorithm, objectives, constraints, budget, timeS, population,
     seed: numberFlag(str('seed'), 'seed', DEFAULT_SEARCH.seed, 0, 0xffffffff),
-    workers: numberFlag(str('workers'), 'workers', availableParallelism(), 1, 256),
+    workers: numberFlag(str('workers'), 'workers', defaultWorkers, 1, 256),
     limit: numberFlag(str('limit'), 'limit', DEFAULT_SEARCH.limit, 1, 1 << 30),
     nonideal: Object.fromEntries(([['saf-hrs-pct', 'safHrsPct'], ['saf-lrs-pct', 'safLrsPct'], ['variation-pct', 'variationSigmaPctOfR']] as const)
       .filter(([flag]) => str(flag) !== undefined).map(([flag, key]) => [key, numberFlag(str(flag), flag, 0, 0, 100, false)])),
     trials: numberFlag(str('trials'), 'trials', 1, 1, 1000),
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
+    supernetLimit: supernetLimitOf(str('supernet-limit'), str('supernet')),
     testAccuracy: v['test-accuracy'] === true,
     algorithmOptions: algorithmOptionsOf(str('algorithm-options'), algorithm),
     remote: remoteOf(str('redis'), str('queue'), str('share')),

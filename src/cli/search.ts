@@ -3,9 +3,10 @@
 // or trained once into .gibbon-cache/ in a worker thread, a progress line on stderr, the results printed.
 // Ctrl-C stops the run after the evaluations in flight; --resume continues it.
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
 import { loadDataset } from '../node/dataset-files.ts';
 import { checkpointPath, loadSupernetState } from '../node/supernet-files.ts';
-import { SUPERNET_RECIPE } from '../nn/supernet.ts';
 import type { RemoteEvaluation } from '../node/queue/remote-evaluator.ts';
 import { readFileSync } from 'node:fs';
 import { cachedSupernetTrainer, storedSupernet } from '../node/supernet-trainer.ts';
@@ -17,7 +18,8 @@ import type { MetricName } from '../search/problem.ts';
 import type { GibbonSearchEvent, SearchStatus } from '../run/gibbon-search.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
-import { parseSearchArgs, SEARCH_HELP, type SearchArgs } from './search-args.ts';
+import { SEARCH_FLAGS, SEARCH_HELP, searchArgsOf, type SearchArgs } from './search-args.ts';
+import { pathComponent, supernetCacheName } from '../run/supernet-cache.ts';
 import { formatTrainProgress, loadSpace } from './supernet.ts';
 import { statusLine, type Stream } from './progress.ts';
 
@@ -37,20 +39,21 @@ export interface SearchCommandResult {
   hypervolume: number | null;
 }
 
-/** The cache directory of the default supernet of a space / dataset / seed / epochs. */
-/**
- * A user-given name (a space's, a dataset spec) as one path component: runs of other characters than
- * letters, digits, '.', '_' and '-' become '_', so `../x` or `a/b` cannot lead a default path out of its folder.
- */
-export const pathComponent = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '_');
+export { pathComponent } from '../run/supernet-cache.ts';
+
+/** gibbon search's flags (argv) -> validated settings; an unknown flag is parseArgs' one line. */
+export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
+  const options = Object.fromEntries(Object.entries(SEARCH_FLAGS).map(([name, type]) => [name, name === 'help' ? { type, short: 'h' } : { type }]));
+  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  return searchArgsOf(values, availableParallelism());
+}
 
 /** The run directory when --out is not given: runs/search-<space>-s<seed>, always inside runs/. */
 export const defaultRunDir = (space: string, seed: number): string => join('runs', `search-${pathComponent(space)}-s${seed}`);
 
-export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number): string {
-  const ds = dataset === 'mnist' ? '' : `-${pathComponent(dataset)}`;
-  // the training recipe's tag: a supernet trained by another recipe is never reused
-  return join('.gibbon-cache', `supernet-${pathComponent(space)}${ds}-s${seed}-e${epochs}-${SUPERNET_RECIPE}`);
+/** The cache directory of the default supernet of a space / dataset / seed / epochs (/ training images). */
+export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number, limit?: number): string {
+  return join('.gibbon-cache', supernetCacheName(space, dataset, seed, epochs, limit));
 }
 
 const UNITS: Record<MetricName, string> = { accuracy: '', energy: 'uJ', latency: 'ms', area: 'mm2', edp: 'mJms', power: 'W' };
@@ -67,7 +70,7 @@ function statusText(s: SearchStatus, objectives: readonly MetricName[], unlimite
 function spaceAndSupernet(p: SearchArgs): { space: Space; supernetDir: string } {
   if (p.supernet === undefined) {
     const space = loadSpace(p.spaceArg);
-    return { space, supernetDir: cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs) };
+    return { space, supernetDir: cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs, p.supernetLimit) };
   }
   const space = resolveSpace(loadSupernetState(p.supernet).spaceSpec, `${p.supernet} (space)`);
   if (p.spaceArg !== undefined && loadSpace(p.spaceArg).name !== space.name) {
@@ -120,7 +123,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
     const { summary, newEvaluations, supernetEpochs } = await runGibbonSearch({
       space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
       population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
-      supernetEpochs: p.supernetEpochs, testAccuracy: p.testAccuracy, predictor: p.predictor, resume: p.resume,
+      supernetEpochs: p.supernetEpochs, supernetLimit: p.supernetLimit, testAccuracy: p.testAccuracy, predictor: p.predictor, resume: p.resume,
     }, {
       store: fileRunStore(out), pool, data, simulator: await loadSimulatorNode(), progress, signal: abort.signal, evaluatorFor,
       trainer: p.supernet === undefined ? cachedSupernetTrainer(supernetDir) : storedSupernet(supernetDir),

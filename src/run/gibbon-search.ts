@@ -36,6 +36,8 @@ export interface SupernetTrainJob {
   dataset: string;
   epochs: number;
   seed: number;
+  /** Train on the first `limit` training images only (undefined: all). */
+  limit?: number;
 }
 
 /** Where the supernet comes from: a store it is kept in, trained there when missing. */
@@ -73,6 +75,8 @@ export interface GibbonSearchConfig {
   trials?: number;
   /** Epochs of the supernet the trainer keeps (a fixed supernet ignores it). */
   supernetEpochs: number;
+  /** Training images of the supernet the trainer keeps (undefined: all; a fixed supernet ignores it). */
+  supernetLimit?: number;
   /** Also measure the front's designs on the test split. */
   testAccuracy?: boolean;
   /** The RNN predictor screen of esapp / nsga2 (docs/search.md §9), or false; ignored by random and evolution. */
@@ -135,6 +139,8 @@ function searchSettings(config: GibbonSearchConfig, supernet: string) {
   return {
     format: 'gibbon-search-cli', version: 1, space: config.space.name, dataset: config.dataset, supernet, split: 'validation',
     limit: config.limit, nonideal: config.nonideal ?? {}, trials: config.trials ?? 1,
+    // only when given, so the search.json of a run without it (every older run) is unchanged
+    ...(config.supernetLimit === undefined ? {} : { supernetLimit: config.supernetLimit }),
   };
 }
 
@@ -161,7 +167,7 @@ async function supernetState(config: GibbonSearchConfig, env: GibbonSearchEnv): 
   const kept = await trainer.load(epochs);
   if (kept) return kept;
   env.progress?.({ kind: 'supernet-training', location: trainer.location, space: config.space.name, epochs });
-  await trainer.train({ space: config.space, dataset: config.dataset, epochs, seed: config.seed }, {
+  await trainer.train({ space: config.space, dataset: config.dataset, epochs, seed: config.seed, limit: config.supernetLimit }, {
     progress: (p) => env.progress?.({ kind: 'supernet-progress', progress: p }), signal: env.signal,
   });
   const trained = await trainer.load(epochs);
