@@ -8,6 +8,8 @@ import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
 import { METRIC_NAMES, type Constraint, type MetricName, type Problem } from '../search/problem.ts';
 import { PREDICTOR_SCREEN_DEFAULTS } from '../predictor/screen.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
+import type { GibbonSearchConfig } from '../run/gibbon-search.ts';
+import type { Space } from '../space/space.ts';
 
 export const DEFAULT_SEARCH = Object.freeze({ space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 60, seed: 1, supernetEpochs: 8, limit: 300 } as const);
 
@@ -204,3 +206,12 @@ export function searchArgsOf(values: SearchFlagValues, defaultWorkers: number): 
   };
 }
 
+
+/** The library's config of a search with these settings in `space`: what the CLI and the app pass to runGibbonSearch. */
+export function gibbonSearchConfig(p: SearchArgs, space: Space): GibbonSearchConfig {
+  return {
+    space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
+    population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
+    supernetEpochs: p.supernetEpochs, supernetLimit: p.supernetLimit, testAccuracy: p.testAccuracy, predictor: p.predictor, resume: p.resume,
+  };
+}

@@ -18,7 +18,7 @@ import type { MetricName } from '../search/problem.ts';
 import type { GibbonSearchEvent, SearchStatus } from '../run/gibbon-search.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
-import { SEARCH_FLAGS, SEARCH_HELP, searchArgsOf, type SearchArgs } from './search-args.ts';
+import { gibbonSearchConfig, SEARCH_FLAGS, SEARCH_HELP, searchArgsOf, type SearchArgs } from './search-args.ts';
 import { pathComponent, supernetCacheName } from '../run/supernet-cache.ts';
 import { formatTrainProgress, loadSpace } from './supernet.ts';
 import { statusLine, type Stream } from './progress.ts';
@@ -120,11 +120,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   const interrupt = () => abort.abort();
   process.once('SIGINT', interrupt);
   try {
-    const { summary, newEvaluations, supernetEpochs } = await runGibbonSearch({
-      space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
-      population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
-      supernetEpochs: p.supernetEpochs, supernetLimit: p.supernetLimit, testAccuracy: p.testAccuracy, predictor: p.predictor, resume: p.resume,
-    }, {
+    const { summary, newEvaluations, supernetEpochs } = await runGibbonSearch(gibbonSearchConfig(p, space), {
       store: fileRunStore(out), pool, data, simulator: await loadSimulatorNode(), progress, signal: abort.signal, evaluatorFor,
       trainer: p.supernet === undefined ? cachedSupernetTrainer(supernetDir) : storedSupernet(supernetDir),
     });
