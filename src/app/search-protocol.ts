@@ -5,6 +5,7 @@ import type { SearchArgs } from '../cli/search-args.ts';
 import type { RunSummary } from '../run/front.ts';
 import type { GibbonSearchEvent } from '../run/gibbon-search.ts';
 import type { EvaluationRecord } from '../search/run-search.ts';
+import type { ErrorCode } from '../util/errors.ts';
 
 export interface SearchStart {
   type: 'start';
@@ -23,5 +24,5 @@ export type SearchFromWorker =
   /** A record once it is durable in the run's journal. */
   | { type: 'record'; record: EvaluationRecord }
   | { type: 'done'; summary: RunSummary; newEvaluations: number; supernetEpochs: number }
-  /** A GibbonError's one line, or `internal error: ...` (the stack on the worker's console). */
-  | { type: 'error'; message: string; aborted: boolean };
+  /** A GibbonError's one line and code; anything else code null and `internal error: ...` (the stack on the worker's console). */
+  | { type: 'error'; message: string; code: ErrorCode | null };

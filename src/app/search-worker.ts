@@ -68,7 +68,7 @@ scope.addEventListener('message', (event: MessageEvent<SearchToWorker>) => {
   search(m, abort.signal).catch((e: unknown) => {
     if (!(e instanceof GibbonError)) console.error(e);
     post({
-      type: 'error', aborted: e instanceof GibbonError && e.code === 'E_ABORTED',
+      type: 'error', code: e instanceof GibbonError ? e.code : null,
       message: e instanceof GibbonError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`,
     });
   });
