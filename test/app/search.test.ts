@@ -1,0 +1,100 @@
+// The app's search panel in headless Chromium against `node dist/cli.js search` with the same settings:
+// a small search typed into the form and started with a click gives front.json (window.gibbonFront), and
+// the downloaded front.csv and journal.jsonl, byte-identical to the CLI's files (supernet trained in the
+// page's worker on the packed MNIST, the RNN predictor on); a run cut off by a reload is offered for resume
+// and, resumed, ends with the same bytes; a bad space file shows the CLI's one line. Needs /usr/bin/chromium.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { resolveSpace } from '../../src/space/space.ts';
+import { GibbonError } from '../../src/util/errors.ts';
+import { testNeeding } from '../system-tools.ts';
+import { CHROMIUM, openApp, settled, settledCount } from './browser.ts';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** Small enough for the test budget: one epoch on 256 images, 12 evaluations of 50 validation images. */
+const SETTINGS: Record<string, string> = { budget: '12', population: '4', seed: '3', limit: '50', workers: '2', 'supernet-epochs': '1', 'supernet-limit': '256' };
+
+/** Types a flag's value into its form field as a user does (click, select all, type). */
+async function typeFlag(page: Page, flag: string, value: string): Promise<void> {
+  const field = page.locator(`#search-form [data-flag="${flag}"]`);
+  await field.click();
+  await field.press('Control+A');
+  await field.pressSequentially(value);
+}
+
+/** A download button's file, as the browser saves it. */
+async function downloaded(page: Page, name: string, dir: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-download="${name}"]`)]);
+  const path = join(dir, `browser-${name}`);
+  await file.saveAs(path);
+  return readFileSync(path, 'utf8');
+}
+
+const spaceMessage = (text: string, name: string): string => {
+  try { resolveSpace(JSON.parse(text), name); } catch (e) { if (e instanceof GibbonError) return e.message; throw e; }
+  throw new Error('the bad space resolved');
+};
+
+testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gibbon search, byte for byte (front.json, front.csv, journal.jsonl), after a reload and resume too; a bad space file one line', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gibbon-app-search-'));
+  const s = await openApp();
+  try {
+    const t0 = performance.now();
+    const args = Object.entries(SETTINGS).flatMap(([k, v]) => [`--${k}`, v]);
+    await promisify(execFile)(process.execPath, [CLI, 'search', ...args, '--out', 'run'], { cwd: tmp });
+    const cli = (f: string) => readFileSync(join(tmp, 'run', f), 'utf8');
+    const tNode = performance.now();
+
+    const page = await s.page();
+    await page.goto(`${s.app.url}?tab=search`);
+    await page.waitForFunction(() => document.body.dataset.ready === '1');
+    for (const [flag, value] of Object.entries(SETTINGS)) await typeFlag(page, flag, value);
+    let before = await settledCount(page);
+    await page.click('#search-run');
+    assert.is(await settled(page, before, 150_000), 'done', await page.textContent('#message') ?? '');
+    const tBrowser = performance.now();
+    assert.is(await page.evaluate(() => window.gibbonFront), cli('front.json'), 'front.json');
+    assert.is(await downloaded(page, 'front.csv', tmp), cli('front.csv'), 'front.csv');
+    assert.is(await downloaded(page, 'journal.jsonl', tmp), cli('journal.jsonl'), 'journal.jsonl');
+    assert.match(await downloaded(page, 'report.html', tmp), /<table data-table="front">/);
+    assert.is(await page.locator('#search-front table[data-table="front"] tbody tr').count(), JSON.parse(cli('front.json')).length);
+    assert.is(await page.locator('#search-plots svg[data-plot]').count(), 4);
+    await page.screenshot({ path: fileURLToPath(new URL('../../scratch/app-search.png', import.meta.url)), fullPage: true });
+
+    // A second run of the same settings, cut off by a reload once it has evaluations (the supernet is kept).
+    await typeFlag(page, 'out', 'cut-off');
+    await page.click('#search-run');
+    await page.waitForFunction(() => /evaluations [1-9]/.test(document.getElementById('search-progress')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === '1');
+    const offer = await page.textContent('#search-kept-text') ?? '';
+    assert.match(offer, /An unfinished run is kept in this browser: cut-off \(space mnist, \d+ of 12 evaluations journaled/);
+    before = await settledCount(page);
+    await page.click('#search-resume');
+    assert.is(await settled(page, before, 60_000), 'done', await page.textContent('#message') ?? '');
+    assert.is(await page.evaluate(() => window.gibbonFront), cli('front.json'), 'front.json after reload and resume');
+    assert.ok(await page.locator('#search-kept').isHidden(), 'nothing left to resume');
+    const tResume = performance.now();
+
+    // A bad space file: one line naming the file, shown at once.
+    const bad = JSON.stringify({ name: 'bad', input: { channels: 1, height: 28, width: 28 }, stages: 'three' });
+    before = await settledCount(page);
+    await page.setInputFiles('#search-space-file', { name: 'bad-space.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+    assert.is(await settled(page, before), 'error');
+    assert.is(await page.textContent('#message'), spaceMessage(bad, 'bad-space.json'));
+    assert.equal(s.problems, []);
+    console.log(`search test: node ${((tNode - t0) / 1000).toFixed(1)} s, chromium ${((tBrowser - tNode) / 1000).toFixed(1)} s, reload + resume ${((tResume - tBrowser) / 1000).toFixed(1)} s (${/\d+ of 12/.exec(offer)?.[0]} journaled at the reload)`);
+  } finally {
+    await s.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test.run();
