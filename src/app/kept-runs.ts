@@ -5,7 +5,7 @@ import type { SearchFlagValues } from '../cli/search-args.ts';
 import type { RunSource } from '../report/run-reader.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { requestResult, STORES, transact } from '../web/idb.ts';
-import { indexedDbRunStore, journalText, runLocation } from '../web/idb-run-store.ts';
+import { indexedDbRunStore, journalText, runLocation, runLockName } from '../web/idb-run-store.ts';
 
 export interface KeptRun {
   run: string;
@@ -26,11 +26,24 @@ export function keptRuns(): Promise<KeptRun[]> {
   return transact([STORES.runs], 'readonly', 'kept runs', (tx) => requestResult(tx.objectStore(STORES.runs).getAll(), 'kept runs') as Promise<KeptRun[]>);
 }
 
-/** The kept runs without results yet (stopped, or cut off by a reload), latest first. */
+/** Whether a run's summary says it may go on: none yet (cut off by a reload, a closed tab), or stopped before its budget. */
+function resumable(summary: string | undefined): boolean {
+  if (summary === undefined) return true;
+  const stoppedBy = (JSON.parse(summary) as { stoppedBy?: string }).stoppedBy;
+  return stoppedBy === 'aborted' || stoppedBy === 'time';
+}
+
+/** The kept runs that did not finish (stopped, or cut off by a reload), latest first. */
 export async function unfinishedRuns(): Promise<KeptRun[]> {
   const all = await keptRuns();
-  const open = await Promise.all(all.map(async (k) => (await indexedDbRunStore(k.run).read(RUN_FILES.summary)) === undefined));
+  const open = await Promise.all(all.map(async (k) => resumable(await indexedDbRunStore(k.run).read(RUN_FILES.summary))));
   return all.filter((_, i) => open[i]).sort((a, b) => b.started.localeCompare(a.started));
+}
+
+/** Whether another tab (or worker) of this browser holds the run now (its Web Lock). */
+export async function runInUse(run: string): Promise<boolean> {
+  const held = (await navigator.locks?.query())?.held ?? [];
+  return held.some((l) => l.name === runLockName(run));
 }
 
 /** The first of search-<space>-s<seed>, -2, -3, ... that this browser does not hold yet. */

@@ -16,7 +16,7 @@ import { GibbonError } from '../util/errors.ts';
 import { deleteRun, indexedDbRunStore, journalText } from '../web/idb-run-store.ts';
 import { byId, download, fillSelect } from './dom.ts';
 import { parseJsonFile, readPicked, type PickedFile } from './files.ts';
-import { freshRunName, keepRun, runFiles, runSource, unfinishedRuns, type KeptRun } from './kept-runs.ts';
+import { freshRunName, keepRun, runFiles, runInUse, runSource, unfinishedRuns, type KeptRun } from './kept-runs.ts';
 import { setState, showError } from './page-state.ts';
 import type { PanelQuery, QuerySpec } from './query.ts';
 import type { SearchFromWorker, SearchStart, SearchToWorker } from './search-protocol.ts';
@@ -124,7 +124,8 @@ export class SearchPanel {
     const journaled = (await journalText(latest.run)).split('\n').length - 1;
     const budget = searchArgsOf(latest.flags, defaultWorkers());
     byId('search-kept-text', HTMLSpanElement).textContent = `An unfinished run is kept in this browser: ${latest.run} (space ${latest.space}, ` +
-      `${journaled} of ${budget === 'help' ? '?' : budget.budget} evaluations journaled, started ${latest.started}).`;
+      `${journaled} of ${budget === 'help' ? '?' : budget.budget} evaluations journaled, started ${latest.started}).` +
+      (await runInUse(latest.run) ? ' It is running in another tab of this browser now.' : '');
   }
 
   /** Runs the form's search, or resumes a kept run; bad input shows its one line. */

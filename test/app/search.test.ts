@@ -2,7 +2,7 @@
 // a small search typed into the form and started with a click gives front.json (window.gibbonFront), and
 // the downloaded front.csv and journal.jsonl, byte-identical to the CLI's files (supernet trained in the
 // page's worker on the packed MNIST, the RNN predictor on); a run cut off by a reload is offered for resume
-// and, resumed, ends with the same bytes; a bad space file shows the CLI's one line. Needs /usr/bin/chromium.
+// and, resumed, ends with the same bytes (a second tab meanwhile is refused that run, naming it); a bad space file shows the CLI's one line. Needs /usr/bin/chromium.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
@@ -72,6 +72,15 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     await typeFlag(page, 'out', 'cut-off');
     await page.click('#search-run');
     await page.waitForFunction(() => /evaluations [1-9]/.test(document.getElementById('search-progress')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    // One tab per run: a second tab is offered the run, sees it running, and a resume there is refused naming it.
+    const other = await page.context().newPage();
+    await other.goto(`${s.app.url}?tab=search`);
+    await other.waitForFunction(() => document.body.dataset.ready === '1');
+    assert.match(await other.textContent('#search-kept-text') ?? '', /cut-off .* It is running in another tab of this browser now\.$/);
+    await other.click('#search-resume');
+    assert.is(await settled(other, 0, 60_000), 'error');
+    assert.is(await other.textContent('#message'), 'browser run "cut-off": run in use by gibbon search in another tab or window of this browser; one tab per run: continue it there, or close that tab and resume it here');
+    await other.close();
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.ready === '1');
     const offer = await page.textContent('#search-kept-text') ?? '';
