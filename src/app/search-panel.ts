@@ -13,7 +13,7 @@ import { ALGORITHM_NAMES } from '../search/registry.ts';
 import { SPACE_PRESETS, type SpacePresetName } from '../space/presets.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
-import { deleteRun, indexedDbRunStore, journalText } from '../web/idb-run-store.ts';
+import { deleteRun, indexedDbRunStore, journalText, runLockName } from '../web/idb-run-store.ts';
 import { byId, download, fillSelect } from './dom.ts';
 import { parseJsonFile, readPicked, type PickedFile } from './files.ts';
 import { freshRunName, keepRun, runFiles, runInUse, runSource, unfinishedRuns, type KeptRun } from './kept-runs.ts';
@@ -204,7 +204,12 @@ export class SearchPanel {
         stop: () => {
           this.#stopButton.disabled = true;
           // Training cannot stop mid-epoch: the worker goes, and the epochs kept in IndexedDB stay.
-          if (handle.phase !== 'search') end(new WorkerFailure(`${start.run}: stopped before the search began; the supernet's complete epochs are kept in this browser, and Resume continues the run`));
+          if (handle.phase !== 'search') {
+            worker.terminate();
+            // The browser frees the run's Web Lock once the worker is gone: wait for that, so Resume finds it free.
+            const free = navigator.locks.request(runLockName(start.run), async () => {});
+            void free.then(() => end(new WorkerFailure(`${start.run}: stopped before the search began; the supernet's complete epochs are kept in this browser, and Resume continues the run`)));
+          }
           else { send({ type: 'stop' }); this.#progress.textContent += ' (stopping after the evaluations in flight)'; }
         },
       };
