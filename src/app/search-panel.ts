@@ -141,7 +141,7 @@ export class SearchPanel {
     try {
       const flags: SearchFlagValues = kept ? { ...kept.flags, resume: true } : this.flags();
       const args = searchArgsOf(flags, defaultWorkers());
-      if (args === 'help') return;
+      if (args === 'help') throw new Error('search form: got help, which is no field of the form');
       const space = kept ? resolveSpace(kept.spaceSpec, `space ${kept.space}`) : this.#resolveSpace(args.spaceArg);
       const entry = kept ?? await this.#newRun(flags, args, space);
       const journal = parseJournal<JournalRecord>(new TextEncoder().encode(await journalText(entry.run)), entry.run).records;
