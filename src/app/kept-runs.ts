@@ -46,6 +46,16 @@ export async function runInUse(run: string): Promise<boolean> {
   return held.some((l) => l.name === runLockName(run));
 }
 
+/**
+ * Waits up to `ms` for the run's Web Lock to be free: a tab just reloaded (or a worker just ended) frees the
+ * lock of the run it held a moment later, and a Resume clicked at once must not be refused for that.
+ * Resolves either way; a holder still there after `ms` is another tab, and the store refuses it with its message.
+ */
+export async function settleRunLock(run: string, ms: number): Promise<void> {
+  if (!(await runInUse(run))) return;
+  await navigator.locks.request(runLockName(run), { signal: AbortSignal.timeout(ms) }, async () => {}).catch(() => {});
+}
+
 /** The first of search-<space>-s<seed>, -2, -3, ... that this browser does not hold yet. */
 export async function freshRunName(space: string, seed: number): Promise<string> {
   const taken = new Set((await keptRuns()).map((k) => k.run));

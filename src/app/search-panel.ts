@@ -16,7 +16,7 @@ import { GibbonError } from '../util/errors.ts';
 import { deleteRun, indexedDbRunStore, journalText, runLockName } from '../web/idb-run-store.ts';
 import { byId, download, fillSelect } from './dom.ts';
 import { parseJsonFile, readPicked, type PickedFile } from './files.ts';
-import { freshRunName, keepRun, runFiles, runInUse, runSource, unfinishedRuns, type KeptRun } from './kept-runs.ts';
+import { freshRunName, keepRun, runFiles, runInUse, runSource, settleRunLock, unfinishedRuns, type KeptRun } from './kept-runs.ts';
 import { setState, showError } from './page-state.ts';
 import type { PanelQuery, QuerySpec } from './query.ts';
 import type { SearchFromWorker, SearchStart, SearchToWorker } from './search-protocol.ts';
@@ -36,6 +36,10 @@ declare global {
 
 const FILE_OPTION = '(a file…)';
 const MAX_WORKERS = 4;
+/** How long a Resume waits for the run's lock to be freed by a tab or worker that is going away. */
+const LOCK_SETTLE_MS = 3000;
+/** The same before the offer says whether the run is running in another tab. */
+const OFFER_SETTLE_MS = 1000;
 const defaultWorkers = () => Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1));
 const DOWNLOAD_TYPES: Record<string, string> = { 'front.json': 'application/json', 'front.csv': 'text/csv', 'journal.jsonl': 'application/jsonl', 'report.html': 'text/html' };
 
@@ -121,6 +125,7 @@ export class SearchPanel {
     this.#offered = latest;
     this.#keptBox.hidden = latest === undefined;
     if (latest === undefined) return;
+    await settleRunLock(latest.run, OFFER_SETTLE_MS); // just reloaded: the old page's worker may hold it a moment longer
     const journaled = (await journalText(latest.run)).split('\n').length - 1;
     const budget = searchArgsOf(latest.flags, defaultWorkers());
     byId('search-kept-text', HTMLSpanElement).textContent = `An unfinished run is kept in this browser: ${latest.run} (space ${latest.space}, ` +
@@ -143,6 +148,7 @@ export class SearchPanel {
       const args = searchArgsOf(flags, defaultWorkers());
       if (args === 'help') throw new Error('search form: got help, which is no field of the form');
       const space = kept ? resolveSpace(kept.spaceSpec, `space ${kept.space}`) : this.#resolveSpace(args.spaceArg);
+      if (kept) await settleRunLock(kept.run, LOCK_SETTLE_MS);
       const entry = kept ?? await this.#newRun(flags, args, space);
       const journal = parseJournal<JournalRecord>(new TextEncoder().encode(await journalText(entry.run)), entry.run).records;
       this.#current = { kept: entry, space, journal };

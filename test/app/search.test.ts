@@ -2,7 +2,8 @@
 // a small search typed into the form and started with a click gives front.json (window.gibbonFront), and
 // the downloaded front.csv and journal.jsonl, byte-identical to the CLI's files (supernet trained in the
 // page's worker on the packed MNIST, the RNN predictor on); a run cut off by a reload is offered for resume
-// and, resumed, ends with the same bytes (a second tab meanwhile is refused that run, naming it); a bad space file shows the CLI's one line. Needs /usr/bin/chromium.
+// and, resumed, stopped and resumed again, ends with the same bytes (a second tab meanwhile is refused that run,
+// naming it); a bad space file shows the CLI's one line. Needs /usr/bin/chromium.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
@@ -42,15 +43,17 @@ const spaceMessage = (text: string, name: string): string => {
   throw new Error('the bad space resolved');
 };
 
-testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gibbon search, byte for byte (front.json, front.csv, journal.jsonl), after a reload and resume too; a bad space file one line', async () => {
+testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gibbon search, byte for byte (front.json, front.csv, journal.jsonl), after a reload, Stop and resumes too; a bad space file one line', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gibbon-app-search-'));
   const s = await openApp();
+  let step = 'the first run';
   try {
     const t0 = performance.now();
     const args = Object.entries(SETTINGS).flatMap(([k, v]) => [`--${k}`, v]);
-    await promisify(execFile)(process.execPath, [CLI, 'search', ...args, '--out', 'run'], { cwd: tmp });
+    // The CLI runs while the page runs (most of either's time is waiting for the shared cores), and is awaited before the first comparison.
+    let tNode = 0;
+    const node = promisify(execFile)(process.execPath, [CLI, 'search', ...args, '--out', 'run'], { cwd: tmp }).then(() => { tNode = performance.now(); });
     const cli = (f: string) => readFileSync(join(tmp, 'run', f), 'utf8');
-    const tNode = performance.now();
 
     const page = await s.page();
     await page.goto(`${s.app.url}?tab=search`);
@@ -60,6 +63,7 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     await page.click('#search-run');
     assert.is(await settled(page, before, 150_000), 'done', await page.textContent('#message') ?? '');
     const tBrowser = performance.now();
+    await node;
     assert.is(await page.evaluate(() => window.gibbonFront), cli('front.json'), 'front.json');
     assert.is(await downloaded(page, 'front.csv', tmp), cli('front.csv'), 'front.csv');
     assert.is(await downloaded(page, 'journal.jsonl', tmp), cli('journal.jsonl'), 'journal.jsonl');
@@ -68,10 +72,12 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     assert.is(await page.locator('#search-plots svg[data-plot]').count(), 4);
     await page.screenshot({ path: fileURLToPath(new URL('../../scratch/app-search.png', import.meta.url)), fullPage: true });
 
+    step = 'a run cut off by a reload';
     // A second run of the same settings, cut off by a reload once it has evaluations (the supernet is kept).
     await typeFlag(page, 'out', 'cut-off');
     await page.click('#search-run');
     await page.waitForFunction(() => /evaluations [1-9]/.test(document.getElementById('search-progress')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    step = 'a second tab';
     // One tab per run: a second tab is offered the run, sees it running, and a resume there is refused naming it.
     const other = await page.context().newPage();
     await other.goto(`${s.app.url}?tab=search`);
@@ -81,17 +87,30 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     assert.is(await settled(other, 0, 60_000), 'error');
     assert.is(await other.textContent('#message'), 'browser run "cut-off": run in use by gibbon search in another tab or window of this browser; one tab per run: continue it there, or close that tab and resume it here');
     await other.close();
+    step = 'reload and resume';
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.ready === '1');
     const offer = await page.textContent('#search-kept-text') ?? '';
     assert.match(offer, /An unfinished run is kept in this browser: cut-off \(space mnist, \d+ of 12 evaluations journaled/);
+    await page.click('#search-resume');
+    step = 'stop';
+    // Stop once the resumed run has 8 evaluations: it ends after the generation in flight, results written ...
+    await page.waitForFunction(() => /evaluations 8\/12/.test(document.getElementById('search-progress')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    before = await settledCount(page);
+    await page.click('#search-stop');
+    assert.is(await settled(page, before, 60_000), 'done', await page.textContent('#message') ?? '');
+    assert.match(await page.textContent('#message') ?? '', /\| stopped \(Resume continues it\) \|/);
+    step = 'resume after stop';
+    // ... and is offered again; resumed, it ends as the uninterrupted CLI run.
+    assert.match(await page.textContent('#search-kept-text') ?? '', /cut-off \(space mnist, \d+ of 12 evaluations journaled/);
     before = await settledCount(page);
     await page.click('#search-resume');
     assert.is(await settled(page, before, 60_000), 'done', await page.textContent('#message') ?? '');
-    assert.is(await page.evaluate(() => window.gibbonFront), cli('front.json'), 'front.json after reload and resume');
+    assert.is(await page.evaluate(() => window.gibbonFront), cli('front.json'), 'front.json after reload, resume, stop and resume');
     assert.ok(await page.locator('#search-kept').isHidden(), 'nothing left to resume');
     const tResume = performance.now();
 
+    step = 'a bad space file';
     // A bad space file: one line naming the file, shown at once.
     const bad = JSON.stringify({ name: 'bad', input: { channels: 1, height: 28, width: 28 }, stages: 'three' });
     before = await settledCount(page);
@@ -99,7 +118,10 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     assert.is(await settled(page, before), 'error');
     assert.is(await page.textContent('#message'), spaceMessage(bad, 'bad-space.json'));
     assert.equal(s.problems, []);
-    console.log(`search test: node ${((tNode - t0) / 1000).toFixed(1)} s, chromium ${((tBrowser - tNode) / 1000).toFixed(1)} s, reload + resume ${((tResume - tBrowser) / 1000).toFixed(1)} s (${/\d+ of 12/.exec(offer)?.[0]} journaled at the reload)`);
+    console.log(`search test (node and chromium side by side): node ${((tNode - t0) / 1000).toFixed(1)} s, chromium ${((tBrowser - t0) / 1000).toFixed(1)} s, reload, resume, stop, resume ${((tResume - Math.max(tNode, tBrowser)) / 1000).toFixed(1)} s (${/\d+ of 12/.exec(offer)?.[0]} journaled at the reload)`);
+  } catch (error) {
+    (error as Error).message = `${step}: ${(error as Error).message}`;
+    throw error;
   } finally {
     await s.close();
     rmSync(tmp, { recursive: true, force: true });
