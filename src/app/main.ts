@@ -25,7 +25,9 @@ async function start(): Promise<void> {
   let query: PanelQuery | undefined;
   let queryError: unknown;
   try { query = parseQuery(location.search, [SEARCH_QUERY, SIMULATE_QUERY, VIEWER_QUERY], 'simulate'); } catch (error) { queryError = error; }
-  showTab(query?.tab ?? 'simulate');
+  // With a bad query, still the tab it asks for (when there is one), where the message belongs.
+  const asked = new URLSearchParams(location.search).get('tab');
+  showTab(query?.tab ?? (asked !== null && [SEARCH_QUERY, SIMULATE_QUERY, VIEWER_QUERY].some((q) => q.tab === asked) ? asked : 'simulate'));
   const module = await compileModule(new URL('./gibbon.wasm', import.meta.url));
   const workers = Math.max(1, Math.min(MAX_SIM_WORKERS, navigator.hardwareConcurrency || 1));
   const pool = await createWebPool({ module, workers, workerUrl: new URL('./sim-worker.js', import.meta.url) });

@@ -26,8 +26,10 @@ import { reportOfRun } from './viewer-panel.ts';
 /** The flags the form has a field for (and the query may pre-fill); the rest of gibbon search's stay CLI-only. */
 export const SEARCH_QUERY: QuerySpec = {
   tab: 'search',
-  flags: ['space', 'dataset', 'algorithm', 'objectives', 'min-accuracy', 'budget', 'population', 'seed', 'no-predictor', 'out', 'workers',
-    'limit', 'trials', 'saf-hrs-pct', 'saf-lrs-pct', 'variation-pct', 'test-accuracy', 'supernet-epochs', 'supernet-limit'],
+  flags: ['space', 'dataset', 'algorithm', 'objectives', 'budget', 'population', 'seed', 'time', 'out', 'algorithm-options',
+    'min-accuracy', 'max-energy', 'max-latency', 'max-area', 'max-edp', 'max-power',
+    'no-predictor', 'predictor-oversample', 'predictor-random-share', 'predictor-epochs',
+    'workers', 'limit', 'trials', 'saf-hrs-pct', 'saf-lrs-pct', 'variation-pct', 'test-accuracy', 'supernet-epochs', 'supernet-limit'],
 };
 
 declare global {

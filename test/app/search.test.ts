@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { parseSearchArgs } from '../../src/cli/search.ts';
 import { resolveSpace } from '../../src/space/space.ts';
 import { GibbonError } from '../../src/util/errors.ts';
 import { testNeeding } from '../system-tools.ts';
@@ -22,12 +23,13 @@ const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 /** Small enough for the test budget: one epoch on 256 images, 12 evaluations of 50 validation images. */
 const SETTINGS: Record<string, string> = { budget: '12', population: '4', seed: '3', limit: '50', workers: '2', 'supernet-epochs': '1', 'supernet-limit': '256' };
 
-/** Types a flag's value into its form field as a user does (click, select all, type). */
+/** Types a flag's value into its form field as a user does (click, select all, delete, type). */
 async function typeFlag(page: Page, flag: string, value: string): Promise<void> {
   const field = page.locator(`#search-form [data-flag="${flag}"]`);
   await field.click();
   await field.press('Control+A');
-  await field.pressSequentially(value);
+  await field.press('Backspace');
+  if (value !== '') await field.pressSequentially(value);
 }
 
 /** A download button's file, as the browser saves it. */
@@ -125,6 +127,34 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
   } finally {
     await s.close();
     rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+/** What `gibbon search <args>` says of bad flags. */
+function cliMessage(args: string[]): string {
+  try { parseSearchArgs(args); } catch (e) { if (e instanceof GibbonError) return e.message; throw e; }
+  throw new Error(`gibbon search ${args.join(' ')} was accepted`);
+}
+
+testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('bad values typed into the search form: the CLI\'s one line, nothing started', async () => {
+  const s = await openApp();
+  try {
+    const page = await s.page();
+    await page.goto(`${s.app.url}?tab=search`);
+    await page.waitForFunction(() => document.body.dataset.ready === '1');
+    const cases: Array<[string, string]> = [['max-edp', 'x'], ['budget', '0'], ['time', '10 minutes'], ['algorithm-options', '{"temprature":1}'], ['supernet-limit', '0'], ['objectives', 'accuracy,speed']];
+    for (const [flag, value] of cases) {
+      await typeFlag(page, flag, value);
+      const before = await settledCount(page);
+      await page.click('#search-run');
+      assert.is(await settled(page, before), 'error', `--${flag} ${value}`);
+      assert.is(await page.textContent('#message'), cliMessage([`--${flag}`, value]));
+      await typeFlag(page, flag, ''); // cleared: the CLI's default again
+    }
+    assert.ok(await page.locator('#search-kept').isHidden(), 'no run was kept');
+    assert.equal(s.problems, []);
+  } finally {
+    await s.close();
   }
 });
 
