@@ -5,8 +5,8 @@
 // holds front.json's text and the page state is "done" (or "error" with the message shown).
 import { DEFAULT_SEARCH, searchArgsOf, type SearchArgs, type SearchFlagValues } from '../cli/search-args.ts';
 import type { EvalPool } from '../pool/eval-pool.ts';
-import type { JournalRecord, RunConfig } from '../report/run-data.ts';
-import { frontWithNetworks } from '../report/run-view.ts';
+import type { FrontDesign, JournalRecord, RunConfig } from '../report/run-data.ts';
+import { designBreakdown, frontWithNetworks } from '../report/run-view.ts';
 import { parseJournal } from '../run/journal.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { ALGORITHM_NAMES } from '../search/registry.ts';
@@ -20,7 +20,7 @@ import { freshRunName, keepRun, runFiles, runInUse, runSource, settleRunLock, un
 import { setState, showError } from './page-state.ts';
 import type { PanelQuery, QuerySpec } from './query.ts';
 import type { SearchFromWorker, SearchStart, SearchToWorker } from './search-protocol.ts';
-import { drawDesigns, liveFront, progressText } from './search-view.ts';
+import { drawBreakdown, drawDesigns, drawFront, liveFront, progressText } from './search-view.ts';
 import { reportOfRun } from './viewer-panel.ts';
 
 /** The flags the form has a field for (and the query may pre-fill); the rest of gibbon search's stay CLI-only. */
@@ -62,6 +62,11 @@ export class SearchPanel {
   readonly #front = byId('search-front', HTMLDivElement);
   readonly #downloads = byId('search-downloads', HTMLParagraphElement);
   readonly #keptBox = byId('search-kept', HTMLDivElement);
+  readonly #breakdown = byId('search-breakdown', HTMLDivElement);
+  /** The front on screen (live or final), for a click on one of its rows. */
+  #shownFront: FrontDesign[] = [];
+  /** The design whose breakdown is shown (its row stays highlighted through redraws). */
+  #chosen: number | undefined;
   #spaceFile: PickedFile | undefined;
   /** The run on screen (running or finished) and what its views are drawn from. */
   #current: { kept: KeptRun; space: Space; journal: JournalRecord[]; config?: RunConfig } | undefined;
@@ -85,6 +90,10 @@ export class SearchPanel {
     byId('search-resume', HTMLButtonElement).addEventListener('click', () => { if (this.#offered) void this.run(this.#offered); });
     byId('search-discard', HTMLButtonElement).addEventListener('click', () => {
       if (this.#offered) void deleteRun(this.#offered.run).then(() => this.offerKept(), showError);
+    });
+    this.#front.addEventListener('click', (e) => {
+      const row = (e.target as Element).closest<HTMLTableRowElement>('tr[data-design]');
+      if (row) void this.#showBreakdown(Number(row.dataset.design)).catch(showError);
     });
     for (const b of this.#downloads.querySelectorAll<HTMLButtonElement>('button[data-download]')) {
       b.addEventListener('click', () => { void this.#download(b.dataset.download ?? '').catch(showError); });
@@ -142,6 +151,9 @@ export class SearchPanel {
     window.gibbonFront = undefined;
     this.#plots.replaceChildren();
     this.#front.replaceChildren();
+    this.#breakdown.replaceChildren();
+    this.#shownFront = [];
+    this.#chosen = undefined;
     this.#downloads.hidden = true;
     this.#keptBox.hidden = true;
     this.#runButton.disabled = true;
@@ -257,7 +269,18 @@ export class SearchPanel {
       if (text === undefined) return;
       cur.config = JSON.parse(text) as RunConfig;
     }
-    drawDesigns(this.#plots, this.#front, cur.config, cur.journal, liveFront(cur.config, cur.space, cur.journal));
+    this.#shownFront = liveFront(cur.config, cur.space, cur.journal);
+    drawDesigns(this.#plots, this.#front, cur.config, cur.journal, this.#shownFront, this.#chosen);
+  }
+
+  /** The per-layer hardware of a front design (one simulation on the page's pool), its row highlighted. */
+  async #showBreakdown(id: number): Promise<void> {
+    const design = this.#shownFront.find((d) => d.id === id);
+    if (design === undefined || this.#current === undefined) return;
+    const b = await designBreakdown(async (job) => (await this.#pool.simulateBatch([job], { detail: 'full' }))[0], this.#current.space, id, design.candidate);
+    this.#chosen = id;
+    drawFront(this.#front, this.#shownFront, id);
+    drawBreakdown(this.#breakdown, b);
   }
 
   /** The end: front.json's designs drawn as the report draws them, the downloads, the contract's globals. */
@@ -266,7 +289,8 @@ export class SearchPanel {
     const files = await runFiles(cur.kept);
     const config = JSON.parse(files.get(RUN_FILES.config)!) as RunConfig;
     const journal = parseJournal<JournalRecord>(new TextEncoder().encode(files.get(RUN_FILES.journal)!), cur.kept.run).records;
-    drawDesigns(this.#plots, this.#front, config, journal, frontWithNetworks(await runSource(cur.kept), cur.space));
+    this.#shownFront = frontWithNetworks(await runSource(cur.kept), cur.space);
+    drawDesigns(this.#plots, this.#front, config, journal, this.#shownFront, this.#chosen);
     this.#downloads.hidden = false;
     const s = done.summary;
     const stopped = s.stoppedBy === 'aborted' ? ' | stopped (Resume continues it)' : s.stoppedBy === 'time' ? ' | stopped by the time budget' : '';

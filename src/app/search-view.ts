@@ -3,8 +3,8 @@
 // as records arrive. The front while running is the library's own front rule (frontOf) over the journal.
 import { resolveNetwork } from '../hw/network.ts';
 import type { GibbonSearchEvent } from '../run/gibbon-search.ts';
-import { designPlotsHtml, frontTableHtml } from '../report/html-report.ts';
-import type { FrontDesign, JournalRecord, RunConfig } from '../report/run-data.ts';
+import { breakdownHtml, designPlotsHtml, frontTableHtml } from '../report/html-report.ts';
+import type { DesignBreakdown, FrontDesign, JournalRecord, RunConfig } from '../report/run-data.ts';
 import { summarizeNetwork } from '../report/network-summary.ts';
 import { makeEvaluated, type MetricName } from '../search/problem.ts';
 import { frontOf } from '../search/run-search.ts';
@@ -38,8 +38,17 @@ export function liveFront(config: RunConfig, space: Space, journal: readonly Jou
   });
 }
 
-/** Draws the plots and the front table into their boxes (the report's HTML: every text escaped there). */
-export function drawDesigns(plots: HTMLElement, table: HTMLElement, config: RunConfig, journal: readonly JournalRecord[], front: readonly FrontDesign[]): void {
+/** Draws the plots and the front table into their boxes (the report's HTML: every text escaped there); `chosen` is highlighted. */
+export function drawDesigns(plots: HTMLElement, table: HTMLElement, config: RunConfig, journal: readonly JournalRecord[], front: readonly FrontDesign[], chosen?: number): void {
   plots.innerHTML = designPlotsHtml({ config, journal, front });
-  table.innerHTML = `<h3>Pareto front (${front.length} design${front.length === 1 ? '' : 's'})</h3>${frontTableHtml({ front })}`;
+  drawFront(table, front, chosen);
+}
+
+export function drawFront(table: HTMLElement, front: readonly FrontDesign[], chosen?: number): void {
+  table.innerHTML = `<h3>Pareto front (${front.length} design${front.length === 1 ? '' : 's'}; click a row for its per-layer hardware)</h3>${frontTableHtml({ front }, chosen)}`;
+}
+
+/** The report's per-layer breakdown of a design, under its heading. */
+export function drawBreakdown(box: HTMLElement, b: DesignBreakdown): void {
+  box.innerHTML = `<h3>Per-layer hardware of design #${b.designId}</h3>${breakdownHtml(b)}`;
 }

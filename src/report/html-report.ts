@@ -227,7 +227,8 @@ export function chipTotalsText(s: PublicSimulation): string {
   return `Chip: area ${num(t.area_mm2, 4)} mm², energy ${num(t.energy_uJ, 4)} µJ, latency ${num(t.latency_ms, 4)} ms, EDP ${num(t.edp_mJms, 4)} mJ·ms, power ${num(t.power_W, 4)} W, ${num(t.tops_per_W, 4)} TOPS/W.`;
 }
 
-function breakdownSection(b: DesignBreakdown): string {
+/** The report's per-layer breakdown of one design: notes, chip totals, the per-layer table. */
+export function breakdownHtml(b: DesignBreakdown): string {
   const s = b.simulation;
   const notes = [
     `Design #${b.designId} on its own architecture, hardware model ${s.model}, ${s.pipeline ? 'inter-layer pipeline' : 'layer by layer'}.`,
@@ -293,7 +294,7 @@ export function buildReportHtml(input: ReportInput): string {
   parts.push(frontTableHtml(input, chosen));
   if (input.breakdown) {
     parts.push(`<h2>Per-layer hardware breakdown of design #${esc(input.breakdown.designId)}</h2>`);
-    parts.push(breakdownSection(input.breakdown));
+    parts.push(breakdownHtml(input.breakdown));
   }
   if (input.retrain) {
     parts.push('<h2>One-shot vs stand-alone accuracy</h2>');

@@ -72,6 +72,13 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     assert.match(await downloaded(page, 'report.html', tmp), /<table data-table="front">/);
     assert.is(await page.locator('#search-front table[data-table="front"] tbody tr').count(), JSON.parse(cli('front.json')).length);
     assert.is(await page.locator('#search-plots svg[data-plot]').count(), 4);
+    // a click on a front row: that design's per-layer hardware (the report's breakdown), its row highlighted
+    const row = page.locator('#search-front tr[data-design]').first();
+    const id = await row.getAttribute('data-design');
+    await row.click();
+    await page.waitForSelector('#search-breakdown table[data-table="breakdown"] tr.total');
+    assert.is(await page.textContent('#search-breakdown h3'), `Per-layer hardware of design #${id}`);
+    assert.is(await page.locator(`#search-front tr.chosen[data-design="${id}"]`).count(), 1);
     await page.screenshot({ path: fileURLToPath(new URL('../../scratch/app-search.png', import.meta.url)), fullPage: true });
 
     step = 'a run cut off by a reload';
