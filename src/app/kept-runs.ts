@@ -3,6 +3,7 @@
 // reader sees a run directory (its documents and journal read from IndexedDB).
 import type { SearchFlagValues } from '../cli/search-args.ts';
 import type { RunSource } from '../report/run-reader.ts';
+import type { PickedDatasetFiles } from './picked-dataset.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { requestResult, STORES, transact } from '../web/idb.ts';
 import { indexedDbRunStore, journalText, runLocation, runLockName } from '../web/idb-run-store.ts';
@@ -14,6 +15,8 @@ export interface KeptRun {
   /** The space document it searches (a preset's or a picked file's). */
   spaceSpec: unknown;
   space: string;
+  /** The picked dataset files when flags.dataset is not the embedded MNIST (kept, so a resume needs no picking). */
+  datasetFiles?: PickedDatasetFiles;
   /** ISO time of the first start. */
   started: string;
 }

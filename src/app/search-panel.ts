@@ -15,7 +15,8 @@ import { resolveSpace, type Space } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
 import { deleteRun, indexedDbRunStore, journalText, runLockName } from '../web/idb-run-store.ts';
 import { byId, download, fillSelect } from './dom.ts';
-import { parseJsonFile, readPicked, type PickedFile } from './files.ts';
+import { baseName, parseJsonFile, readPicked, type PickedFile } from './files.ts';
+import { pickedDatasetSpec, type PickedDatasetFiles } from './picked-dataset.ts';
 import { freshRunName, keepRun, runFiles, runInUse, runSource, settleRunLock, unfinishedRuns, type KeptRun } from './kept-runs.ts';
 import { setState, showError } from './page-state.ts';
 import type { PanelQuery, QuerySpec } from './query.ts';
@@ -55,6 +56,10 @@ export class SearchPanel {
   readonly #form = byId('search-form', HTMLFormElement);
   readonly #space = byId('search-space', HTMLSelectElement);
   readonly #spaceFileInput = byId('search-space-file', HTMLInputElement);
+  readonly #dataset = byId('search-dataset', HTMLSelectElement);
+  readonly #datasetDir = byId('search-dataset-dir', HTMLInputElement);
+  /** The picked dataset directory: its spec (idx:<dir>, ...) and files. */
+  #datasetFiles: { spec: string; files: PickedDatasetFiles } | undefined;
   readonly #runButton = byId('search-run', HTMLButtonElement);
   readonly #stopButton = byId('search-stop', HTMLButtonElement);
   readonly #progress = byId('search-progress', HTMLSpanElement);
@@ -85,6 +90,7 @@ export class SearchPanel {
       if (!SEARCH_QUERY.flags.includes(f.dataset.flag ?? '')) throw new Error(`index.html: a search field has data-flag ${JSON.stringify(f.dataset.flag)}, not in SEARCH_QUERY`);
     }
     this.#spaceFileInput.addEventListener('change', () => { void this.#pickSpace(); });
+    this.#datasetDir.addEventListener('change', () => { void this.#pickDataset().catch(showError); });
     this.#runButton.addEventListener('click', () => { void this.run(); });
     this.#stopButton.addEventListener('click', () => this.#worker?.stop());
     byId('search-resume', HTMLButtonElement).addEventListener('click', () => { if (this.#offered) void this.run(this.#offered); });
@@ -163,10 +169,11 @@ export class SearchPanel {
       if (args === 'help') throw new Error('search form: got help, which is no field of the form');
       const space = kept ? resolveSpace(kept.spaceSpec, `space ${kept.space}`) : this.#resolveSpace(args.spaceArg);
       if (kept) await settleRunLock(kept.run, LOCK_SETTLE_MS);
-      const entry = kept ?? await this.#newRun(flags, args, space);
+      const datasetFiles = kept ? kept.datasetFiles : this.#datasetFilesFor(args.dataset);
+      const entry = kept ?? await this.#newRun(flags, args, space, datasetFiles);
       const journal = parseJournal<JournalRecord>(new TextEncoder().encode(await journalText(entry.run)), entry.run).records;
       this.#current = { kept: entry, space, journal };
-      const done = await this.#inWorker({ type: 'start', run: entry.run, args, spaceSpec: space.spec });
+      const done = await this.#inWorker({ type: 'start', run: entry.run, args, spaceSpec: space.spec, datasetFiles });
       await this.#finish(done);
     } catch (error) {
       if (error instanceof WorkerFailure) setState('error', error.message);
@@ -180,9 +187,9 @@ export class SearchPanel {
   }
 
   /** A new run's entry in this browser's list (kept before it starts, so a reload can resume it). */
-  async #newRun(flags: SearchFlagValues, args: SearchArgs, space: Space): Promise<KeptRun> {
+  async #newRun(flags: SearchFlagValues, args: SearchArgs, space: Space, datasetFiles: PickedDatasetFiles | undefined): Promise<KeptRun> {
     const run = args.out ?? await freshRunName(space.name, args.seed);
-    const entry: KeptRun = { run, flags: { ...flags, out: run }, spaceSpec: space.spec, space: space.name, started: new Date().toISOString() };
+    const entry: KeptRun = { run, flags: { ...flags, out: run }, spaceSpec: space.spec, space: space.name, datasetFiles, started: new Date().toISOString() };
     // A name that holds a run already is left as it is: the library refuses it with the CLI's message.
     if ((await indexedDbRunStore(run).read(RUN_FILES.search)) === undefined) await keepRun(entry);
     return entry;
@@ -194,6 +201,28 @@ export class SearchPanel {
     if (this.#spaceFile !== undefined && name === this.#spaceFile.name) return resolveSpace(parseJsonFile(this.#spaceFile), this.#spaceFile.name);
     if (Object.hasOwn(SPACE_PRESETS, name)) return resolveSpace(SPACE_PRESETS[name as SpacePresetName], `space ${name}`);
     throw new GibbonError('E_OPTION', `--space: got ${JSON.stringify(name)}; allowed: ${Object.keys(SPACE_PRESETS).join(', ')} or a space JSON file`);
+  }
+
+  /** The picked files of --dataset (undefined for the embedded MNIST); a spec with no files picked is refused. */
+  #datasetFilesFor(spec: string): PickedDatasetFiles | undefined {
+    if (spec === 'mnist') return undefined;
+    if (this.#datasetFiles?.spec === spec) return this.#datasetFiles.files;
+    throw new GibbonError('E_OPTION', `--dataset: got ${JSON.stringify(spec)}; allowed: mnist, or the dataset's directory picked in the page (a page cannot open a directory by its name)`);
+  }
+
+  /** A picked dataset directory: its files read, its kind told by their names, and the dataset field set to its spec. */
+  async #pickDataset(): Promise<void> {
+    const list = [...(this.#datasetDir.files ?? [])];
+    this.#datasetDir.value = '';
+    if (list.length === 0) return;
+    const dir = (list[0].webkitRelativePath || list[0].name).split('/')[0];
+    const files: PickedDatasetFiles = {};
+    for (const f of list) files[baseName(f.webkitRelativePath || f.name)] = new Uint8Array(await f.arrayBuffer());
+    const spec = pickedDatasetSpec(Object.keys(files), dir);
+    this.#datasetFiles = { spec, files };
+    if (![...this.#dataset.options].some((o) => o.value === spec)) this.#dataset.append(new Option(`files: ${spec}`, spec));
+    this.#dataset.value = spec;
+    setState('idle', `dataset ${spec}: ${list.length} file(s) picked`);
   }
 
   /** A picked space file is checked at once: a bad one shows its message before any run. */

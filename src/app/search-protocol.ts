@@ -2,6 +2,7 @@
 // starts one search (the CLI's validated settings, the space document, the run's name in IndexedDB) and may
 // stop it; the worker posts the library's progress events, every journaled record, and the end.
 import type { SearchArgs } from '../cli/search-args.ts';
+import type { PickedDatasetFiles } from './picked-dataset.ts';
 import type { RunSummary } from '../run/front.ts';
 import type { GibbonSearchEvent } from '../run/gibbon-search.ts';
 import type { EvaluationRecord } from '../search/run-search.ts';
@@ -15,6 +16,8 @@ export interface SearchStart {
   args: SearchArgs;
   /** The space document (a preset's or a picked file's), resolved again in the worker. */
   spaceSpec: unknown;
+  /** The picked files of args.dataset when it is not the embedded MNIST (idx:, cifar10:, cifar100:). */
+  datasetFiles?: PickedDatasetFiles;
 }
 
 export type SearchToWorker = SearchStart | { type: 'stop' };

@@ -1,7 +1,8 @@
 // The search in a module Web Worker (bundled to dist/app/search-worker.js): runGibbonSearch, the library
 // call `gibbon search` makes, with the browser's parts: the run in IndexedDB (src/web/idb-run-store.ts,
 // one tab per run by Web Locks), the Web Worker pool of simulators (nested workers: sim-worker.js), the
-// supernet trained here and kept in IndexedDB (./browser-supernet-trainer.ts), the packed MNIST, tfjs set up
+// supernet trained here and kept in IndexedDB (./browser-supernet-trainer.ts), the packed MNIST or the
+// picked files of an idx:/cifar10:/cifar100: dataset (./picked-dataset.ts), tfjs set up
 // as Node sets it up. Posts progress events and every journaled record to the page; 'stop' aborts the run
 // after the evaluations in flight (its results are written, and resuming continues it).
 import { gibbonSearchConfig } from '../cli/search-args.ts';
@@ -18,6 +19,7 @@ import { createWebPool } from '../web/pool.ts';
 import { browserSupernetTrainer } from './browser-supernet-trainer.ts';
 import type { SearchFromWorker, SearchStart, SearchToWorker } from './search-protocol.ts';
 import { setupBrowserTfjs } from './tfjs-browser.ts';
+import { pickedDataset } from './picked-dataset.ts';
 
 const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
 const post = (m: SearchFromWorker) => scope.postMessage(m);
@@ -36,12 +38,9 @@ function reportingStore(store: RunStore, onRecord: (r: EvaluationRecord) => void
 
 async function search(job: SearchStart, signal: AbortSignal): Promise<void> {
   const { args } = job;
-  if (args.dataset !== 'mnist') {
-    throw new GibbonError('E_OPTION', `--dataset: got ${JSON.stringify(args.dataset)}; allowed: mnist (the app has the embedded MNIST only)`);
-  }
   const space = resolveSpace(job.spaceSpec, `space ${args.spaceArg ?? 'mnist'}`);
   await setupBrowserTfjs(base);
-  const data = await fetchEmbeddedMnist(new URL('./mnist-digits.bin', base));
+  const data = args.dataset === 'mnist' ? await fetchEmbeddedMnist(new URL('./mnist-digits.bin', base)) : await pickedDataset(args.dataset, job.datasetFiles ?? {});
   const module = await compileModule(new URL('./gibbon.wasm', base));
   const pool = await createWebPool({ module, workers: args.workers, workerUrl: new URL('./sim-worker.js', base) });
   try {

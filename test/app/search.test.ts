@@ -3,11 +3,15 @@
 // the downloaded front.csv and journal.jsonl, byte-identical to the CLI's files (supernet trained in the
 // page's worker on the packed MNIST, the RNN predictor on); a run cut off by a reload is offered for resume
 // and, resumed, stopped and resumed again, ends with the same bytes (a second tab meanwhile is refused that run,
-// naming it); a bad space file shows the CLI's one line. Needs /usr/bin/chromium.
+// naming it); a bad space file shows the CLI's one line; bad values typed into the form the CLI's messages;
+// an IDX dataset directory picked in the page gives the front of --dataset idx:<dir>. Needs /usr/bin/chromium.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { loadEmbeddedMnist } from '../../src/node/dataset-files.ts';
+import type { Split } from '../../src/data/types.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +135,52 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
   } catch (error) {
     (error as Error).message = `${step}: ${(error as Error).message}`;
     throw error;
+  } finally {
+    await s.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+/** An IDX file: the magic (unsigned bytes, dims), big-endian sizes, the bytes. */
+function idx(dims: number[], bytes: Uint8Array): Uint8Array {
+  const head = new DataView(new ArrayBuffer(4 + 4 * dims.length));
+  head.setUint32(0, 0x0800 + dims.length);
+  dims.forEach((d, i) => head.setUint32(4 + 4 * i, d));
+  return new Uint8Array([...new Uint8Array(head.buffer), ...bytes]);
+}
+
+/** The first n images of an MNIST split as IDX files (images, labels). */
+const idxPair = (s: Split, n: number) => [idx([n, 28, 28], s.images.subarray(0, n * 784)), idx([n], s.labels.subarray(0, n))];
+
+testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('a dataset directory picked in the page (IDX files, one gzipped) = gibbon search --dataset idx:<dir>, byte for byte', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gibbon-app-search-idx-'));
+  const s = await openApp();
+  try {
+    const mnist = await loadEmbeddedMnist();
+    const dir = join(tmp, 'digits');
+    mkdirSync(dir);
+    const [trainImages, trainLabels] = idxPair(mnist.train, 600), [testImages, testLabels] = idxPair(mnist.test, 100);
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(trainImages));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), trainLabels);
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), testImages);
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), testLabels);
+    const settings: Record<string, string> = { budget: '4', population: '4', seed: '2', limit: '30', workers: '2', 'supernet-epochs': '1', 'supernet-limit': '128' };
+    const args = [...Object.entries(settings).flatMap(([k, v]) => [`--${k}`, v]), '--no-predictor', '--dataset', `idx:${dir}`, '--out', 'run'];
+    const node = promisify(execFile)(process.execPath, [CLI, 'search', ...args], { cwd: tmp });
+
+    const page = await s.page();
+    await page.goto(`${s.app.url}?tab=search`);
+    await page.waitForFunction(() => document.body.dataset.ready === '1');
+    await page.setInputFiles('#search-dataset-dir', dir);
+    assert.is(await page.inputValue('#search-dataset'), 'idx:digits');
+    for (const [flag, value] of Object.entries(settings)) await typeFlag(page, flag, value);
+    await page.click('#search-form [data-flag="no-predictor"]');
+    const before = await settledCount(page);
+    await page.click('#search-run');
+    assert.is(await settled(page, before, 120_000), 'done', await page.textContent('#message') ?? '');
+    await node;
+    assert.is(await page.evaluate(() => window.gibbonFront), readFileSync(join(tmp, 'run', 'front.json'), 'utf8'));
+    assert.equal(s.problems, []);
   } finally {
     await s.close();
     rmSync(tmp, { recursive: true, force: true });
