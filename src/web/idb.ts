@@ -45,7 +45,14 @@ export async function transact<T>(stores: StoreName[], mode: IDBTransactionMode,
     tx.onerror = fail;
     tx.onabort = fail;
   });
-  const result = await body(tx);
+  let result: T;
+  try {
+    result = await body(tx);
+  } catch (error) {
+    done.catch(() => {}); // the transaction's own failure is this error's echo
+    try { tx.abort(); } catch { /* already finished */ }
+    throw error;
+  }
   await done;
   return result;
 }
