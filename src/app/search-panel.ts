@@ -40,7 +40,7 @@ declare global {
 const FILE_OPTION = '(a file…)';
 const MAX_WORKERS = 4;
 /** How long a Resume waits for the run's lock to be freed by a tab or worker that is going away. */
-const LOCK_SETTLE_MS = 3000;
+const LOCK_SETTLE_MS = 5000;
 /** The same before the offer says whether the run is running in another tab. */
 const OFFER_SETTLE_MS = 1000;
 const defaultWorkers = () => Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1));

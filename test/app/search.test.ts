@@ -1,10 +1,10 @@
 // The app's search panel in headless Chromium against `node dist/cli.js search` with the same settings:
 // a small search typed into the form and started with a click gives front.json (window.gibbonFront), and
 // the downloaded front.csv and journal.jsonl, byte-identical to the CLI's files (supernet trained in the
-// page's worker on the packed MNIST, the RNN predictor on); a run cut off by a reload is offered for resume
-// and, resumed, stopped and resumed again, ends with the same bytes (a second tab meanwhile is refused that run,
-// naming it); a bad space file shows the CLI's one line; bad values typed into the form the CLI's messages;
-// an IDX dataset directory picked in the page gives the front of --dataset idx:<dir>. Needs /usr/bin/chromium.
+// page's worker on the packed MNIST, the RNN predictor on), while a second tab is refused that run, naming it;
+// a run stopped, resumed, cut off by a reload and resumed again ends with the same bytes; a bad space file
+// shows the CLI's one line; bad values typed into the form the CLI's messages; an IDX dataset directory
+// picked in the page gives the front of --dataset idx:<dir>. Needs /usr/bin/chromium.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
@@ -36,6 +36,13 @@ async function typeFlag(page: Page, flag: string, value: string): Promise<void> 
   if (value !== '') await field.pressSequentially(value);
 }
 
+/** Waits until the progress line shows `text`; fails with the page's state and message if the run ends first. */
+async function progressShows(page: Page, text: string): Promise<void> {
+  await page.waitForFunction((t) => (document.getElementById('search-progress')?.textContent ?? '').includes(t) || document.body.dataset.state !== 'running', text, { timeout: 90_000 });
+  const now = await page.evaluate(() => ({ state: document.body.dataset.state, progress: document.getElementById('search-progress')?.textContent, message: document.getElementById('message')?.textContent }));
+  if (now.state !== 'running' || !(now.progress ?? '').includes(text)) assert.unreachable(`waiting for "${text}": the run ended: ${JSON.stringify(now)}`);
+}
+
 /** A download button's file, as the browser saves it. */
 async function downloaded(page: Page, name: string, dir: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-download="${name}"]`)]);
@@ -49,7 +56,7 @@ const spaceMessage = (text: string, name: string): string => {
   throw new Error('the bad space resolved');
 };
 
-testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gibbon search, byte for byte (front.json, front.csv, journal.jsonl), after a reload, Stop and resumes too; a bad space file one line', async () => {
+testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gibbon search, byte for byte (front.json, front.csv, journal.jsonl), after Stop, a reload and resumes too; one tab per run; a bad space file one line', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gibbon-app-search-'));
   const s = await openApp();
   let step = 'the first run';
@@ -67,6 +74,19 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     for (const [flag, value] of Object.entries(SETTINGS)) await typeFlag(page, flag, value);
     let before = await settledCount(page);
     await page.click('#search-run');
+    // One tab per run: a second tab, while the first trains the run's supernet (its worker holds the run's
+    // lock by then), is offered the run as running elsewhere, and a resume there is refused naming it.
+    step = 'a second tab';
+    await progressShows(page, 'supernet');
+    const other = await page.context().newPage();
+    await other.goto(`${s.app.url}?tab=search`);
+    await other.waitForFunction(() => document.body.dataset.ready === '1');
+    assert.match(await other.textContent('#search-kept-text') ?? '', /search-mnist-s3 .* It is running in another tab of this browser now\.$/);
+    await other.click('#search-resume');
+    assert.is(await settled(other, 0, 60_000), 'error');
+    assert.is(await other.textContent('#message'), 'browser run "search-mnist-s3": run in use by gibbon search in another tab or window of this browser; one tab per run: continue it there, or close that tab and resume it here');
+    await other.close();
+    step = 'the first run';
     assert.is(await settled(page, before, 150_000), 'done', await page.textContent('#message') ?? '');
     const tBrowser = performance.now();
     await node;
@@ -85,41 +105,35 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     assert.is(await page.locator(`#search-front tr.chosen[data-design="${id}"]`).count(), 1);
     await page.screenshot({ path: fileURLToPath(new URL('../../scratch/app-search.png', import.meta.url)), fullPage: true });
 
-    step = 'a run cut off by a reload';
-    // A second run of the same settings, cut off by a reload once it has evaluations (the supernet is kept).
-    await typeFlag(page, 'out', 'cut-off');
-    await page.click('#search-run');
-    await page.waitForFunction(() => /evaluations [1-9]/.test(document.getElementById('search-progress')?.textContent ?? ''), undefined, { timeout: 60_000 });
-    step = 'a second tab';
-    // One tab per run: a second tab is offered the run, sees it running, and a resume there is refused naming it.
-    const other = await page.context().newPage();
-    await other.goto(`${s.app.url}?tab=search`);
-    await other.waitForFunction(() => document.body.dataset.ready === '1');
-    assert.match(await other.textContent('#search-kept-text') ?? '', /cut-off .* It is running in another tab of this browser now\.$/);
-    await other.click('#search-resume');
-    assert.is(await settled(other, 0, 60_000), 'error');
-    assert.is(await other.textContent('#message'), 'browser run "cut-off": run in use by gibbon search in another tab or window of this browser; one tab per run: continue it there, or close that tab and resume it here');
-    await other.close();
-    step = 'reload and resume';
-    await page.reload();
-    await page.waitForFunction(() => document.body.dataset.ready === '1');
-    const offer = await page.textContent('#search-kept-text') ?? '';
-    assert.match(offer, /An unfinished run is kept in this browser: cut-off \(space mnist, \d+ of 12 evaluations journaled/);
-    await page.click('#search-resume');
+    // A second run of the same settings (its supernet kept), stopped after its first generation ...
     step = 'stop';
-    // Stop once the resumed run has 8 evaluations: it ends after the generation in flight, results written ...
-    await page.waitForFunction(() => /evaluations 8\/12/.test(document.getElementById('search-progress')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await typeFlag(page, 'out', 'cut-off');
     before = await settledCount(page);
+    await page.click('#search-run');
+    await progressShows(page, 'evaluations 4/12');
     await page.click('#search-stop');
     assert.is(await settled(page, before, 60_000), 'done', await page.textContent('#message') ?? '');
     assert.match(await page.textContent('#message') ?? '', /\| stopped \(Resume continues it\) \|/);
-    step = 'resume after stop';
-    // ... and is offered again; resumed, it ends as the uninterrupted CLI run.
-    assert.match(await page.textContent('#search-kept-text') ?? '', /cut-off \(space mnist, \d+ of 12 evaluations journaled/);
+    const stoppedAt = Number(/(\d+) evaluations/.exec(await page.textContent('#message') ?? '')![1]);
+    assert.ok(stoppedAt < 12, `stopped before the budget (${stoppedAt})`);
+    // ... offered for resume, resumed, and cut off by a reload while it evaluates ...
+    step = 'resume, then reload';
+    assert.match(await page.textContent('#search-kept-text') ?? '', new RegExp(`cut-off \\(space mnist, ${stoppedAt} of 12 evaluations journaled`));
+    await page.click('#search-resume');
+    // in its next generation (stopped at 8, only the last is left: cut off while its worker starts)
+    if (stoppedAt === 4) await progressShows(page, 'evaluations 8/12');
+    else await page.waitForTimeout(1000);
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === '1');
+    // ... offered again, resumed: the uninterrupted CLI run's front.
+    step = 'resume after the reload';
+    const offer = await page.textContent('#search-kept-text') ?? '';
+    assert.match(offer, /An unfinished run is kept in this browser: cut-off \(space mnist, \d+ of 12 evaluations journaled/);
+    const journaled = Number(/(\d+) of 12/.exec(offer)![1]);
     before = await settledCount(page);
     await page.click('#search-resume');
     assert.is(await settled(page, before, 60_000), 'done', await page.textContent('#message') ?? '');
-    assert.is(await page.evaluate(() => window.gibbonFront), cli('front.json'), 'front.json after reload, resume, stop and resume');
+    assert.is(await page.evaluate(() => window.gibbonFront), cli('front.json'), 'front.json after stop, resume, reload and resume');
     assert.ok(await page.locator('#search-kept').isHidden(), 'nothing left to resume');
     const tResume = performance.now();
 
@@ -131,7 +145,7 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     assert.is(await settled(page, before), 'error');
     assert.is(await page.textContent('#message'), spaceMessage(bad, 'bad-space.json'));
     assert.equal(s.problems, []);
-    console.log(`search test (node and chromium side by side): node ${((tNode - t0) / 1000).toFixed(1)} s, chromium ${((tBrowser - t0) / 1000).toFixed(1)} s, reload, resume, stop, resume ${((tResume - Math.max(tNode, tBrowser)) / 1000).toFixed(1)} s (${/\d+ of 12/.exec(offer)?.[0]} journaled at the reload)`);
+    console.log(`search test (node and chromium side by side): node ${((tNode - t0) / 1000).toFixed(1)} s, chromium ${((tBrowser - t0) / 1000).toFixed(1)} s, stop, resume, reload, resume ${((tResume - Math.max(tNode, tBrowser)) / 1000).toFixed(1)} s (stopped at ${stoppedAt}, ${journaled} of 12 journaled at the reload)`);
   } catch (error) {
     (error as Error).message = `${step}: ${(error as Error).message}`;
     throw error;
