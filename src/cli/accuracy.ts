@@ -1,5 +1,6 @@
 // `gibbon accuracy`: float, quantized and PIM accuracy of a candidate from a trained supernet
 // (docs/supernet.md §4).
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { SPLIT_NAMES, type SplitName } from '../data/types.ts';
@@ -53,7 +54,7 @@ export async function runAccuracyCommand(argv: string[], print: (s: string) => v
   const ds = await loadDataset(values.dataset ?? 'mnist', '--dataset');
   const data = ds[split];
   const limit = values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0, 1, 1 << 30);
-  const workers = workersFlag(values.workers);
+  const workers = workersFlag(values.workers, availableParallelism());
   // tfjs loads only for this command (not at every CLI start)
   const { setupTfjs } = await import('../node/tfjs-setup.ts');
   const { Supernet } = await import('../nn/supernet.ts');

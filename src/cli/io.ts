@@ -18,25 +18,4 @@ export function readJsonFile(path: string, what: string): unknown {
   }
 }
 
-/**
- * A flag holding a JSON object (`--algorithm-options '{"temperature":1}'`): its value when every entry passes
- * `accept`, else `<flag>: got <raw>; allowed: a JSON object of <what>, e.g. '<example>'`.
- */
-export function jsonObjectFlag<T>(flag: string, raw: string, accept: (v: unknown) => v is T, what: string, example: string): Record<string, T> {
-  let o: unknown;
-  try { o = JSON.parse(raw); } catch { o = undefined; }
-  if (typeof o !== 'object' || o === null || Array.isArray(o) || !Object.values(o).every(accept)) {
-    throw new GibbonError('E_OPTION', `${flag}: got ${JSON.stringify(raw)}; allowed: a JSON object of ${what}, e.g. '${example}'`);
-  }
-  return o as Record<string, T>;
-}
-
-/** Runs what a flag's value builds (checking it); a GibbonError it raises is raised again with the flag's name first. */
-export function checkFlag<T>(flag: string, build: () => T): T {
-  try {
-    return build();
-  } catch (e) {
-    if (e instanceof GibbonError) throw new GibbonError('E_OPTION', `${flag}: ${e.message}`);
-    throw e;
-  }
-}
+export { checkFlag, jsonObjectFlag } from './flags.ts';

@@ -1,6 +1,7 @@
 // `gibbon predictor train` and `gibbon predictor eval` (docs/predictor.md §7): label seeded candidates with
 // the real simulators (pimLoss through a supernet, when there is one), train the RNN predictor, save it;
 // measure it on a fresh disjoint set and on one-mutation neighbours of a late search population.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -147,7 +148,7 @@ async function runTrain(argv: string[], print: (s: string) => void, stream: Stre
   const seed = numberFlag(values.seed, 'seed', DEFAULT_PREDICTOR.seed, 0, 0xffffffff);
   const limit = numberFlag(values.limit, 'limit', DEFAULT_PREDICTOR.limit, 1, 1 << 30);
   const epochs = numberFlag(values.epochs, 'epochs', DEFAULT_PREDICTOR.epochs, 1, 100000);
-  const workers = workersFlag(values.workers);
+  const workers = workersFlag(values.workers, availableParallelism());
   const lwRaw = values['layer-weight'];
   const layerWeight = lwRaw === undefined ? undefined : atLeastFlag(lwRaw, 'layer-weight', 0);
   const decayRaw = values['lr-decay'];
@@ -257,7 +258,7 @@ async function runEval(argv: string[], print: (s: string) => void, stream: Strea
   const hardwareOnly = t.supernet === null || t.dataset === null;
   const accCount = hardwareOnly ? 0 : numberFlag(values['accuracy-samples'], 'accuracy-samples', Math.min(count, DEFAULT_PREDICTOR.evalAccuracySamples), 0, count);
   const nCount = numberFlag(values.neighbours, 'neighbours', DEFAULT_PREDICTOR.neighbours, 0, 1e6);
-  const workers = workersFlag(values.workers);
+  const workers = workersFlag(values.workers, availableParallelism());
   if (!hardwareOnly && !existsSync(t.supernet!)) throw new GibbonError('E_FILE', `${values.predictor}: train.supernet: got ${JSON.stringify(t.supernet)}, which no longer exists; allowed: the supernet the predictor was trained with`);
 
   const pool = await createNodePool({ workers });

@@ -2,6 +2,7 @@
 // run summary, accuracy-vs-cost scatter plots, the hypervolume over evaluations, the Pareto front table,
 // the per-layer hardware breakdown of one design (the hardware simulator, run here), and with --retrain K
 // the one-shot vs stand-alone accuracy of the top K front designs (tfjs, loaded only then).
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ function parse(argv: string[]): Parsed | 'help' {
     design: values.design === undefined ? undefined : numberFlag(values.design, 'design', 0, 0, Number.MAX_SAFE_INTEGER),
     retrain: numberFlag(values.retrain, 'retrain', 0, 0, 1000),
     retrainEpochs: numberFlag(values['retrain-epochs'], 'retrain-epochs', DEFAULT_RETRAIN_EPOCHS, 1, 10000),
-    workers: workersFlag(values.workers),
+    workers: workersFlag(values.workers, availableParallelism()),
   };
 }
 

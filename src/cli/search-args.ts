@@ -1,14 +1,16 @@
 // `gibbon search`'s arguments: the help text and the flags -> validated settings (the command itself:
-// src/cli/search.ts). Every bad flag is one line naming it, its value and what is allowed.
-import { parseArgs } from 'node:util';
+// src/cli/search.ts). Every bad flag is one line naming it, its value and what is allowed. Web-standard:
+// the app's search form (src/app/search-panel.ts) hands its fields, named like the flags, to the same
+// searchArgsOf, so a bad value in the page gets the CLI's message.
 import { GibbonError } from '../util/errors.ts';
-import { checkFlag, jsonObjectFlag } from './io.ts';
-import { atLeastFlag, numberFlag, workersFlag } from './flags.ts';
+import { atLeastFlag, checkFlag, jsonObjectFlag, numberFlag, workersFlag } from './flags.ts';
 import { ALGORITHM_NAMES, createAlgorithm } from '../search/registry.ts';
 import { METRIC_NAMES, type Constraint, type MetricName, type Problem } from '../search/problem.ts';
 import { PREDICTOR_SCREEN_DEFAULTS } from '../predictor/screen.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
 import { DEFAULT_SUPERNET_BATCH } from '../nn/supernet.ts';
+import type { GibbonSearchConfig } from '../run/gibbon-search.ts';
+import type { Space } from '../space/space.ts';
 
 export const DEFAULT_SEARCH = Object.freeze({ space: 'mnist', dataset: 'mnist', algorithm: 'esapp', objectives: 'accuracy,edp,area', budget: 60, seed: 1, supernetEpochs: 8, limit: 300 } as const);
 
@@ -42,9 +44,8 @@ writes those results; --resume continues it.
                           '{"temperature":0.25,"subspaceFrac":0.5}' for esapp (names, defaults and ranges:
                           docs/search.md §3, §4.1); the population comes from --population
   --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
-  --workers <n>           simulator threads (default: one per core; at most 4 per core, 64 in all)
-  --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit}); at most the
-                          validation split's images (and the test split's, with --test-accuracy)
+  --workers <n>           simulator threads (default: one per core)
+  --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
   --saf-hrs-pct <p>       accuracy under non-idealities (docs/functional.md §5), over the space's own:
   --saf-lrs-pct <p>       cells stuck at HRS / at LRS (percent), resistance variation sigma (percent of R);
   --variation-pct <p>     each in 0..100
@@ -60,6 +61,8 @@ writes those results; --resume continues it.
                           so a changed space or dataset never reuses another's supernet)
   --batch-size <n>        images per step when the cached supernet is trained (default ${DEFAULT_SUPERNET_BATCH}); a space
                           too large for memory at that size is refused before training, naming one that fits
+  --supernet-limit <n>    train the cached supernet on the first n training images only (default: all); part
+                          of the cache's name (...-l<n>) and of search.json (a resume must give the same)
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
   --no-test-accuracy      skip the end's measurement of every front design on the test split (default:
@@ -110,6 +113,8 @@ export interface SearchArgs {
   supernetEpochs: number;
   /** --batch-size: images per step of the cached supernet's training (undefined: the trainer's default). */
   batchSize?: number;
+  /** --supernet-limit: training images of the cached supernet (undefined: all). */
+  supernetLimit?: number;
   testAccuracy: boolean;
   /** Test images per front design; undefined: the whole split. */
   testLimit?: number;
@@ -127,6 +132,13 @@ function remoteOf(url: string | undefined, queue: string | undefined, share: str
     return undefined;
   }
   return { url, queue, share };
+}
+
+/** --supernet-limit: an image count for the cached supernet; a given --supernet is never trained, so not with it. */
+function supernetLimitOf(raw: string | undefined, supernet: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (supernet !== undefined) throw new GibbonError('E_OPTION', '--supernet-limit: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
+  return numberFlag(raw, 'supernet-limit', 0, 1, 1 << 30);
 }
 
 /** --algorithm-options: a JSON object of numbers the algorithm accepts (checked by building it once). */
@@ -147,23 +159,27 @@ function testAccuracyOf(on: boolean, off: boolean): boolean {
   return !off;
 }
 
-export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
-  const maxOptions = Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, { type: 'string' as const }]));
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      space: { type: 'string' }, dataset: { type: 'string' }, algorithm: { type: 'string' }, objectives: { type: 'string' }, objective: { type: 'string' },
-      'saf-hrs-pct': { type: 'string' }, 'saf-lrs-pct': { type: 'string' }, 'variation-pct': { type: 'string' }, trials: { type: 'string' },
-      'min-accuracy': { type: 'string' }, ...maxOptions, budget: { type: 'string' }, time: { type: 'string' }, population: { type: 'string' },
-      seed: { type: 'string' }, workers: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-      resume: { type: 'boolean' }, supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'batch-size': { type: 'string' },
-      'test-accuracy': { type: 'boolean' }, 'no-test-accuracy': { type: 'boolean' }, 'test-limit': { type: 'string' }, 'no-seed-extremes': { type: 'boolean' }, 'no-predictor': { type: 'boolean' }, 'predictor-oversample': { type: 'string' },
-      'predictor-random-share': { type: 'string' }, 'predictor-epochs': { type: 'string' }, 'algorithm-options': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      redis: { type: 'string' }, queue: { type: 'string' }, share: { type: 'string' },
-    },
-    strict: true, allowPositionals: false,
-  });
-  const v = values as Record<string, string | boolean | undefined>;
+/** Every flag of `gibbon search` and its kind (a value, or a switch). */
+export const SEARCH_FLAGS: Readonly<Record<string, 'string' | 'boolean'>> = Object.freeze({
+  space: 'string', dataset: 'string', algorithm: 'string', objectives: 'string', objective: 'string',
+  'saf-hrs-pct': 'string', 'saf-lrs-pct': 'string', 'variation-pct': 'string', trials: 'string',
+  'min-accuracy': 'string', ...Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, 'string' as const])), budget: 'string', time: 'string', population: 'string',
+  seed: 'string', workers: 'string', limit: 'string', out: 'string',
+  resume: 'boolean', supernet: 'string', 'supernet-epochs': 'string', 'supernet-limit': 'string', 'batch-size': 'string',
+  'test-accuracy': 'boolean', 'no-test-accuracy': 'boolean', 'test-limit': 'string', 'no-seed-extremes': 'boolean', 'no-predictor': 'boolean', 'predictor-oversample': 'string',
+  'predictor-random-share': 'string', 'predictor-epochs': 'string', 'algorithm-options': 'string', help: 'boolean',
+  redis: 'string', queue: 'string', share: 'string',
+});
+
+/** Flag name -> its value (a string, or true for a switch given); absent flags are absent or undefined. */
+export type SearchFlagValues = Readonly<Record<string, string | boolean | undefined>>;
+
+/**
+ * The validated settings of one search from its flags' values (parsed from argv by the CLI, or a form's
+ * fields by the app); `cores`: the machine's (--workers defaults to one per core and is capped by them).
+ */
+export function searchArgsOf(values: SearchFlagValues, cores: number): SearchArgs | 'help' {
+  const v = values;
   const str = (k: string) => v[k] as string | undefined;
   if (v.help) return 'help';
   const algorithm = str('algorithm') ?? DEFAULT_SEARCH.algorithm;
@@ -192,7 +208,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   return {
     spaceArg: str('space'), dataset: str('dataset') ?? DEFAULT_SEARCH.dataset, algorithm, objectives, constraints, budget, timeS, population,
     seed: numberFlag(str('seed'), 'seed', DEFAULT_SEARCH.seed, 0, 0xffffffff),
-    workers: workersFlag(str('workers')),
+    workers: workersFlag(str('workers'), cores),
     limit: numberFlag(str('limit'), 'limit', DEFAULT_SEARCH.limit, 1, 1 << 30),
     nonideal: Object.fromEntries(([['saf-hrs-pct', 'safHrsPct'], ['saf-lrs-pct', 'safLrsPct'], ['variation-pct', 'variationSigmaPctOfR']] as const)
       .filter(([flag]) => str(flag) !== undefined).map(([flag, key]) => [key, numberFlag(str(flag), flag, 0, 0, 100, false)])),
@@ -200,6 +216,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
     batchSize: str('batch-size') === undefined ? undefined : numberFlag(str('batch-size'), 'batch-size', DEFAULT_SUPERNET_BATCH, 1, 4096),
+    supernetLimit: supernetLimitOf(str('supernet-limit'), str('supernet')),
     testAccuracy: testAccuracyOf(v['test-accuracy'] === true, v['no-test-accuracy'] === true),
     testLimit: str('test-limit') === undefined ? undefined : numberFlag(str('test-limit'), 'test-limit', 0, 1, 1 << 30),
     seedExtremes: v['no-seed-extremes'] !== true,
@@ -213,3 +230,13 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   };
 }
 
+
+/** The library's config of a search with these settings in `space`: what the CLI and the app pass to runGibbonSearch. */
+export function gibbonSearchConfig(p: SearchArgs, space: Space): GibbonSearchConfig {
+  return {
+    space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
+    population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
+    supernetEpochs: p.supernetEpochs, supernetLimit: p.supernetLimit, supernetBatchSize: p.batchSize, testAccuracy: p.testAccuracy, testLimit: p.testLimit,
+    seedExtremes: p.seedExtremes, predictor: p.predictor, resume: p.resume,
+  };
+}

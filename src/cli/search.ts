@@ -2,10 +2,11 @@
 // the flags (./search-args.ts), a run directory as the store, a Piscina pool, the supernet from --supernet
 // or trained once into .gibbon-cache/ in a worker thread, a progress line on stderr, the results printed.
 // Ctrl-C stops the run after the evaluations in flight; --resume continues it.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadDataset } from '../node/dataset-files.ts';
 import { checkpointPath, loadSupernetState } from '../node/supernet-files.ts';
-import { SUPERNET_RECIPE } from '../nn/supernet.ts';
 import type { RemoteEvaluation } from '../node/queue/remote-evaluator.ts';
 import { readFileSync } from 'node:fs';
 import { cachedSupernetTrainer, storedSupernet } from '../node/supernet-trainer.ts';
@@ -19,7 +20,8 @@ import type { GibbonSearchEvent, SearchStatus } from '../run/gibbon-search.ts';
 import type { RunSummary } from '../run/front.ts';
 import { RUN_FILES } from '../run/store.ts';
 import { UNLIMITED_BUDGET } from '../run/study.ts';
-import { DEFAULT_SEARCH, parseSearchArgs, SEARCH_HELP, type SearchArgs } from './search-args.ts';
+import { DEFAULT_SEARCH, gibbonSearchConfig, SEARCH_FLAGS, SEARCH_HELP, searchArgsOf, type SearchArgs } from './search-args.ts';
+import { pathComponent, supernetCacheName } from '../run/supernet-cache.ts';
 import type { Dataset } from '../data/types.ts';
 import { formatTrainProgress, loadSpace } from './supernet.ts';
 import { statusLine, type Stream } from './progress.ts';
@@ -40,25 +42,21 @@ export interface SearchCommandResult {
   hypervolume: number | null;
 }
 
-/**
- * A user-given name (a space's, a dataset spec) as one path component: runs of other characters than
- * letters, digits, '.', '_' and '-' become '_', so `../x` or `a/b` cannot lead a default path out of its folder.
- */
-export const pathComponent = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '_');
+export { pathComponent } from '../run/supernet-cache.ts';
+
+/** gibbon search's flags (argv) -> validated settings; an unknown flag is parseArgs' one line. */
+export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
+  const options = Object.fromEntries(Object.entries(SEARCH_FLAGS).map(([name, type]) => [name, name === 'help' ? { type, short: 'h' } : { type }]));
+  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  return searchArgsOf(values, availableParallelism());
+}
 
 /** The run directory when --out is not given: runs/search-<space>-s<seed>, always inside runs/. */
 export const defaultRunDir = (space: string, seed: number): string => join('runs', `search-${pathComponent(space)}-s${seed}`);
 
-/**
- * The cache directory of the default supernet of a space / dataset / seed / epochs:
- * .gibbon-cache/supernet-<space>[-<dataset>]-<key>-s<seed>-e<epochs>-<recipe>, where `key` is the content key
- * of src/run/pins.ts supernetCacheKey (the whole space document, the dataset's content, the recipe and batch
- * size): a custom space named like a preset, or changed dataset files, never reuse another's supernet.
- */
-export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number, key: string): string {
-  const ds = dataset === 'mnist' ? '' : `-${pathComponent(dataset)}`;
-  // the training recipe's tag: a supernet trained by another recipe is never reused
-  return join('.gibbon-cache', `supernet-${pathComponent(space)}${ds}-${pathComponent(key)}-s${seed}-e${epochs}-${SUPERNET_RECIPE}`);
+/** The cache directory of the default supernet: .gibbon-cache/<supernetCacheName> (src/run/supernet-cache.ts). */
+export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number, key: string, limit?: number): string {
+  return join('.gibbon-cache', supernetCacheName(space, dataset, seed, epochs, key, limit));
 }
 
 const UNITS: Record<MetricName, string> = { accuracy: '', energy: 'uJ', latency: 'ms', area: 'mm2', edp: 'mJms', power: 'W' };
@@ -121,7 +119,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   };
   const data = await loadDataset(p.dataset, '--dataset');
   checkLimit(p, data);
-  const supernetDir = given ?? cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs, await supernetCacheKey(space.spec, data, { batchSize: p.batchSize }));
+  const supernetDir = given ?? cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs, await supernetCacheKey(space.spec, data, { batchSize: p.batchSize }), p.supernetLimit);
   // tfjs and the search library load only for this command (not at every CLI start)
   const [{ setupTfjs }, { runGibbonSearch }, { createNodePool }, { loadSimulatorNode }] = await Promise.all([
     import('../node/tfjs-setup.ts'), import('../run/gibbon-search.ts'), import('../node/pool.ts'), import('../node/simulator.ts')]);
@@ -146,11 +144,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   const interrupt = () => abort.abort();
   process.once('SIGINT', interrupt);
   try {
-    const { summary, newEvaluations, supernetEpochs } = await runGibbonSearch({
-      space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
-      population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
-      supernetEpochs: p.supernetEpochs, supernetBatchSize: p.batchSize, testAccuracy: p.testAccuracy, testLimit: p.testLimit, seedExtremes: p.seedExtremes, predictor: p.predictor, resume: p.resume,
-    }, {
+    const { summary, newEvaluations, supernetEpochs } = await runGibbonSearch(gibbonSearchConfig(p, space), {
       store: fileRunStore(out), pool, data, simulator: await loadSimulatorNode(), progress, signal: abort.signal, evaluatorFor,
       trainer: p.supernet === undefined ? cachedSupernetTrainer(supernetDir) : storedSupernet(supernetDir),
     });

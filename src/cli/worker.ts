@@ -4,7 +4,7 @@
 // the queue when their lock expires, --lock-ms). A job whose inputs do not match their hashes is refused:
 // the job is dead-lettered with the reason (the search stops and says so) and this worker stops (exit 6).
 import { parseArgs } from 'node:util';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { workersFlag } from './flags.ts';
 import { join } from 'node:path';
 import { GibbonError } from '../util/errors.ts';
@@ -58,7 +58,7 @@ export async function runWorkerCommand(argv: string[], print: (s: string) => voi
   const connection = redisOptionsOf(v.redis);
   const queue = checkQueueName(v.queue ?? DEFAULT_QUEUE);
   const concurrency = int(v.concurrency, 'concurrency', 2, 1, 64);
-  const threads = workersFlag(v.workers);
+  const threads = workersFlag(v.workers, availableParallelism());
   const lockMs = int(v['lock-ms'], 'lock-ms', DEFAULT_LOCK_MS, 1000, 3_600_000);
   const redis = await connectRedis(connection);
   const me = `${hostname()}:${process.pid}`;

@@ -132,7 +132,10 @@ function tooltip(r: JournalRecord, cost: CostAxis | undefined): string {
   return cost ? `#${r.id} (gen ${r.generation}): ${acc}, ${cost.label.replace(/, log scale/, '')} ${num(metric(r.metrics, cost.keys))}` : `#${r.id}: ${acc}`;
 }
 
-function costPlot(input: ReportInput, axis: CostAxis): string {
+/** What the design plots and the front table are drawn from (the app redraws them while a search runs). */
+export type DesignsInput = Pick<ReportInput, 'config' | 'journal' | 'front'>;
+
+function costPlot(input: DesignsInput, axis: CostAxis): string {
   const p = input.config.problem;
   const frontIds = new Set(input.front.map((d) => d.id));
   const fits = input.journal.filter((r) => r.metrics.fits !== 0);
@@ -174,7 +177,8 @@ function hardwareKeys(front: readonly FrontDesign[]): string[] {
   return keys;
 }
 
-function frontTable(input: ReportInput, chosen: number | undefined): string {
+/** The report's Pareto front table (sorted by validation accuracy); `chosen` is the highlighted design. */
+export function frontTableHtml(input: Pick<ReportInput, 'front'>, chosen?: number): string {
   const designs = [...input.front].sort((a, b) => b.metrics.accuracy - a.metrics.accuracy || a.id - b.id);
   const hw = hardwareKeys(designs);
   const head = [
@@ -233,7 +237,8 @@ export function chipTotalsText(s: PublicSimulation): string {
   return `Chip: area ${num(t.area_mm2, 4)} mm², energy ${num(t.energy_uJ, 4)} µJ, latency ${num(t.latency_ms, 4)} ms, EDP ${num(t.edp_mJms, 4)} mJ·ms, power ${num(t.power_W, 4)} W, ${num(t.tops_per_W, 4)} TOPS/W.`;
 }
 
-function breakdownSection(b: DesignBreakdown): string {
+/** The report's per-layer breakdown of one design: notes, chip totals, the per-layer table. */
+export function breakdownHtml(b: DesignBreakdown): string {
   const s = b.simulation;
   const notes = [
     `Design #${b.designId} on its own architecture, hardware model ${s.model}, ${s.pipeline ? 'inter-layer pipeline' : 'layer by layer'}.`,
@@ -263,31 +268,43 @@ function retrainSection(r: RetrainReport): string {
 
 // ===== Page =====
 
-/** The report page. */
-export function buildReportHtml(input: ReportInput): string {
+/** The three accuracy-cost plots, then the hypervolume after each evaluation (2 or 3 objectives), and that series. */
+function designPlots(input: DesignsInput): { hv: number[] | null; plots: string[] } {
   const p = input.config.problem;
   const hvSpec = input.config.hypervolume;
   const hvOn = hvSpec !== null && (p.objectives.length === 2 || p.objectives.length === 3) && hvSpec.ref.length === p.objectives.length;
   const hv = hvOn ? hypervolumeSeries(p, input.journal, hvSpec) : null;
+  return { hv, plots: [...COST_PLOTS.map((a) => costPlot(input, a)), ...(hv === null ? [] : [hypervolumePlot(hv)])] };
+}
+
+const plotsHtml = (plots: readonly string[]) => `<div class="plots">${plots.map((s) => `<figure>${s}</figure>`).join('')}</div>`;
+
+/** The report's plots of the designs (accuracy against each cost, the hypervolume), as one block. */
+export function designPlotsHtml(input: DesignsInput): string {
+  return plotsHtml(designPlots(input).plots);
+}
+
+/** The report page. */
+export function buildReportHtml(input: ReportInput): string {
+  const { hv, plots } = designPlots(input);
   const hvFinal = hv === null ? null : hv.length ? hv[hv.length - 1] : 0;
   const space = input.search?.space ?? input.front[0]?.candidate.space ?? 'run';
   const title = `Gibbon search report: ${space}, ${input.config.algorithm}, seed ${input.config.seed}`;
   const notFitting = input.journal.filter((r) => r.metrics.fits === 0).length;
-  const plots = [...COST_PLOTS.map((a) => costPlot(input, a)), ...(hv === null ? [] : [hypervolumePlot(hv)])];
   const parts: string[] = [];
   parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${REPORT_STYLE}</style></head><body><main>`);
   parts.push(`<h1>${esc(title)}</h1><p class="sub">${esc(input.runDir)}</p>`);
   parts.push(`<h2>Run</h2>${summarySection(input, hvFinal)}`);
   parts.push('<h2>Designs</h2>');
   parts.push(`<p class="note">${esc(`Every evaluated candidate that fits the chip (grey; hollow when it violates a constraint), the Pareto front designs highlighted and joined by the staircase of the designs that are non-dominated in each projection. Accuracy is on PIM, on the validation split. Hover a point for its id.${notFitting ? ` ${notFitting} candidate(s) do not fit the chip and are not plotted.` : ''}`)}</p>`);
-  parts.push(`<div class="plots">${plots.map((s) => `<figure>${s}</figure>`).join('')}</div>`);
+  parts.push(plotsHtml(plots));
   const chosen = input.breakdown?.designId;
   parts.push(`<h2>Pareto front (${input.front.length} design${input.front.length === 1 ? '' : 's'})</h2>`);
   parts.push(`<p class="note">${esc('Sorted by validation accuracy. Per-layer columns list the stem, then each stage (blocks separated by spaces), then the fc layer for bits. Hardware columns are the candidate\'s hardware decisions. Accuracies are PIM accuracy except float (the sub-network in floating point) and quantized (integer inference with a lossless ADC); test accuracy is — when the search did not measure it.')}</p>`);
-  parts.push(frontTable(input, chosen));
+  parts.push(frontTableHtml(input, chosen));
   if (input.breakdown) {
     parts.push(`<h2>Per-layer hardware breakdown of design #${esc(input.breakdown.designId)}</h2>`);
-    parts.push(breakdownSection(input.breakdown));
+    parts.push(breakdownHtml(input.breakdown));
   }
   if (input.retrain) {
     parts.push('<h2>One-shot vs stand-alone accuracy</h2>');

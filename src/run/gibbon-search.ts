@@ -40,6 +40,8 @@ export interface SupernetTrainJob {
   seed: number;
   /** Images per training step (undefined: the trainer's default). */
   batchSize?: number;
+  /** Train on the first `limit` training images only (undefined: all). */
+  limit?: number;
 }
 
 /** Where the supernet comes from: a store it is kept in, trained there when missing. */
@@ -79,6 +81,8 @@ export interface GibbonSearchConfig {
   supernetEpochs: number;
   /** Images per step if the trainer trains the supernet (undefined: its default). */
   supernetBatchSize?: number;
+  /** Training images of the supernet the trainer keeps (undefined: all; a fixed supernet ignores it). */
+  supernetLimit?: number;
   /** Also measure the front's designs on the test split (default true; the front is small). */
   testAccuracy?: boolean;
   /** Test images per front design (default: the whole test split). */
@@ -150,6 +154,8 @@ function searchSettings(config: GibbonSearchConfig, supernet: string, datasetHas
     format: 'gibbon-search-cli', version: 1, space: config.space.name, dataset: config.dataset, supernet, split: 'validation',
     limit: config.limit, nonideal: config.nonideal ?? {}, trials: config.trials ?? 1,
     datasetHash, supernetHash: null as string | null,
+    // only when given, so the search.json of a run without it (every older run) is unchanged
+    ...(config.supernetLimit === undefined ? {} : { supernetLimit: config.supernetLimit }),
   };
 }
 type SearchSettings = ReturnType<typeof searchSettings>;
@@ -205,7 +211,7 @@ async function supernetState(config: GibbonSearchConfig, env: GibbonSearchEnv): 
   const kept = await trainer.load(epochs);
   if (kept) return kept;
   env.progress?.({ kind: 'supernet-training', location: trainer.location, space: config.space.name, epochs });
-  await trainer.train({ space: config.space, dataset: config.dataset, epochs, seed: config.seed, batchSize: config.supernetBatchSize }, {
+  await trainer.train({ space: config.space, dataset: config.dataset, epochs, seed: config.seed, batchSize: config.supernetBatchSize, limit: config.supernetLimit }, {
     progress: (p) => env.progress?.({ kind: 'supernet-progress', progress: p }), signal: env.signal,
   });
   const trained = await trainer.load(epochs);

@@ -47,6 +47,9 @@ export {
 } from '../evaluate/gibbon-evaluator.ts';
 // A run in a store, and the whole co-exploration.
 export { RUN_FILES, jsonText, readJson, memoryRunStore, type RunStore, type RunJournal, type RunDocument } from '../run/store.ts';
+// The run store of a browser: IndexedDB, one tab per run by the Web Locks API (docs/app.md §7).
+export { indexedDbRunStore, deleteRun, journalText, runLocation } from './idb-run-store.ts';
+export { supernetCacheName } from '../run/supernet-cache.ts';
 export { parseJournal, journalLine, type JournalContents } from '../run/journal.ts';
 export { frontDesigns, frontCsv, runSummary, type FrontDesignRecord, type FrontExtras, type RunSummary } from '../run/front.ts';
 export { runStudy, resolveStudyConfig, UNLIMITED_BUDGET, type StudyConfig, type StudyOptions, type StudyResult } from '../run/study.ts';

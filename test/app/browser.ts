@@ -8,7 +8,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export interface AppSession {
   app: AppServer;
   browser: Browser;
-  /** A new page that records console errors, page errors and failed requests in `problems`. */
+  /** A new page (in a new context) that records console errors, page errors and failed requests in `problems`, as do other pages of its context. */
   page(viewport?: { width: number; height: number }): Promise<Page>;
   problems: string[];
   close(): Promise<void>;
@@ -25,11 +25,15 @@ export async function openApp(): Promise<AppSession> {
   return {
     app, browser, problems,
     async page(viewport = { width: 1300, height: 900 }) {
-      const page = await browser.newPage({ viewport });
-      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-      page.on('requestfailed', (r) => problems.push(`request ${r.url()}: ${r.failure()?.errorText}`));
-      return page;
+      // A context of its own: a test may open a second tab in it (page.context().newPage(): same IndexedDB, same Web Locks).
+      const context = await browser.newContext({ viewport });
+      const watch = (page: Page) => {
+        page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+        page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+        page.on('requestfailed', (r) => problems.push(`request ${r.url()}: ${r.failure()?.errorText}`));
+      };
+      context.on('page', watch);
+      return context.newPage();
     },
     async close() { await browser.close(); await app.close(); },
   };

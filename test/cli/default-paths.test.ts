@@ -23,4 +23,9 @@ test('the supernet cache stays one level inside .gibbon-cache/ whatever the spac
   }
 });
 
+test('the supernet cache names its training images when limited (--supernet-limit), else not', () => {
+  assert.is(cachedSupernetDir('mnist', 'mnist', 1, 8, 'e06066d9669e'), `.gibbon-cache${sep}supernet-mnist-e06066d9669e-s1-e8-kd0`);
+  assert.is(cachedSupernetDir('mnist', 'mnist', 1, 1, 'e06066d9669e', 256), `.gibbon-cache${sep}supernet-mnist-e06066d9669e-s1-e1-kd0-l256`);
+});
+
 test.run();

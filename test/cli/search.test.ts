@@ -134,6 +134,8 @@ test('bad options: exact messages', async () => {
   await rejects(['--algorithm-options', 'temperature=1'], `--algorithm-options: got "temperature=1"; allowed: a JSON object of numbers, e.g. '{"temperature":1}'`);
   await rejects(['--algorithm-options', '{"populationSize":4}'], '--algorithm-options: got populationSize; allowed: the other settings (the population is --population)');
   await rejects(['--algorithm', 'random', '--algorithm-options', '{"temperature":1}'], '--algorithm-options: random: options.temperature: got an unknown option; allowed: batchSize');
+  await rejects(['--supernet-limit', '0'], '--supernet-limit: got "0"; allowed: an integer in 1..1073741824');
+  await rejects(['--supernet-limit', '64', '--supernet', supernetDir], '--supernet-limit: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
 });
 
 test.after(() => { rmSync(dir, { recursive: true, force: true }); });
