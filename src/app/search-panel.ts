@@ -30,7 +30,8 @@ export const SEARCH_QUERY: QuerySpec = {
   flags: ['space', 'dataset', 'algorithm', 'objectives', 'budget', 'population', 'seed', 'time', 'out', 'algorithm-options',
     'min-accuracy', 'max-energy', 'max-latency', 'max-area', 'max-edp', 'max-power',
     'no-predictor', 'predictor-oversample', 'predictor-random-share', 'predictor-epochs',
-    'workers', 'limit', 'trials', 'saf-hrs-pct', 'saf-lrs-pct', 'variation-pct', 'test-accuracy', 'supernet-epochs', 'supernet-limit'],
+    'workers', 'limit', 'trials', 'saf-hrs-pct', 'saf-lrs-pct', 'variation-pct', 'test-limit', 'no-test-accuracy',
+    'no-seed-extremes', 'supernet-epochs', 'supernet-limit'],
 };
 
 declare global {

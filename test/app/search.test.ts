@@ -25,7 +25,7 @@ import { CHROMIUM, openApp, settled, settledCount } from './browser.ts';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 /** Small enough for the test budget: one epoch on 256 images, 12 evaluations of 50 validation images. */
-const SETTINGS: Record<string, string> = { budget: '12', population: '4', seed: '3', limit: '50', workers: '2', 'supernet-epochs': '1', 'supernet-limit': '256' };
+const SETTINGS: Record<string, string> = { budget: '12', population: '4', seed: '3', limit: '50', 'test-limit': '50', workers: '2', 'supernet-epochs': '1', 'supernet-limit': '256' };
 
 /** Types a flag's value into its form field as a user does (click, select all, delete, type). */
 async function typeFlag(page: Page, flag: string, value: string): Promise<void> {
@@ -178,7 +178,7 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('a dataset director
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), trainLabels);
     writeFileSync(join(dir, 't10k-images-idx3-ubyte'), testImages);
     writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), testLabels);
-    const settings: Record<string, string> = { budget: '4', population: '4', seed: '2', limit: '30', workers: '2', 'supernet-epochs': '1', 'supernet-limit': '128' };
+    const settings: Record<string, string> = { budget: '4', population: '4', seed: '2', limit: '30', 'test-limit': '30', workers: '2', 'supernet-epochs': '1', 'supernet-limit': '128' };
     const args = [...Object.entries(settings).flatMap(([k, v]) => [`--${k}`, v]), '--no-predictor', '--dataset', `idx:${dir}`, '--out', 'run'];
     const node = promisify(execFile)(process.execPath, [CLI, 'search', ...args], { cwd: tmp });
 
