@@ -81,7 +81,10 @@ test('gibbon supernet train and gibbon search: the refusal is one error line, ex
     assert.equal(r.lines.filter((l) => l.startsWith('gibbon:')), [last], r.lines.join('\n'));
     assert.ok(r.lines.length <= 2 && r.lines.every((l) => !/Aborted|Error|^\s+at /.test(l)), r.lines.join('\n'));
     assert.match(last.replace(/^gibbon: /, ''), REFUSAL);
-    assert.ok(last.endsWith(`(--batch-size ${fitting})`), last);
+    // the batch it names is measured in that fresh process: within 2 of this process's measurement (the
+    // step's peak heap differs a little with what tfjs's heap already holds: seen 18 there against 17 here)
+    const named = Number(/\(--batch-size (\d+)\)$/.exec(last)?.[1]);
+    assert.ok(named >= 8 && named < 64 && Math.abs(named - fitting) <= 2, `${last} (this process: ${fitting})`);
   }
   rmSync(tmp, { recursive: true, force: true });
 });
