@@ -12,7 +12,7 @@
 // 4. Kendall tau-b (one-shot vs stand-alone) on quantized and on PIM accuracy; mean and largest
 //    |one-shot - stand-alone| PIM accuracy in points (mean_gap_pts, max_gap_pts; the quantized ones beside).
 //    Last line: one JSON object.
-//   npm run bench:ranking -- [--supernet <dir>] [--supernet-epochs N] [--standalone-epochs N] [--seed s] [--limit n] [--bn-batches N]
+//   npm run bench:ranking -- [--supernet <dir>] [--supernet-epochs N] [--standalone-epochs N] [--seed s] [--limit n] [--bn-batches N] [--calibration-batches N]
 //     [--standalone-only: fill the stand-alone cache and stop] [--cached-only: no stand-alone training; the figures
 //     cover the candidates whose reference is cached, and say so]
 import { parseArgs } from 'node:util';
@@ -33,12 +33,14 @@ import type { Candidate } from '../src/space/types.ts';
 import { rankingCandidates } from './ranking-candidates.ts';
 
 const { values } = parseArgs({ options: {
-  supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'standalone-epochs': { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'standalone-only': { type: 'boolean' }, 'bn-batches': { type: 'string' }, 'cached-only': { type: 'boolean' },
+  supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'standalone-epochs': { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'standalone-only': { type: 'boolean' }, 'bn-batches': { type: 'string' }, 'calibration-batches': { type: 'string' }, 'cached-only': { type: 'boolean' },
 } });
 const supernetEpochs = Number(values['supernet-epochs'] ?? 8);
 const standaloneEpochs = Number(values['standalone-epochs'] ?? 4);
 /** Batches of 64 training images that recalibrate a one-shot sub-network's batch norm (default 20, as every evaluation; the stand-alone side keeps 20). */
 const oneShotBnBatches = Number(values['bn-batches'] ?? 20);
+/** Batches of training images that calibrate its activation ranges (default 8, as every evaluation). */
+const oneShotCalibrationBatches = Number(values['calibration-batches'] ?? 8);
 const seed = Number(values.seed ?? 7);
 const limit = Number(values.limit ?? 1500);
 const dir = values.supernet ?? `bench/out/sn-mnist-${SUPERNET_RECIPE}-s1-e${supernetEpochs}`;
@@ -128,7 +130,7 @@ if (values['cached-only']) await standaloneReferences(); // then only the candid
 console.log('\none-shot:');
 for (const x of cands) {
   if (values['cached-only'] && !alone.has(x.name)) continue;
-  const a = await evaluateAccuracy(x.c, sn, val, { executor: exec, calibration: ds.train, limit, bnBatches: oneShotBnBatches });
+  const a = await evaluateAccuracy(x.c, sn, val, { executor: exec, calibration: ds.train, limit, bnBatches: oneShotBnBatches, calibrationBatches: oneShotCalibrationBatches });
   const o = { float: a.float, quantized: a.quantized, pim: a.pim };
   oneShot.set(x.name, o);
   console.log(`  ${x.name}: float ${pct(o.float)}, quantized ${pct(o.quantized)}, PIM ${pct(o.pim)} %`);
@@ -161,5 +163,5 @@ console.log(`|one-shot - stand-alone| PIM accuracy: mean ${meanGap.toFixed(2)} p
 console.log(`|one-shot - stand-alone| quantized accuracy: mean ${meanGapQ.toFixed(2)} pts, largest ${maxGapQ.toFixed(2)} pts`);
 console.log(JSON.stringify({
   tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, candidates: rows.length, candidates_drawn: cands.length,
-  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, standalone_epochs: standaloneEpochs, seed, split: 'validation', images, rows,
+  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, calibration_batches: oneShotCalibrationBatches, standalone_epochs: standaloneEpochs, seed, split: 'validation', images, rows,
 }));
