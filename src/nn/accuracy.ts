@@ -19,6 +19,9 @@ import type { Supernet } from './supernet.ts';
 /** Bits of the lossless ADC: T(32) exceeds any partial sum of any converter, cell and crossbar here. */
 const LOSSLESS_ADC_BITS = 32;
 
+/** Ideal devices: no stuck-at faults, variation, leakage or read noise. */
+const IDEAL_DEVICES: Readonly<ArchConfig['nonideal']> = Object.freeze({ safHrsPct: 0, safLrsPct: 0, variationSigmaPctOfR: 0, hrsLrsRatio: null, readNoiseSigma: 0 });
+
 /**
  * `arch` with an ADC that never rounds or clips (fixed full scale, 32 bits, so the LSB is 1) and ideal
  * devices (no stuck-at faults, variation, leakage or read noise). Its cost figures are meaningless; the
@@ -28,7 +31,7 @@ export function losslessArch(arch: ArchConfig): ArchConfig {
   return {
     ...arch,
     adc: { ...arch.adc, choice: -1, customBits: LOSSLESS_ADC_BITS, customAreaUm2: 1, customPowerW: 1, customSampleRateGsps: 1, rangeMode: 'fixed' },
-    nonideal: { safHrsPct: 0, safLrsPct: 0, variationSigmaPctOfR: 0, hrsLrsRatio: null, readNoiseSigma: 0 },
+    nonideal: { ...IDEAL_DEVICES },
   };
 }
 
@@ -57,15 +60,13 @@ export interface AccuracyResult {
   model: PimModel;
 }
 
-/** Ideal devices: no stuck-at faults, variation, leakage or read noise (what losslessArch sets). */
+/** True for IDEAL_DEVICES (what losslessArch sets). */
 function idealDevices(n: ArchConfig['nonideal']): boolean {
-  return n.safHrsPct === 0 && n.safLrsPct === 0 && n.variationSigmaPctOfR === 0 && n.hrsLrsRatio === null && n.readNoiseSigma === 0;
+  return (Object.keys(IDEAL_DEVICES) as (keyof ArchConfig['nonideal'])[]).every((k) => n[k] === IDEAL_DEVICES[k]);
 }
 
 export async function evaluateAccuracy(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions): Promise<AccuracyResult> {
-  const { model, float, images, labels, n } = exportForSplit(candidate, sn, split, opts, true);
-  const arch = opts.arch ?? toArch(sn.space, sn.space.validateCandidate(candidate));
-  const p = await runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 });
+  const { model, float, images, labels, n, arch, p } = await pimRun(candidate, sn, split, opts, true);
   // On ideal devices a PIM run whose every conversion was exact (no rounding, no clipping: the measured
   // error sums are 0) computed every partial sum as the lossless ADC would, so its predictions are the
   // quantized ones: the lossless run is skipped (half the work for the accurate designs a search ends at).
@@ -80,14 +81,15 @@ export async function evaluateAccuracy(candidate: Candidate, sn: Supernet, split
  * as evaluateAccuracy's, so the same number, without its float and lossless runs (about half the work).
  */
 export async function evaluatePimAccuracy(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions): Promise<Pick<AccuracyResult, 'pim' | 'pimStd' | 'images'>> {
-  const { model, images, labels, n } = exportForSplit(candidate, sn, split, opts, false);
-  const arch = opts.arch ?? toArch(sn.space, sn.space.validateCandidate(candidate));
-  const p = await runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 });
+  const { n, p } = await pimRun(candidate, sn, split, opts, false);
   return { pim: p.accuracyMean!, pimStd: p.accuracyStd ?? 0, images: n };
 }
 
-/** The candidate's model file (batch norm recalibrated, calibrated, exported), the split's first n images, and with `withFloat` its float accuracy on them. */
-function exportForSplit(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions, withFloat: boolean) {
+/**
+ * The candidate's model file (batch norm recalibrated, calibrated, exported), the split's first n images,
+ * with `withFloat` its float accuracy on them, and its run on the PIM architecture (opts.arch, else its own).
+ */
+async function pimRun(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions, withFloat: boolean) {
   const c = sn.space.validateCandidate(candidate);
   const net = prepareSubnet(sn, c, opts.calibration, opts);
   let model: PimModel;
@@ -100,5 +102,9 @@ function exportForSplit(candidate: Candidate, sn: Supernet, split: Split, opts: 
     net.dispose();
   }
   const { channels, height, width } = model.input;
-  return { model, float, n, images: split.images.subarray(0, n * channels * height * width), labels: split.labels.subarray(0, n) };
+  const images = split.images.subarray(0, n * channels * height * width);
+  const labels = split.labels.subarray(0, n);
+  const arch = opts.arch ?? toArch(sn.space, c);
+  const p = await runPim(opts.executor, model, arch, images, { labels, seed: opts.seed ?? 1, trials: opts.trials ?? 1 });
+  return { model, float, n, images, labels, arch, p };
 }
