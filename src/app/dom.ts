@@ -7,6 +7,9 @@ export function byId<T extends HTMLElement>(id: string, type: { new (): T }): T 
   return el;
 }
 
+/** The last option of a preset <select> (space, network, architecture): use the file picked beside it. */
+export const FILE_OPTION = '(a file…)';
+
 /** Fills a <select> with options (value = label unless given). */
 export function fillSelect(select: HTMLSelectElement, options: ReadonlyArray<string | [value: string, label: string]>): void {
   select.replaceChildren(...options.map((o) => {

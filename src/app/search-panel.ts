@@ -14,7 +14,7 @@ import { SPACE_PRESETS, type SpacePresetName } from '../space/presets.ts';
 import { resolveSpace, type Space } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
 import { deleteRun, indexedDbRunStore, journalText, runLockName } from '../web/idb-run-store.ts';
-import { byId, download, fillSelect } from './dom.ts';
+import { byId, download, fillSelect, FILE_OPTION } from './dom.ts';
 import { baseName, parseJsonFile, readPicked, type PickedFile } from './files.ts';
 import { pickedDatasetSpec, type PickedDatasetFiles } from './picked-dataset.ts';
 import { freshRunName, keepRun, runFiles, runInUse, runSource, settleRunLock, unfinishedRuns, type KeptRun } from './kept-runs.ts';
@@ -38,7 +38,6 @@ declare global {
   interface Window { gibbonFront?: string }
 }
 
-const FILE_OPTION = '(a file…)';
 const MAX_WORKERS = 4;
 /** How long a Resume waits for the run's lock to be freed by a tab or worker that is going away. */
 const LOCK_SETTLE_MS = 5000;

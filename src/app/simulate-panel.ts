@@ -7,7 +7,7 @@ import { zooNames } from '../hw/zoo.ts';
 import type { EvalPool } from '../pool/eval-pool.ts';
 import type { PublicSimulation } from '../report/hw-json.ts';
 import { chipTotalsText, layerTableHtml } from '../report/html-report.ts';
-import { byId, download, fillSelect } from './dom.ts';
+import { byId, download, fillSelect, FILE_OPTION } from './dom.ts';
 import { readPicked, type PickedFile } from './files.ts';
 import { setState, showError } from './page-state.ts';
 import { queryBoolean, type PanelQuery, type QuerySpec } from './query.ts';
@@ -32,8 +32,6 @@ export const SIMULATE_QUERY: QuerySpec = { tab: 'simulate', flags: ['net', 'arch
 declare global {
   interface Window { gibbonSimulation?: PublicSimulation }
 }
-
-const FILE_OPTION = '(a file…)';
 
 export class SimulatePanel {
   readonly #pool: EvalPool;
