@@ -28,6 +28,13 @@ export interface StandaloneOptions {
   shift?: number;
   limit?: number;
   quant?: boolean;
+  /**
+   * Start from these weights instead of a fresh initialisation (fine-tuning a sub-network of a trained
+   * supernet: `from.weights()`); the candidate's slots are then trained alone, the rest are left as they are.
+   */
+  from?: Float32Array[];
+  /** Stop after this many steps (the cosine schedule spans them; default: `epochs` whole epochs). */
+  steps?: number;
 }
 
 export interface StandaloneResult {
@@ -46,6 +53,7 @@ export function trainStandalone(space: Space, candidate: Candidate, train: Split
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new GibbonError('E_OPTION', `standalone: epochs: got ${JSON.stringify(o.epochs)}; allowed: an integer >= 1`);
   const c = space.validateCandidate(candidate);
   const sn = new Supernet(space, o.seed);
+  if (opts.from) sn.setWeights(opts.from);
   const { channels, height, width } = space.spec.input;
   // the candidate's slots: one probe forward records them
   const used = new Set<string>();
@@ -53,18 +61,19 @@ export function trainStandalone(space: Space, candidate: Candidate, train: Split
   const vars: tf.Variable[] = [];
   for (const [name, s] of sn.slots) if (used.has(name)) vars.push(...(s.kind === 'conv' ? [s.w, s.gamma, s.beta] : [s.w, s.bias]));
   const steps = Math.ceil(o.limit / o.batchSize);
-  const total = steps * o.epochs;
+  if (opts.steps !== undefined && !(Number.isInteger(opts.steps) && opts.steps >= 1)) { sn.dispose(); throw new GibbonError('E_OPTION', `standalone: steps: got ${JSON.stringify(opts.steps)}; allowed: an integer >= 1`); }
+  const total = opts.steps ?? steps * o.epochs;
   const rng = new Rng(o.seed);
   const optimizer = tf.train.adam(o.learningRate);
   const history: StandaloneResult['history'] = [];
   const t0 = performance.now();
   try {
-    for (let e = 1; e <= o.epochs; e++) {
+    for (let e = 1; e <= Math.ceil(total / steps); e++) {
       const order = rng.fork('shuffle', e).shuffle(Array.from({ length: o.limit }, (_, i) => i));
       const aug = rng.fork('shift', e);
       const te = performance.now();
       let lossSum = 0;
-      for (let s = 0; s < steps; s++) {
+      for (let s = 0; s < steps && (e - 1) * steps + s < total; s++) {
         const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
         const px = batchPixels(train, space.spec.input, idx, o.shift, aug);
         const labels = batchLabels(train, idx);
@@ -76,7 +85,7 @@ export function trainStandalone(space: Space, candidate: Candidate, train: Split
         lossSum += cost.dataSync()[0] * idx.length;
         cost.dispose();
       }
-      history.push({ epoch: e, loss: lossSum / o.limit, seconds: (performance.now() - te) / 1000 });
+      history.push({ epoch: e, loss: lossSum / Math.min(o.limit, (total - (e - 1) * steps) * o.batchSize), seconds: (performance.now() - te) / 1000 });
     }
   } catch (err) {
     sn.dispose();

@@ -1,10 +1,11 @@
 // Stand-alone training of one candidate (src/nn/standalone.ts) and Kendall's tau-b on hand-worked examples.
+import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import './helpers.ts';
 import { loadDataset } from '../../src/node/dataset-files.ts';
 import { spacePreset } from '../../src/space/presets.ts';
-import { smallestCandidate } from '../../src/nn/supernet.ts';
+import { Supernet, smallestCandidate } from '../../src/nn/supernet.ts';
 import { kendallTauB, trainStandalone } from '../../src/nn/standalone.ts';
 
 test('kendallTauB: hand-worked examples', () => {
@@ -30,6 +31,38 @@ test('trainStandalone: deterministic, trains only the candidate', async () => {
   assert.is(runs[0].history.length, 2);
   assert.ok(runs[0].history.every((h) => Number.isFinite(h.loss)));
   runs.forEach((r) => r.supernet.dispose());
+});
+
+test('trainStandalone from a supernet: only the candidate\'s slots move; steps cap the run', async () => {
+  const space = spacePreset('mnist');
+  const ds = await loadDataset('mnist');
+  const c = smallestCandidate(space);
+  const donor = new Supernet(space, 9);
+  const from = donor.weights();
+  donor.dispose();
+  // limit 128 at batch 64: 2 steps per epoch; 3 steps run epoch 1 whole and one step of epoch 2
+  const t = trainStandalone(space, c, ds.train, { epochs: 1, steps: 3, limit: 128, seed: 3, from });
+  const w = t.supernet.weights();
+  const names = [...t.supernet.slots.keys()];
+  const used = new Set<string>();
+  tf.tidy(() => { t.supernet.forward(c, tf.zeros([1, 28, 28, 1]) as tf.Tensor4D, { quant: false }, used); });
+  let k = 0, moved = 0, kept = 0;
+  for (const name of names) {
+    const n = t.supernet.slots.get(name)!.kind === 'conv' ? 3 : 2; // conv: w, gamma, beta; fc: w, bias
+    for (let j = 0; j < n; j++, k++) {
+      const same = w[k].every((v, i) => v === from[k][i]);
+      if (used.has(name)) { if (!same) moved++; } else { assert.ok(same, `${name}: a slot the candidate does not use changed`); kept++; }
+    }
+  }
+  assert.ok(moved > 0 && kept > 0, `moved ${moved}, kept ${kept}`);
+  assert.is(t.history.length, 2);
+  t.supernet.dispose();
+  // a step cap equal to whole epochs is the same run as those epochs (the cosine schedule spans the same steps)
+  const a = trainStandalone(space, c, ds.train, { epochs: 1, steps: 2, limit: 128, seed: 3, from });
+  const b = trainStandalone(space, c, ds.train, { epochs: 1, limit: 128, seed: 3, from });
+  assert.equal(a.supernet.weights(), b.supernet.weights());
+  a.supernet.dispose(); b.supernet.dispose();
+  assert.throws(() => trainStandalone(space, c, ds.train, { epochs: 1, steps: 0, from }), /standalone: steps: got 0; allowed: an integer >= 1/);
 });
 
 test.run();
