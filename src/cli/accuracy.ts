@@ -29,6 +29,8 @@ on training images) and evaluated three ways:
   --split <name>        validation (default) or test
   --dataset <spec>      mnist (default), idx:<dir>, cifar10:<dir>, cifar100:<dir>
   --limit <n>           only the first n images of the split
+  --finetune-steps <n>  first fine-tune the sub-network alone for n steps (batches of 64 training images)
+                        from a copy of the supernet's weights (default 0: as trained; docs/supernet.md §7.2)
   --model-out <file>    also write the exported model file
   --workers <n>         functional-simulator threads (default: one per core)
   --json                print {"float", "quantized", "pim", "pimLoss", ...}
@@ -39,7 +41,7 @@ export async function runAccuracyCommand(argv: string[], print: (s: string) => v
     args: argv,
     options: {
       supernet: { type: 'string' }, candidate: { type: 'string' }, split: { type: 'string' }, dataset: { type: 'string' },
-      limit: { type: 'string' }, 'model-out': { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      limit: { type: 'string' }, 'finetune-steps': { type: 'string' }, 'model-out': { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true, allowPositionals: false,
   });
@@ -54,6 +56,7 @@ export async function runAccuracyCommand(argv: string[], print: (s: string) => v
   const ds = await loadDataset(values.dataset ?? 'mnist', '--dataset');
   const data = ds[split];
   const limit = values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0, 1, 1 << 30);
+  const finetuneSteps = numberFlag(values['finetune-steps'], 'finetune-steps', 0, 0, 100000);
   const workers = workersFlag(values.workers, availableParallelism());
   // tfjs loads only for this command (not at every CLI start)
   const { setupTfjs } = await import('../node/tfjs-setup.ts');
@@ -64,14 +67,14 @@ export async function runAccuracyCommand(argv: string[], print: (s: string) => v
   sn.setWeights(state.weights);
   const pool = await createNodePool({ workers });
   try {
-    const r = await evaluateAccuracy(candidate, sn, data, { executor: pimExecutor(pool), calibration: ds.train, limit });
+    const r = await evaluateAccuracy(candidate, sn, data, { executor: pimExecutor(pool), calibration: ds.train, limit, finetuneSteps });
     if (values['model-out']) writeFileSync(values['model-out'], `${JSON.stringify(serializePimModel(r.model))}\n`);
     if (values.json) {
-      print(JSON.stringify({ float: r.float, quantized: r.quantized, pim: r.pim, pimLoss: r.pimLoss, split, images: r.images, space: space.name, supernetEpochs: state.epoch }, null, 2));
+      print(JSON.stringify({ float: r.float, quantized: r.quantized, pim: r.pim, pimLoss: r.pimLoss, split, images: r.images, space: space.name, supernetEpochs: state.epoch, finetuneSteps }, null, 2));
     } else {
       const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
       print([
-        `candidate ${values.candidate} | supernet ${values.supernet} (${state.epoch} epochs) | ${ds.name} ${split} (${r.images} images)`,
+        `candidate ${values.candidate} | supernet ${values.supernet} (${state.epoch} epochs${finetuneSteps > 0 ? `, fine-tuned ${finetuneSteps} steps` : ''}) | ${ds.name} ${split} (${r.images} images)`,
         `float      ${pct(r.float)}`,
         `quantized  ${pct(r.quantized)}   (functional simulator, lossless ADC, ideal devices)`,
         `pim        ${pct(r.pim)}   (the candidate's hardware: ${Object.entries(candidate.hardware).map(([k, v]) => `${k}=${v}`).join(', ')})`,

@@ -6,6 +6,9 @@
 // * pim: the same model file on the candidate's architecture, toArch(space, candidate) (its ADC bits and
 //   the space's fixed non-idealities);
 // * pimLoss = quantized - pim, in [-1, 1].
+// With finetuneSteps > 0 the sub-network is first fine-tuned alone from the supernet's weights (a copy; the
+// supernet is not changed) for that many steps on the calibration (training) images: a dearer, closer
+// estimate of the candidate trained alone (docs/supernet.md §7.2).
 import type { Split } from '../data/types.ts';
 import type { ArchConfig } from '../hw/types.ts';
 import { runPim, type PimExecutor } from '../pim/run.ts';
@@ -14,6 +17,9 @@ import { toArch } from '../space/convert.ts';
 import type { Candidate } from '../space/types.ts';
 import { evaluate } from './data.ts';
 import { type SubnetExportOptions, exportPreparedSubnet, prepareSubnet } from './subnet-export.ts';
+import { trainStandalone } from './standalone.ts';
+import type { Net } from './net.ts';
+import { GibbonError } from '../util/errors.ts';
 import type { Supernet } from './supernet.ts';
 
 /** Bits of the lossless ADC: T(32) exceeds any partial sum of any converter, cell and crossbar here. */
@@ -47,7 +53,19 @@ export interface AccuracyOptions extends SubnetExportOptions {
   /** Chip-instance seed and Monte-Carlo trials of the `pim` figure (defaults 1 and 1). */
   seed?: number;
   trials?: number;
+  /**
+   * Steps of fine-tuning the sub-network alone before it is measured (default 0: the supernet's weights as
+   * they are). The stand-alone recipe (trainStandalone: QAT at the candidate's bits, Adam with per-step
+   * cosine decay over the steps, batch 64, shifts of +-2 px, data order seed 1) on `calibration`, starting
+   * from a copy of the supernet's weights.
+   */
+  finetuneSteps?: number;
+  /** Peak Adam learning rate of the fine-tuning (default 3e-3, the training recipe's). */
+  finetuneLearningRate?: number;
 }
+
+/** The fine-tuning defaults (docs/supernet.md §7.2). */
+export const DEFAULT_FINETUNE_LEARNING_RATE = 3e-3;
 
 export interface AccuracyResult {
   float: number;
@@ -91,7 +109,17 @@ export async function evaluatePimAccuracy(candidate: Candidate, sn: Supernet, sp
  */
 async function pimRun(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions, withFloat: boolean) {
   const c = sn.space.validateCandidate(candidate);
-  const net = prepareSubnet(sn, c, opts.calibration, opts);
+  const steps = opts.finetuneSteps ?? 0;
+  if (!(Number.isInteger(steps) && steps >= 0)) throw new GibbonError('E_OPTION', `accuracy: finetuneSteps: got ${JSON.stringify(steps)}; allowed: an integer >= 0`, { source: 'accuracy', path: 'finetuneSteps' });
+  const tuned = steps > 0
+    ? trainStandalone(sn.space, c, opts.calibration, { epochs: 1, steps, learningRate: opts.finetuneLearningRate ?? DEFAULT_FINETUNE_LEARNING_RATE, seed: 1, from: sn.weights() }).supernet
+    : undefined;
+  let net: Net;
+  try {
+    net = prepareSubnet(tuned ?? sn, c, opts.calibration, opts);
+  } finally {
+    tuned?.dispose();
+  }
   let model: PimModel;
   let float: number | undefined;
   const n = Math.min(opts.limit ?? split.count, split.count);

@@ -65,6 +65,12 @@ test('gibbon accuracy --json: float, quantized, pim, pimLoss = quantized - pim',
   assert.is(j.pimLoss, j.quantized - j.pim);
   assert.equal([j.split, j.images], ['test', 40]);
   assert.ok(existsSync(model));
+  assert.is(j.finetuneSteps, 0);
+  const tuned = gibbon('accuracy', '--supernet', out, '--candidate', cand, '--split', 'test', '--limit', '40', '--workers', '1', '--finetune-steps', '2', '--json');
+  assert.is(tuned.status, 0, tuned.stderr);
+  assert.is(JSON.parse(tuned.stdout).finetuneSteps, 2);
+  const bad = gibbon('accuracy', '--supernet', out, '--candidate', cand, '--finetune-steps', 'x');
+  assert.equal([bad.status, bad.stderr], [2, 'gibbon: --finetune-steps: got "x"; allowed: an integer in 0..100000\n']);
 });
 
 test('errors: one line and an exit status', () => {

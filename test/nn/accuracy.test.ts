@@ -81,4 +81,19 @@ test('quantized == integer inference on both paths: an exact PIM run stands in f
 });
 
 test.after(() => { exec.dispose(); sn.dispose(); });
+test('evaluateAccuracy with finetuneSteps: a copy is fine-tuned (the supernet is unchanged), deterministically, and it learns', async () => {
+  const c = space.validateCandidate({ ...space.sample(new Rng(5)), hardware: FAST_HW });
+  const before = sn.weights();
+  const opts = { executor: exec, calibration: ds.train, limit: N, bnBatches: 4, calibrationBatches: 2 };
+  const plain = await evaluateAccuracy(c, sn, ds.validation, opts);
+  const tuned = [1, 2].map(() => evaluateAccuracy(c, sn, ds.validation, { ...opts, finetuneSteps: 40 }));
+  const [a, b] = await Promise.all(tuned);
+  assert.equal(sn.weights(), before, 'the shared weights must not move');
+  assert.equal([a.float, a.quantized, a.pim], [b.float, b.quantized, b.pim]);
+  // 1 epoch on 640 images is 10 steps of 4 sub-networks: 40 more steps of this one alone must show
+  assert.ok(a.float > plain.float + 0.05, `float ${plain.float} -> ${a.float}`);
+  const bad = await evaluateAccuracy(c, sn, ds.validation, { ...opts, finetuneSteps: -1 }).then(() => 'no error', (e: Error) => e.message);
+  assert.is(bad, 'accuracy: finetuneSteps: got -1; allowed: an integer >= 0');
+});
+
 test.run();
