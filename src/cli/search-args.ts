@@ -65,6 +65,10 @@ writes those results; --resume continues it.
                           of the cache's name (...-l<n>) and of search.json (a resume must give the same)
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
+  --finetune-steps <n>    fine-tune each design alone for n steps (batches of 64) from the supernet's
+                          weights before measuring its accuracy (default 0: none). Slower (about 8 s a
+                          design at 110 steps on one core), closer to the design trained alone
+                          (docs/supernet.md §7.2); pinned in search.json
   --no-test-accuracy      skip the end's measurement of every front design on the test split (default:
                           measured, on the whole split; front.json metrics.test_accuracy)
   --test-limit <n>        test images per front design (default: the whole test split)
@@ -118,6 +122,8 @@ export interface SearchArgs {
   testAccuracy: boolean;
   /** Test images per front design; undefined: the whole split. */
   testLimit?: number;
+  /** --finetune-steps (0: none). */
+  finetuneSteps: number;
   seedExtremes: boolean;
   predictor: false | { oversample: number; randomShare: number; epochsPerGeneration: number };
   /** --algorithm-options, validated against the algorithm's own option rules. */
@@ -166,7 +172,7 @@ export const SEARCH_FLAGS: Readonly<Record<string, 'string' | 'boolean'>> = Obje
   'min-accuracy': 'string', ...Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, 'string' as const])), budget: 'string', time: 'string', population: 'string',
   seed: 'string', workers: 'string', limit: 'string', out: 'string',
   resume: 'boolean', supernet: 'string', 'supernet-epochs': 'string', 'supernet-limit': 'string', 'batch-size': 'string',
-  'test-accuracy': 'boolean', 'no-test-accuracy': 'boolean', 'test-limit': 'string', 'no-seed-extremes': 'boolean', 'no-predictor': 'boolean', 'predictor-oversample': 'string',
+  'test-accuracy': 'boolean', 'no-test-accuracy': 'boolean', 'test-limit': 'string', 'finetune-steps': 'string', 'no-seed-extremes': 'boolean', 'no-predictor': 'boolean', 'predictor-oversample': 'string',
   'predictor-random-share': 'string', 'predictor-epochs': 'string', 'algorithm-options': 'string', help: 'boolean',
   redis: 'string', queue: 'string', share: 'string',
 });
@@ -219,6 +225,7 @@ export function searchArgsOf(values: SearchFlagValues, cores: number): SearchArg
     supernetLimit: supernetLimitOf(str('supernet-limit'), str('supernet')),
     testAccuracy: testAccuracyOf(v['test-accuracy'] === true, v['no-test-accuracy'] === true),
     testLimit: str('test-limit') === undefined ? undefined : numberFlag(str('test-limit'), 'test-limit', 0, 1, 1 << 30),
+    finetuneSteps: numberFlag(str('finetune-steps'), 'finetune-steps', 0, 0, 100000),
     seedExtremes: v['no-seed-extremes'] !== true,
     algorithmOptions: algorithmOptionsOf(str('algorithm-options'), algorithm),
     remote: remoteOf(str('redis'), str('queue'), str('share')),
@@ -237,6 +244,6 @@ export function gibbonSearchConfig(p: SearchArgs, space: Space): GibbonSearchCon
     space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
     population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
     supernetEpochs: p.supernetEpochs, supernetLimit: p.supernetLimit, supernetBatchSize: p.batchSize, testAccuracy: p.testAccuracy, testLimit: p.testLimit,
-    seedExtremes: p.seedExtremes, predictor: p.predictor, resume: p.resume,
+    finetuneSteps: p.finetuneSteps, seedExtremes: p.seedExtremes, predictor: p.predictor, resume: p.resume,
   };
 }

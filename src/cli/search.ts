@@ -133,7 +133,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
       const { startRemoteEvaluation } = await import('../node/queue/remote-evaluator.ts');
       remote = await startRemoteEvaluation({
         ...p.remote!, out, space, supernetBytes: readFileSync(checkpointPath(supernetDir)), dataset: data, datasetSpec: p.dataset,
-        accuracy: { limit: p.limit, ...(p.testLimit === undefined ? {} : { testLimit: p.testLimit }), trials: p.trials, ...(Object.keys(p.nonideal).length > 0 ? { nonideal: p.nonideal } : {}) },
+        accuracy: { limit: p.limit, ...(p.testLimit === undefined ? {} : { testLimit: p.testLimit }), trials: p.trials, ...(Object.keys(p.nonideal).length > 0 ? { nonideal: p.nonideal } : {}), ...(p.finetuneSteps > 0 ? { finetuneSteps: p.finetuneSteps } : {}) },
         onStatus: () => { if (lastStatus !== '') line.show(`${lastStatus} ${remote?.statusText() ?? ''}`, 'redraw'); },
       });
       line.show(`search: evaluations go to ${remote.where} (start workers with: gibbon worker --redis <url>${p.remote!.queue ? ` --queue ${p.remote!.queue}` : ''})`, 'line');

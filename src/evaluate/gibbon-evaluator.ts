@@ -58,6 +58,8 @@ export interface GibbonEvaluatorOptions {
   calibrationBatches?: number;
   seed?: number;
   trials?: number;
+  /** Steps of fine-tuning each sub-network alone before it is measured (evaluateAccuracy; default 0: none). */
+  finetuneSteps?: number;
   /**
    * Device non-idealities of the accuracy evaluation, over the space's own (docs/functional.md §5). With
    * trials > 1 the metrics also hold accuracy_std (population std over the chip instances).
@@ -189,6 +191,7 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
       const accuracyOptions = (i: number): AccuracyOptions => ({
         executor, calibration: dataset.train, limit, arch: options.nonideal ? { ...archs[i], nonideal: { ...archs[i].nonideal, ...options.nonideal } } : archs[i],
         bnBatches: options.bnBatches, calibrationBatches: options.calibrationBatches, seed: options.seed, trials: options.trials,
+        finetuneSteps: options.finetuneSteps,
       });
       if (options.accuracyOnly) {
         const pim = await inWindow(candidates.map((_, i) => i), concurrency, (i) => evaluatePimAccuracy(candidates[i], supernet, split, accuracyOptions(i)));

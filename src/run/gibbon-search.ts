@@ -77,6 +77,11 @@ export interface GibbonSearchConfig {
   nonideal?: { safHrsPct?: number; safLrsPct?: number; variationSigmaPctOfR?: number };
   /** Chip instances per accuracy evaluation (default 1). */
   trials?: number;
+  /**
+   * Steps of fine-tuning each sub-network alone before its accuracy is measured (default 0: the supernet's
+   * weights as they are; docs/supernet.md §7.2). Validation and test accuracy alike.
+   */
+  finetuneSteps?: number;
   /** Epochs of the supernet the trainer keeps (a fixed supernet ignores it). */
   supernetEpochs: number;
   /** Images per step if the trainer trains the supernet (undefined: its default). */
@@ -156,6 +161,7 @@ function searchSettings(config: GibbonSearchConfig, supernet: string, datasetHas
     datasetHash, supernetHash: null as string | null,
     // only when given, so the search.json of a run without it (every older run) is unchanged
     ...(config.supernetLimit === undefined ? {} : { supernetLimit: config.supernetLimit }),
+    ...((config.finetuneSteps ?? 0) === 0 ? {} : { finetuneSteps: config.finetuneSteps }),
   };
 }
 type SearchSettings = ReturnType<typeof searchSettings>;
@@ -184,7 +190,7 @@ async function checkStore(store: RunStore, config: GibbonSearchConfig, settings:
       throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.search)}: datasetHash: got ${String(changed.now).slice(0, 12)}… (the images of ${config.dataset} now) where the run has ${String(changed.was).slice(0, 12)}…; allowed: the dataset the run started with (its files changed since): put them back, or start a new run directory`, { source: store.nameOf(RUN_FILES.search), path: 'datasetHash' });
     }
     if (changed) {
-      throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.search)}: ${changed.path}: got ${formatValue(changed.now)} where the run has ${formatValue(changed.was)}; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)`);
+      throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.search)}: ${changed.path}: got ${formatValue(changed.now)} where the run has ${formatValue(changed.was)}; allowed: the same space, dataset, supernet, limit, non-idealities, trials and fine-tuning steps to resume (--resume)`);
     }
   } else if (config.resume) {
     throw new GibbonError('E_OPTION', `search: ${store.location}: got no run to resume; allowed: a run directory (or drop --resume, resume: false, to start one)`);
@@ -304,7 +310,7 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
       screen = createPredictorScreen({ space, problem, predictor, hardware: simulatorHardware(space, env.simulator), ...config.predictor });
     }
     const nonideal = config.nonideal && Object.keys(config.nonideal).length > 0 ? config.nonideal : undefined;
-    const accuracyOptions = { limit: config.limit, trials: config.trials ?? 1, nonideal };
+    const accuracyOptions = { limit: config.limit, trials: config.trials ?? 1, nonideal, finetuneSteps: config.finetuneSteps };
     const evaluatorOf = async (split: 'validation' | 'test'): Promise<Evaluator> =>
       (env.evaluatorFor ? env.evaluatorFor(split) : createGibbonEvaluator({ space, supernet, pool, dataset: data, split, ...accuracyOptions, ...(split === 'test' ? { limit: config.testLimit, accuracyOnly: true } : {}) }));
     const evaluator = await evaluatorOf('validation');

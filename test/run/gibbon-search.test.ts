@@ -95,7 +95,7 @@ test('refused: a second start without resume; a resume with another limit; a res
   await refused(runGibbonSearch(CONFIG, env(straight)), 'search: straight: got a directory that already holds a run; allowed: a new directory, or --resume (resume: true) to continue it');
   const was = JSON.parse(straight.data.documents.get(RUN_FILES.search)!).limit;
   await refused(runGibbonSearch({ ...CONFIG, limit: 30, resume: true }, env(straight)),
-    `search: straight/search.json: limit: got 30 where the run has ${was}; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)`);
+    `search: straight/search.json: limit: got 30 where the run has ${was}; allowed: the same space, dataset, supernet, limit, non-idealities, trials and fine-tuning steps to resume (--resume)`);
   await refused(runGibbonSearch({ ...CONFIG, resume: true }, env(memoryRunStore('empty'))), 'search: empty: got no run to resume; allowed: a run directory (or drop --resume, resume: false, to start one)');
 });
 

@@ -88,7 +88,7 @@ test('search.json pins the dataset and the supernet by their SHA-256; a resume w
   assert.is(store.data.journal.length, 4, 'nothing evaluated with the other supernet');
   // another supernet directory: refused naming it (search.json's supernet)
   await rejectsGibbon(() => runGibbonSearch({ ...CONFIG, resume: true }, env(store, fixed(stateA, 'other-dir'))), 'E_OPTION',
-    'search: pinned/search.json: supernet: got "other-dir" where the run has "memory-supernet"; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)');
+    'search: pinned/search.json: supernet: got "other-dir" where the run has "memory-supernet"; allowed: the same space, dataset, supernet, limit, non-idealities, trials and fine-tuning steps to resume (--resume)');
   // the dataset's files changed (one pixel of the training split): refused naming datasetHash
   const changed: Dataset = { ...data, train: { ...data.train, images: data.train.images.slice() } };
   changed.train.images[100] ^= 1;

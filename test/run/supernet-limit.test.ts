@@ -41,7 +41,7 @@ test('supernetLimit: the trainer trains on that many images; search.json records
   assert.is(trainer.kept?.options.limit, 64);
   assert.is(JSON.parse(store.data.documents.get(RUN_FILES.search)!).supernetLimit, 64);
   await rejectsGibbon(() => runGibbonSearch({ ...CONFIG, supernetLimit: 128, resume: true }, { store, pool, trainer, data, simulator: sim }), 'E_OPTION',
-    'search: run/search.json: supernetLimit: got 128 where the run has 64; allowed: the same space, dataset, supernet, limit, non-idealities and trials to resume (--resume)');
+    'search: run/search.json: supernetLimit: got 128 where the run has 64; allowed: the same space, dataset, supernet, limit, non-idealities, trials and fine-tuning steps to resume (--resume)');
   const plain = memoryRunStore('plain');
   await runGibbonSearch({ ...CONFIG, supernetLimit: undefined }, { store: plain, pool, trainer, data, simulator: sim });
   assert.not.ok('supernetLimit' in JSON.parse(plain.data.documents.get(RUN_FILES.search)!), 'absent when not given');

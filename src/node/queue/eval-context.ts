@@ -30,8 +30,8 @@ export interface EvalContext {
   space: SpaceSpec;
   dataset: { spec: string; hash: string };
   supernet: BlobRef;
-  /** The accuracy settings of createGibbonEvaluator (limit, trials, non-idealities); testLimit: test images (absent: the whole split). */
-  accuracy: { limit: number; testLimit?: number; trials: number; nonideal?: Partial<ArchConfig['nonideal']> };
+  /** The accuracy settings of createGibbonEvaluator (limit, trials, non-idealities); testLimit: test images (absent: the whole split); finetuneSteps: fine-tuning steps per design (absent: none). */
+  accuracy: { limit: number; testLimit?: number; trials: number; nonideal?: Partial<ArchConfig['nonideal']>; finetuneSteps?: number };
 }
 
 /** What a job carries: hashes and a genome. */

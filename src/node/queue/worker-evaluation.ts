@@ -92,7 +92,7 @@ export function createJobEvaluation(o: JobEvaluationOptions): JobEvaluation {
     const a = context.accuracy;
     const evaluators = new Map<EvalSplit, GibbonEvaluator>();
     for (const split of ['validation', 'test'] as const) {
-      evaluators.set(split, createGibbonEvaluator({ space, supernet, pool: p, dataset, split, trials: a.trials, nonideal: a.nonideal, ...(split === 'test' ? { limit: a.testLimit, accuracyOnly: true } : { limit: a.limit }) }));
+      evaluators.set(split, createGibbonEvaluator({ space, supernet, pool: p, dataset, split, trials: a.trials, nonideal: a.nonideal, finetuneSteps: a.finetuneSteps, ...(split === 'test' ? { limit: a.testLimit, accuracyOnly: true } : { limit: a.limit }) }));
     }
     return { context, supernet, evaluators, inFlight: 0 };
   }
