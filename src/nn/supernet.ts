@@ -311,6 +311,11 @@ export interface SupernetTrainOptions {
   limit?: number;
   /** Random sub-networks per step besides the largest and the smallest (default 2). */
   randomSubnets?: number;
+  /**
+   * Whether every step trains the smallest sub-network (default true: the sandwich rule). False spends the
+   * step on the largest and the random ones only (docs/supernet.md §7.2 measures it).
+   */
+  smallest?: boolean;
   /** Fake quantization at each sub-network's bits (default true). */
   quant?: boolean;
   /**
@@ -351,7 +356,7 @@ export interface SupernetState {
   /** Initialisation seed and the training options. */
   initSeed: number;
   /** `distill` is absent in checkpoints written before in-place distillation (they resume with 0). */
-  options: { epochs: number; batchSize: number; learningRate: number; seed: number; shift: number; limit: number; randomSubnets: number; quant: boolean; distill?: number };
+  options: { epochs: number; batchSize: number; learningRate: number; seed: number; shift: number; limit: number; randomSubnets: number; quant: boolean; distill?: number; smallest?: boolean };
   /** Epochs completed. */
   epoch: number;
   /** Counter of the run's root Rng (its per-epoch streams are forks, restarted from the epoch). */
@@ -414,6 +419,10 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
     distill: opts.distill ?? DEFAULT_DISTILL,
   };
   if (resume) Object.assign(o, resume.options, { epochs: opts.epochs, distill: resume.options.distill ?? 0 });
+  // kept out of `o` when true, so a default run's checkpoint header is what it was before the option existed
+  const withSmallest = resume ? resume.options.smallest ?? true : opts.smallest ?? true;
+  delete (o as { smallest?: boolean }).smallest;
+  const savedOptions = () => ({ ...o, ...(withSmallest ? {} : { smallest: false }) });
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw optionError('epochs', o.epochs, 'an integer >= 1');
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw optionError('batchSize', o.batchSize, 'an integer >= 1');
   if (!(o.limit >= 1)) throw optionError('limit', opts.limit, 'an integer >= 1');
@@ -450,7 +459,7 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
   const stopAfter = Math.min(opts.stopAfter ?? o.epochs, o.epochs);
   if (opts.checkMemory && start <= stopAfter && tf.getBackend() === 'wasm') {
     try {
-      await checkStepMemory(sn, largest, opts.largestOnly ? 1 : 2 + o.randomSubnets, o.quant, Math.min(o.batchSize, o.limit), vars);
+      await checkStepMemory(sn, largest, opts.largestOnly ? 1 : (withSmallest ? 2 : 1) + o.randomSubnets, o.quant, Math.min(o.batchSize, o.limit), vars);
     } catch (e) { optimizer.dispose(); throw e; }
   }
   let trainSeconds = 0, epochsTimed = 0;
@@ -465,7 +474,7 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
         const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
         const px = batchPixels(train, sn.space.spec.input, idx, o.shift, aug);
         const labels = batchLabels(train, idx);
-        const subnets = opts.largestOnly ? [largest] : [largest, smallest];
+        const subnets = opts.largestOnly || !withSmallest ? [largest] : [largest, smallest];
         for (let r = 0; r < (opts.largestOnly ? 0 : o.randomSubnets); r++) subnets.push(sn.space.sample(archRng));
         lr = learningRateAt(o.learningRate, (e - 1) * steps + s, total, 'cosine');
         setLr(lr);
@@ -519,7 +528,7 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
       const accB = optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
       const accs = [Float32Array.from(accB.accBeta1.dataSync()), Float32Array.from(accB.accBeta2.dataSync())];
       state = {
-        format: 'gibbon-supernet', version: 1, space: sn.space.name, spaceSpec: sn.space.spec, initSeed: sn.seed, options: { ...o }, epoch: e, rngCounter: rng.counter,
+        format: 'gibbon-supernet', version: 1, space: sn.space.name, spaceSpec: sn.space.spec, initSeed: sn.seed, options: savedOptions(), epoch: e, rngCounter: rng.counter,
         history: [...history], weights: sn.weights(),
         optimizer: optWeights.map((w) => Float32Array.from(w.tensor.dataSync() as ArrayLike<number>)).flatMap((w, i) => (i === 0 ? [w, ...accs] : [w])),
       };
@@ -532,7 +541,7 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
     optimizer.dispose();
   }
   if (!state) {
-    state = { format: 'gibbon-supernet', version: 1, space: sn.space.name, spaceSpec: sn.space.spec, initSeed: sn.seed, options: { ...o }, epoch: 0, rngCounter: rng.counter, history, weights: sn.weights(), optimizer: [] };
+    state = { format: 'gibbon-supernet', version: 1, space: sn.space.name, spaceSpec: sn.space.spec, initSeed: sn.seed, options: savedOptions(), epoch: 0, rngCounter: rng.counter, history, weights: sn.weights(), optimizer: [] };
   }
   return state;
 }

@@ -120,6 +120,27 @@ test('distill option: out of [0, 1] is refused naming the field; a pre-distillat
   b.dispose();
 });
 
+test('smallest: false: the step is the largest and the random ones (with none, the largest alone); recorded only when false; resumed with it', async () => {
+  const opts = { epochs: 2, limit: 96, batchSize: 48, seed: 5 };
+  const run = async (o: Parameters<typeof trainSupernet>[2], resume?: SupernetState) => {
+    const sn = new Supernet(space, 2);
+    try { return await trainSupernet(sn, ds.train, o, resume); } finally { sn.dispose(); }
+  };
+  // two code paths to the same steps: no smallest and no random sub-networks is the largest trained alone
+  const alone = await run({ ...opts, largestOnly: true, randomSubnets: 0 });
+  const noSmall = await run({ ...opts, smallest: false, randomSubnets: 0 });
+  assert.ok(sameWeights(noSmall.weights, alone.weights), 'smallest: false with no random sub-networks should train the largest alone');
+  assert.is(noSmall.options.smallest, false);
+  assert.not.ok('smallest' in alone.options, 'the default is not written (older checkpoints read the same)');
+  // with random sub-networks it differs from the sandwich, and a checkpoint resumes with it
+  const straight = await run({ ...opts, smallest: false, randomSubnets: 1 });
+  const sandwich = await run({ ...opts, randomSubnets: 1 });
+  assert.not.ok(sameWeights(straight.weights, sandwich.weights));
+  const first = await run({ ...opts, smallest: false, randomSubnets: 1, stopAfter: 1 });
+  const resumed = await run({ ...opts }, first); // the checkpoint's recipe wins
+  assert.ok(sameWeights(resumed.weights, straight.weights), 'resume lost smallest: false');
+});
+
 for (const distill of [1, 0.5]) test(`checkpoint (distill ${distill}): 2 epochs straight = 1 epoch, checkpoint file, resume, 1 more (bit-identical weights)`, async () => {
   const opts = { epochs: 2, limit: 96, batchSize: 48, seed: 5, randomSubnets: 1, distill };
   const a = new Supernet(space, 2);
