@@ -4,15 +4,19 @@
 // 2. 12 candidates by the seeded stratified rule of bench/ranking-candidates.ts (MAC quartiles x mean-bits
 //    terciles, ADC resolution rotated): no hand-picking.
 // 3. Each candidate's one-shot accuracy (evaluateAccuracy on the validation split: float in tfjs, quantized =
-//    exported integer model with a lossless ADC, PIM = the candidate's own architecture incl. its ADC) and
-//    the same architecture trained alone from scratch (trainStandalone: the supernet's forward, QAT at the
-//    candidate's bits, Adam 3e-3 per-step cosine, batch 64, shifts +-2, 7,000 digits, --standalone-epochs,
-//    init seed 1), scored by the same evaluateAccuracy. Stand-alone results are cached in bench/out keyed
-//    by the candidate and that recipe, so a second supernet is compared against the same references.
-// 4. Kendall tau-b (one-shot vs stand-alone) on quantized and on PIM accuracy; mean and largest
-//    |one-shot - stand-alone| PIM accuracy in points (mean_gap_pts, max_gap_pts; the quantized ones beside).
+//    exported integer model with a lossless ADC, PIM = the candidate's own architecture incl. its ADC; with
+//    --finetune-steps n, after fine-tuning the sub-network alone for n steps) and the same architecture
+//    trained alone from scratch (trainStandalone: the supernet's forward, QAT at the candidate's bits, Adam
+//    3e-3 per-step cosine, batch 64, shifts +-2, 7,000 digits, --standalone-epochs), once per init seed of
+//    --standalone-seeds (default 1,2,3), each scored by the same evaluateAccuracy; the reference is the mean
+//    over the seeds. Stand-alone scores are committed in bench/fixtures/standalone keyed by the candidate and
+//    the recipe (seed included), so another supernet is compared against the same references.
+// 4. Kendall tau-b (one-shot vs stand-alone) on PIM, quantized and float accuracy; mean and largest
+//    |one-shot - stand-alone| PIM accuracy in points (mean_gap_pts, max_gap_pts; the quantized ones beside);
+//    and the same figures for each pair of stand-alone seeds: the reference's own repeatability.
 //    Last line: one JSON object.
-//   npm run bench:ranking -- [--supernet <dir>] [--supernet-epochs N] [--standalone-epochs N] [--seed s] [--limit n] [--bn-batches N] [--calibration-batches N]
+//   npm run bench:ranking -- [--supernet <dir>] [--supernet-epochs N] [--standalone-epochs N] [--standalone-seeds 1,2,3]
+//     [--seed s] [--limit n] [--bn-batches N] [--calibration-batches N] [--finetune-steps N] [--finetune-lr x]
 //     [--standalone-only: fill the stand-alone cache and stop] [--cached-only: no stand-alone training; the figures
 //     cover the candidates whose reference is cached, and say so]
 import { parseArgs } from 'node:util';
@@ -27,13 +31,14 @@ import { pimExecutor } from '../src/pool/eval-pool.ts';
 import { spacePreset } from '../src/space/presets.ts';
 import { toModelSkeleton } from '../src/space/convert.ts';
 import { SUPERNET_RECIPE, Supernet, trainSupernet } from '../src/nn/supernet.ts';
-import { evaluateAccuracy, type AccuracyResult } from '../src/nn/accuracy.ts';
+import { DEFAULT_FINETUNE_LEARNING_RATE, evaluateAccuracy, type AccuracyResult } from '../src/nn/accuracy.ts';
 import { kendallTauB, trainStandalone } from '../src/nn/standalone.ts';
 import type { Candidate } from '../src/space/types.ts';
 import { rankingCandidates } from './ranking-candidates.ts';
 
 const { values } = parseArgs({ options: {
   supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'standalone-epochs': { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'standalone-only': { type: 'boolean' }, 'bn-batches': { type: 'string' }, 'calibration-batches': { type: 'string' }, 'cached-only': { type: 'boolean' },
+  'finetune-steps': { type: 'string' }, 'standalone-seeds': { type: 'string' }, 'finetune-lr': { type: 'string' },
 } });
 const supernetEpochs = Number(values['supernet-epochs'] ?? 8);
 const standaloneEpochs = Number(values['standalone-epochs'] ?? 4);
@@ -41,6 +46,9 @@ const standaloneEpochs = Number(values['standalone-epochs'] ?? 4);
 const oneShotBnBatches = Number(values['bn-batches'] ?? 20);
 /** Batches of training images that calibrate its activation ranges (default 8, as every evaluation). */
 const oneShotCalibrationBatches = Number(values['calibration-batches'] ?? 8);
+/** Steps of fine-tuning each one-shot sub-network alone before it is scored (default 0: pure one-shot), and their peak rate. */
+const finetuneSteps = Number(values['finetune-steps'] ?? 0);
+const finetuneLr = Number(values['finetune-lr'] ?? DEFAULT_FINETUNE_LEARNING_RATE);
 const seed = Number(values.seed ?? 7);
 const limit = Number(values.limit ?? 1500);
 const dir = values.supernet ?? `bench/out/sn-mnist-${SUPERNET_RECIPE}-s1-e${supernetEpochs}`;
@@ -78,30 +86,46 @@ const exec = pimExecutor(pool);
 type Scores = Pick<AccuracyResult, 'float' | 'quantized' | 'pim'>;
 
 // ----- stand-alone references (cached) -----
-const recipe = { epochs: standaloneEpochs, seed: 1, batchSize: 64, learningRate: 3e-3, shift: 2, quant: true, split: 'validation', images };
+/** Initialisation (and data-order) seeds of the stand-alone references: with several, each score is their mean. */
+const standaloneSeeds = (values['standalone-seeds'] ?? '1,2,3').split(',').map(Number);
+if (!standaloneSeeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`--standalone-seeds: got ${values['standalone-seeds']}; allowed: comma-separated integers >= 0`);
+const recipeOf = (seed: number) => ({ epochs: standaloneEpochs, seed, batchSize: 64, learningRate: 3e-3, shift: 2, quant: true, split: 'validation', images });
 // committed (bench/fixtures/standalone/): the references are measured once per candidate and recipe, and a
 // clean checkout then compares a supernet against them in minutes; delete a file to measure it again
 const cacheDir = 'bench/fixtures/standalone';
 mkdirSync(cacheDir, { recursive: true });
-const alone = new Map<string, Scores & { trainSeconds: number }>();
-/** Each candidate trained alone and scored (from the cache when there). */
+type Reference = Scores & { trainSeconds: number };
+const alone = new Map<string, Reference>();
+/** Per seed: each candidate's reference (for the references' own repeatability). */
+const aloneBySeed = new Map<number, Map<string, Reference>>();
+/** Each candidate trained alone and scored, per seed (from the cache when there); the reference is the seeds' mean. */
 async function standaloneReferences(): Promise<void> {
-  console.log(`\nstand-alone: ${standaloneEpochs} epochs each from scratch, 7,000 digits, QAT at the candidate's bits, Adam 3e-3 cosine, batch 64, shifts +-2, init seed 1 (cached in ${cacheDir})`);
+  console.log(`\nstand-alone: ${standaloneEpochs} epochs each from scratch, 7,000 digits, QAT at the candidate's bits, Adam 3e-3 cosine, batch 64, shifts +-2, init seeds ${standaloneSeeds.join(', ')} (cached in ${cacheDir})`);
   for (const x of cands) {
-    const key = createHash('sha256').update(JSON.stringify({ c: x.c, recipe })).digest('hex').slice(0, 16);
-    const file = join(cacheDir, `${key}.json`);
-    let r: Scores & { trainSeconds: number };
-    if (existsSync(file)) r = JSON.parse(readFileSync(file, 'utf8'));
-    else if (values['cached-only']) { console.log(`  ${x.name}: no cached reference, left out (--cached-only)`); continue; }
-    else {
-      const t = trainStandalone(space, x.c, ds.train, { epochs: standaloneEpochs, seed: 1 });
-      const a = await evaluateAccuracy(x.c, t.supernet, val, { executor: exec, calibration: ds.train, limit });
-      t.supernet.dispose();
-      r = { float: a.float, quantized: a.quantized, pim: a.pim, trainSeconds: t.seconds };
-      writeFileSync(file, JSON.stringify(r));
+    const per: Reference[] = [];
+    for (const seed of standaloneSeeds) {
+      const key = createHash('sha256').update(JSON.stringify({ c: x.c, recipe: recipeOf(seed) })).digest('hex').slice(0, 16);
+      const file = join(cacheDir, `${key}.json`);
+      let r: Reference;
+      if (existsSync(file)) r = JSON.parse(readFileSync(file, 'utf8'));
+      else if (values['cached-only']) { console.log(`  ${x.name} seed ${seed}: no cached reference, left out (--cached-only)`); continue; }
+      else {
+        const t = trainStandalone(space, x.c, ds.train, { epochs: standaloneEpochs, seed });
+        const a = await evaluateAccuracy(x.c, t.supernet, val, { executor: exec, calibration: ds.train, limit });
+        t.supernet.dispose();
+        r = { float: a.float, quantized: a.quantized, pim: a.pim, trainSeconds: t.seconds };
+        writeFileSync(file, JSON.stringify(r));
+      }
+      per.push(r);
+      if (!aloneBySeed.has(seed)) aloneBySeed.set(seed, new Map());
+      aloneBySeed.get(seed)!.set(x.name, r);
+      if (standaloneSeeds.length > 1) console.log(`  ${x.name} seed ${seed}: float ${pct(r.float)}, quantized ${pct(r.quantized)}, PIM ${pct(r.pim)} % (${r.trainSeconds.toFixed(0)} s training)`);
     }
+    if (per.length < standaloneSeeds.length) continue;
+    const mean = (k: keyof Reference) => per.reduce((a, r) => a + r[k], 0) / per.length;
+    const r: Reference = { float: mean('float'), quantized: mean('quantized'), pim: mean('pim'), trainSeconds: mean('trainSeconds') };
     alone.set(x.name, r);
-    console.log(`  ${x.name}: float ${pct(r.float)}, quantized ${pct(r.quantized)}, PIM ${pct(r.pim)} % (${r.trainSeconds.toFixed(0)} s training)`);
+    console.log(`  ${x.name}: float ${pct(r.float)}, quantized ${pct(r.quantized)}, PIM ${pct(r.pim)} % (${r.trainSeconds.toFixed(0)} s training${per.length > 1 ? `, mean of ${per.length} seeds` : ''})`);
   }
 }
 
@@ -130,25 +154,30 @@ if (values['cached-only']) await standaloneReferences(); // then only the candid
 console.log('\none-shot:');
 for (const x of cands) {
   if (values['cached-only'] && !alone.has(x.name)) continue;
-  const a = await evaluateAccuracy(x.c, sn, val, { executor: exec, calibration: ds.train, limit, bnBatches: oneShotBnBatches, calibrationBatches: oneShotCalibrationBatches });
+  const t0 = performance.now();
+  const a = await evaluateAccuracy(x.c, sn, val, { executor: exec, calibration: ds.train, limit, bnBatches: oneShotBnBatches, calibrationBatches: oneShotCalibrationBatches, finetuneSteps, finetuneLearningRate: finetuneLr });
   const o = { float: a.float, quantized: a.quantized, pim: a.pim };
   oneShot.set(x.name, o);
-  console.log(`  ${x.name}: float ${pct(o.float)}, quantized ${pct(o.quantized)}, PIM ${pct(o.pim)} %`);
+  console.log(`  ${x.name}: float ${pct(o.float)}, quantized ${pct(o.quantized)}, PIM ${pct(o.pim)} %${finetuneSteps > 0 ? ` (fine-tuned ${finetuneSteps} steps)` : ''}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 if (!values['cached-only']) await standaloneReferences();
 await pool.destroy();
 sn.dispose();
 
-const rows: Array<{ name: string; macs: number; adcBits: number; oneShot: Scores; standalone: Scores; gapPts: number }> = [];
-console.log(`\nname | MACs | ADC | one-shot float / quantized / PIM % | stand-alone float / quantized / PIM % | PIM gap pts`);
+const rows: Array<{ name: string; macs: number; adcBits: number; oneShot: Scores; standalone: Scores; gapPts: number; standalonePimRange: [number, number]; withinSeedRange: boolean }> = [];
+console.log(`\nname | MACs | ADC | one-shot float / quantized / PIM % | stand-alone float / quantized / PIM % (mean of ${standaloneSeeds.length} seeds) | stand-alone PIM over the seeds % | PIM gap pts`);
 for (const x of cands) {
   const o = oneShot.get(x.name)!, s = alone.get(x.name);
   if (!s) continue;
   const gapPts = 100 * (o.pim - s.pim);
-  rows.push({ name: x.name, macs: x.macs, adcBits: x.adcBits, oneShot: o, standalone: { float: s.float, quantized: s.quantized, pim: s.pim }, gapPts });
-  console.log(`${x.name} | ${x.macs} | ${x.adcBits} | ${pct(o.float)} / ${pct(o.quantized)} / ${pct(o.pim)} | ${pct(s.float)} / ${pct(s.quantized)} / ${pct(s.pim)} | ${gapPts >= 0 ? '+' : ''}${gapPts.toFixed(2)}`);
+  const seedPims = standaloneSeeds.map((seed) => aloneBySeed.get(seed)!.get(x.name)!.pim);
+  const range: [number, number] = [Math.min(...seedPims), Math.max(...seedPims)];
+  const within = o.pim >= range[0] && o.pim <= range[1];
+  rows.push({ name: x.name, macs: x.macs, adcBits: x.adcBits, oneShot: o, standalone: { float: s.float, quantized: s.quantized, pim: s.pim }, gapPts, standalonePimRange: range, withinSeedRange: within });
+  console.log(`${x.name} | ${x.macs} | ${x.adcBits} | ${pct(o.float)} / ${pct(o.quantized)} / ${pct(o.pim)} | ${pct(s.float)} / ${pct(s.quantized)} / ${pct(s.pim)} | ${pct(range[0])}-${pct(range[1])}${within ? ' (one-shot inside)' : ''} | ${gapPts >= 0 ? '+' : ''}${gapPts.toFixed(2)}`);
 }
+const withinSeedRange = rows.filter((r) => r.withinSeedRange).length;
 
 const tau = (k: keyof Scores) => kendallTauB(rows.map((r) => r.oneShot[k]), rows.map((r) => r.standalone[k]));
 const tauPim = tau('pim'), tauQuantized = tau('quantized'), tauFloat = tau('float');
@@ -157,11 +186,23 @@ const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length, maxGap = Math.max
 const meanSigned = rows.reduce((a, r) => a + r.gapPts, 0) / rows.length;
 const gapsQ = rows.map((r) => 100 * Math.abs(r.oneShot.quantized - r.standalone.quantized));
 const meanGapQ = gapsQ.reduce((a, b) => a + b, 0) / gapsQ.length, maxGapQ = Math.max(...gapsQ);
+// The references' own repeatability: stand-alone seed against stand-alone seed (a ceiling on any tau above).
+const seedPairs: Array<{ seeds: [number, number]; tau_pim: number; tau_quantized: number; tau_float: number; mean_gap_pts: number; max_gap_pts: number }> = [];
+for (let i = 0; i < standaloneSeeds.length; i++) for (let j = i + 1; j < standaloneSeeds.length; j++) {
+  const a = aloneBySeed.get(standaloneSeeds[i]), b = aloneBySeed.get(standaloneSeeds[j]);
+  const names = rows.map((r) => r.name).filter((n) => a?.has(n) && b?.has(n));
+  if (names.length < 2) continue;
+  const t = (k: keyof Scores) => kendallTauB(names.map((n) => a!.get(n)![k]), names.map((n) => b!.get(n)![k]));
+  const d = names.map((n) => 100 * Math.abs(a!.get(n)!.pim - b!.get(n)!.pim));
+  seedPairs.push({ seeds: [standaloneSeeds[i], standaloneSeeds[j]], tau_pim: t('pim'), tau_quantized: t('quantized'), tau_float: t('float'), mean_gap_pts: d.reduce((x, y) => x + y, 0) / d.length, max_gap_pts: Math.max(...d) });
+}
+for (const p of seedPairs) console.log(`stand-alone seed ${p.seeds[0]} vs seed ${p.seeds[1]} (the reference's own repeatability): tau-b PIM ${p.tau_pim.toFixed(3)}, quantized ${p.tau_quantized.toFixed(3)}, float ${p.tau_float.toFixed(3)}; |PIM difference| mean ${p.mean_gap_pts.toFixed(2)} pts, largest ${p.max_gap_pts.toFixed(2)} pts`);
 if (rows.length < cands.length) console.log(`\nONLY ${rows.length} of ${cands.length} candidates have a stand-alone reference (--cached-only): partial figures`);
 console.log(`\nKendall tau-b, one-shot vs stand-alone (n = ${rows.length}): PIM ${tauPim.toFixed(3)}, quantized ${tauQuantized.toFixed(3)}, float ${tauFloat.toFixed(3)}`);
 console.log(`|one-shot - stand-alone| PIM accuracy: mean ${meanGap.toFixed(2)} pts, largest ${maxGap.toFixed(2)} pts (mean signed ${meanSigned >= 0 ? '+' : ''}${meanSigned.toFixed(2)})`);
+console.log(`one-shot PIM accuracy inside the stand-alone seeds' own range: ${withinSeedRange} of ${rows.length} candidates`);
 console.log(`|one-shot - stand-alone| quantized accuracy: mean ${meanGapQ.toFixed(2)} pts, largest ${maxGapQ.toFixed(2)} pts`);
 console.log(JSON.stringify({
-  tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, candidates: rows.length, candidates_drawn: cands.length,
-  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, calibration_batches: oneShotCalibrationBatches, standalone_epochs: standaloneEpochs, seed, split: 'validation', images, rows,
+  tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, within_seed_range: withinSeedRange, candidates: rows.length, candidates_drawn: cands.length,
+  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, finetune_steps: finetuneSteps, finetune_lr: finetuneLr, calibration_batches: oneShotCalibrationBatches, standalone_epochs: standaloneEpochs, standalone_seeds: standaloneSeeds, standalone_seed_pairs: seedPairs, seed, split: 'validation', images, rows,
 }));
