@@ -27,7 +27,7 @@ import type { Dataset, Split } from '../data/types.ts';
 import { resolveNetwork } from '../hw/network.ts';
 import type { ArchConfig, ModelName, ResolvedLayer, SimDetail, SimResult, SimSummary } from '../hw/types.ts';
 import type { Simulator, SimJob } from '../hw/simulator.ts';
-import { evaluateAccuracy, evaluatePimAccuracy, type AccuracyOptions, type AccuracyResult } from '../nn/accuracy.ts';
+import { FinetuneCache, evaluateAccuracy, evaluatePimAccuracy, type AccuracyOptions, type AccuracyResult } from '../nn/accuracy.ts';
 import type { Supernet } from '../nn/supernet.ts';
 import { pimExecutor, type EvalPool } from '../pool/eval-pool.ts';
 import { toArch, toNetworkSpec } from '../space/convert.ts';
@@ -60,6 +60,8 @@ export interface GibbonEvaluatorOptions {
   trials?: number;
   /** Steps of fine-tuning each sub-network alone before it is measured (evaluateAccuracy; default 0: none). */
   finetuneSteps?: number;
+  /** Where fine-tunings are kept for reuse (default: a cache of this evaluator's own); share one between evaluators of one supernet. */
+  finetuneCache?: FinetuneCache;
   /**
    * Device non-idealities of the accuracy evaluation, over the space's own (docs/functional.md §5). With
    * trials > 1 the metrics also hold accuracy_std (population std over the chip instances).
@@ -178,6 +180,7 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw fieldError('E_OPTION', SOURCE, 'concurrency', concurrency, 'an integer >= 1');
   const executor = pimExecutor(pool);
+  const finetuneCache = options.finetuneCache ?? ((options.finetuneSteps ?? 0) > 0 ? new FinetuneCache() : undefined);
   let evaluations = 0;
 
   return {
@@ -191,7 +194,7 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
       const accuracyOptions = (i: number): AccuracyOptions => ({
         executor, calibration: dataset.train, limit, arch: options.nonideal ? { ...archs[i], nonideal: { ...archs[i].nonideal, ...options.nonideal } } : archs[i],
         bnBatches: options.bnBatches, calibrationBatches: options.calibrationBatches, seed: options.seed, trials: options.trials,
-        finetuneSteps: options.finetuneSteps,
+        finetuneSteps: options.finetuneSteps, finetuneCache,
       });
       if (options.accuracyOnly) {
         const pim = await inWindow(candidates.map((_, i) => i), concurrency, (i) => evaluatePimAccuracy(candidates[i], supernet, split, accuracyOptions(i)));

@@ -13,14 +13,14 @@ import type { Split } from '../data/types.ts';
 import type { ArchConfig } from '../hw/types.ts';
 import { runPim, type PimExecutor } from '../pim/run.ts';
 import type { PimModel } from '../pim/types.ts';
-import { toArch } from '../space/convert.ts';
+import { toArch, toModelSkeleton } from '../space/convert.ts';
 import type { Candidate } from '../space/types.ts';
 import { evaluate } from './data.ts';
 import { type SubnetExportOptions, exportPreparedSubnet, prepareSubnet } from './subnet-export.ts';
 import { trainStandalone } from './standalone.ts';
 import type { Net } from './net.ts';
 import { GibbonError } from '../util/errors.ts';
-import type { Supernet } from './supernet.ts';
+import { Supernet } from './supernet.ts';
 
 /** Bits of the lossless ADC: T(32) exceeds any partial sum of any converter, cell and crossbar here. */
 const LOSSLESS_ADC_BITS = 32;
@@ -62,6 +62,34 @@ export interface AccuracyOptions extends SubnetExportOptions {
   finetuneSteps?: number;
   /** Peak Adam learning rate of the fine-tuning (default 3e-3, the training recipe's). */
   finetuneLearningRate?: number;
+  /**
+   * Fine-tuned weights kept for reuse: a design that differs from an earlier one in hardware only (or is
+   * measured again, e.g. on the test split) reuses its fine-tuning. One cache per supernet.
+   */
+  finetuneCache?: FinetuneCache;
+}
+
+/**
+ * Fine-tuned supernet weights by network: the key is the candidate's layer graph (toModelSkeleton: every
+ * shape and bit width; the hardware genes do not change the weights), the steps and the rate. Holds the
+ * `capacity` most recently used (each the whole supernet's weights: 50,042 floats for mnist). It belongs to
+ * one supernet whose weights do not change while it is in use.
+ */
+export class FinetuneCache {
+  readonly capacity: number;
+  readonly #entries = new Map<string, Float32Array[]>();
+  hits = 0;
+  constructor(capacity = 64) { this.capacity = capacity; }
+  get(key: string): Float32Array[] | undefined {
+    const w = this.#entries.get(key);
+    if (w) { this.#entries.delete(key); this.#entries.set(key, w); this.hits++; }
+    return w;
+  }
+  set(key: string, weights: Float32Array[]): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, weights);
+    if (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value!);
+  }
 }
 
 /** The fine-tuning defaults (docs/supernet.md §7.2). */
@@ -103,6 +131,21 @@ export async function evaluatePimAccuracy(candidate: Candidate, sn: Supernet, sp
   return { pim: p.accuracyMean!, pimStd: p.accuracyStd ?? 0, images: n };
 }
 
+/** A copy of the supernet with `c`'s sub-network fine-tuned alone for `steps` steps (from the cache when there). */
+function finetuned(sn: Supernet, c: Candidate, steps: number, opts: AccuracyOptions): Supernet {
+  const learningRate = opts.finetuneLearningRate ?? DEFAULT_FINETUNE_LEARNING_RATE;
+  const key = opts.finetuneCache && JSON.stringify({ steps, learningRate, graph: toModelSkeleton(sn.space, c) });
+  const kept = key === undefined ? undefined : opts.finetuneCache!.get(key);
+  if (kept) {
+    const copy = new Supernet(sn.space, sn.seed);
+    copy.setWeights(kept);
+    return copy;
+  }
+  const t = trainStandalone(sn.space, c, opts.calibration, { epochs: 1, steps, learningRate, seed: 1, from: sn.weights() }).supernet;
+  if (key !== undefined) opts.finetuneCache!.set(key, t.weights());
+  return t;
+}
+
 /**
  * The candidate's model file (batch norm recalibrated, calibrated, exported), the split's first n images,
  * with `withFloat` its float accuracy on them, and its run on the PIM architecture (opts.arch, else its own).
@@ -111,9 +154,7 @@ async function pimRun(candidate: Candidate, sn: Supernet, split: Split, opts: Ac
   const c = sn.space.validateCandidate(candidate);
   const steps = opts.finetuneSteps ?? 0;
   if (!(Number.isInteger(steps) && steps >= 0)) throw new GibbonError('E_OPTION', `accuracy: finetuneSteps: got ${JSON.stringify(steps)}; allowed: an integer >= 0`, { source: 'accuracy', path: 'finetuneSteps' });
-  const tuned = steps > 0
-    ? trainStandalone(sn.space, c, opts.calibration, { epochs: 1, steps, learningRate: opts.finetuneLearningRate ?? DEFAULT_FINETUNE_LEARNING_RATE, seed: 1, from: sn.weights() }).supernet
-    : undefined;
+  const tuned = steps > 0 ? finetuned(sn, c, steps, opts) : undefined;
   let net: Net;
   try {
     net = prepareSubnet(tuned ?? sn, c, opts.calibration, opts);

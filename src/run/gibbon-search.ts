@@ -14,6 +14,7 @@ import { createGibbonEvaluator, defaultHypervolumeSpec, simulatorHardware } from
 import { extremeSeeds } from '../evaluate/seeds.ts';
 import type { Simulator } from '../hw/simulator.ts';
 import { Supernet, type SupernetProgress, type SupernetState } from '../nn/supernet.ts';
+import { FinetuneCache } from '../nn/accuracy.ts';
 import type { EvalPool } from '../pool/eval-pool.ts';
 import { createPredictor } from '../predictor/predictor.ts';
 import { createPredictorScreen, type PredictorScreenSettings } from '../predictor/screen.ts';
@@ -310,7 +311,9 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
       screen = createPredictorScreen({ space, problem, predictor, hardware: simulatorHardware(space, env.simulator), ...config.predictor });
     }
     const nonideal = config.nonideal && Object.keys(config.nonideal).length > 0 ? config.nonideal : undefined;
-    const accuracyOptions = { limit: config.limit, trials: config.trials ?? 1, nonideal, finetuneSteps: config.finetuneSteps };
+    // one cache of fine-tuned designs for both splits: a front design measured on the test split reuses its validation fine-tuning
+    const finetuneCache = (config.finetuneSteps ?? 0) > 0 ? new FinetuneCache() : undefined;
+    const accuracyOptions = { limit: config.limit, trials: config.trials ?? 1, nonideal, finetuneSteps: config.finetuneSteps, finetuneCache };
     const evaluatorOf = async (split: 'validation' | 'test'): Promise<Evaluator> =>
       (env.evaluatorFor ? env.evaluatorFor(split) : createGibbonEvaluator({ space, supernet, pool, dataset: data, split, ...accuracyOptions, ...(split === 'test' ? { limit: config.testLimit, accuracyOnly: true } : {}) }));
     const evaluator = await evaluatorOf('validation');

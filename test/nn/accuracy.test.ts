@@ -10,7 +10,7 @@ import { spacePreset } from '../../src/space/presets.ts';
 import { toArch, toModelSkeleton } from '../../src/space/convert.ts';
 import { Supernet, largestCandidate, smallestCandidate, trainSupernet } from '../../src/nn/supernet.ts';
 import { exportSubnet } from '../../src/nn/subnet-export.ts';
-import { evaluateAccuracy, losslessArch } from '../../src/nn/accuracy.ts';
+import { FinetuneCache, evaluateAccuracy, losslessArch } from '../../src/nn/accuracy.ts';
 import { InThreadPimExecutor } from '../../src/pim/executor.ts';
 import { runPim } from '../../src/pim/run.ts';
 import { parsePimModel, serializePimModel } from '../../src/pim/model-file.ts';
@@ -94,6 +94,22 @@ test('evaluateAccuracy with finetuneSteps: a copy is fine-tuned (the supernet is
   assert.ok(a.float > plain.float + 0.05, `float ${plain.float} -> ${a.float}`);
   const bad = await evaluateAccuracy(c, sn, ds.validation, { ...opts, finetuneSteps: -1 }).then(() => 'no error', (e: Error) => e.message);
   assert.is(bad, 'accuracy: finetuneSteps: got -1; allowed: an integer >= 0');
+});
+
+test('FinetuneCache: a design that differs in hardware only reuses the fine-tuning, with the figures of a fresh one', async () => {
+  const c = space.validateCandidate({ ...space.sample(new Rng(6)), hardware: FAST_HW });
+  const other = space.validateCandidate({ ...c, hardware: { ...FAST_HW, 'adc.bits': 6 } });
+  const opts = { executor: exec, calibration: ds.train, limit: N, bnBatches: 4, calibrationBatches: 2, finetuneSteps: 20 };
+  const cache = new FinetuneCache(4);
+  await evaluateAccuracy(c, sn, ds.validation, { ...opts, finetuneCache: cache });
+  assert.is(cache.hits, 0);
+  const reused = await evaluateAccuracy(other, sn, ds.validation, { ...opts, finetuneCache: cache });
+  assert.is(cache.hits, 1);
+  const fresh = await evaluateAccuracy(other, sn, ds.validation, opts);
+  assert.equal([reused.float, reused.quantized, reused.pim], [fresh.float, fresh.quantized, fresh.pim]);
+  // another step count is another entry
+  await evaluateAccuracy(other, sn, ds.validation, { ...opts, finetuneSteps: 21, finetuneCache: cache });
+  assert.is(cache.hits, 1);
 });
 
 test.run();

@@ -91,8 +91,10 @@ export function createJobEvaluation(o: JobEvaluationOptions): JobEvaluation {
     const p = await pool;
     const a = context.accuracy;
     const evaluators = new Map<EvalSplit, GibbonEvaluator>();
+    const { FinetuneCache } = await import('../../nn/accuracy.ts');
+    const finetuneCache = a.finetuneSteps ? new FinetuneCache() : undefined; // both splits, this context's supernet
     for (const split of ['validation', 'test'] as const) {
-      evaluators.set(split, createGibbonEvaluator({ space, supernet, pool: p, dataset, split, trials: a.trials, nonideal: a.nonideal, finetuneSteps: a.finetuneSteps, ...(split === 'test' ? { limit: a.testLimit, accuracyOnly: true } : { limit: a.limit }) }));
+      evaluators.set(split, createGibbonEvaluator({ space, supernet, pool: p, dataset, split, trials: a.trials, nonideal: a.nonideal, finetuneSteps: a.finetuneSteps, finetuneCache, ...(split === 'test' ? { limit: a.testLimit, accuracyOnly: true } : { limit: a.limit }) }));
     }
     return { context, supernet, evaluators, inFlight: 0 };
   }
