@@ -184,25 +184,38 @@ const tauPim = tau('pim'), tauQuantized = tau('quantized'), tauFloat = tau('floa
 const gaps = rows.map((r) => Math.abs(r.gapPts));
 const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length, maxGap = Math.max(...gaps);
 const meanSigned = rows.reduce((a, r) => a + r.gapPts, 0) / rows.length;
+// The candidates whose ADC has 6 or more bits: at 4 bits the PIM accuracy of one architecture varies by up to
+// 31 points between stand-alone seeds (docs/supernet.md §7.2), so the figures are also given without them.
+const MIN_STEADY_ADC_BITS = 6;
+const steady = rows.filter((r) => r.adcBits >= MIN_STEADY_ADC_BITS);
+const steadyGaps = steady.map((r) => Math.abs(r.gapPts));
+const steadyFigures = steady.length < 2 ? undefined : {
+  candidates: steady.length, tau_pim: kendallTauB(steady.map((r) => r.oneShot.pim), steady.map((r) => r.standalone.pim)),
+  mean_gap_pts: steadyGaps.reduce((a, b) => a + b, 0) / steady.length, max_gap_pts: Math.max(...steadyGaps),
+};
 const gapsQ = rows.map((r) => 100 * Math.abs(r.oneShot.quantized - r.standalone.quantized));
 const meanGapQ = gapsQ.reduce((a, b) => a + b, 0) / gapsQ.length, maxGapQ = Math.max(...gapsQ);
 // The references' own repeatability: stand-alone seed against stand-alone seed (a ceiling on any tau above).
-const seedPairs: Array<{ seeds: [number, number]; tau_pim: number; tau_quantized: number; tau_float: number; mean_gap_pts: number; max_gap_pts: number }> = [];
+const seedPairs: Array<{ seeds: [number, number]; tau_pim: number; tau_quantized: number; tau_float: number; mean_gap_pts: number; max_gap_pts: number; steady?: { candidates: number; tau_pim: number; mean_gap_pts: number; max_gap_pts: number } }> = [];
 for (let i = 0; i < standaloneSeeds.length; i++) for (let j = i + 1; j < standaloneSeeds.length; j++) {
   const a = aloneBySeed.get(standaloneSeeds[i]), b = aloneBySeed.get(standaloneSeeds[j]);
   const names = rows.map((r) => r.name).filter((n) => a?.has(n) && b?.has(n));
   if (names.length < 2) continue;
   const t = (k: keyof Scores) => kendallTauB(names.map((n) => a!.get(n)![k]), names.map((n) => b!.get(n)![k]));
   const d = names.map((n) => 100 * Math.abs(a!.get(n)!.pim - b!.get(n)!.pim));
-  seedPairs.push({ seeds: [standaloneSeeds[i], standaloneSeeds[j]], tau_pim: t('pim'), tau_quantized: t('quantized'), tau_float: t('float'), mean_gap_pts: d.reduce((x, y) => x + y, 0) / d.length, max_gap_pts: Math.max(...d) });
+  const sn = steady.map((r) => r.name).filter((n) => names.includes(n));
+  const sd = sn.map((n) => 100 * Math.abs(a!.get(n)!.pim - b!.get(n)!.pim));
+  seedPairs.push({ seeds: [standaloneSeeds[i], standaloneSeeds[j]], tau_pim: t('pim'), tau_quantized: t('quantized'), tau_float: t('float'), mean_gap_pts: d.reduce((x, y) => x + y, 0) / d.length, max_gap_pts: Math.max(...d),
+    steady: sn.length < 2 ? undefined : { candidates: sn.length, tau_pim: kendallTauB(sn.map((n) => a!.get(n)!.pim), sn.map((n) => b!.get(n)!.pim)), mean_gap_pts: sd.reduce((x, y) => x + y, 0) / sd.length, max_gap_pts: Math.max(...sd) } });
 }
-for (const p of seedPairs) console.log(`stand-alone seed ${p.seeds[0]} vs seed ${p.seeds[1]} (the reference's own repeatability): tau-b PIM ${p.tau_pim.toFixed(3)}, quantized ${p.tau_quantized.toFixed(3)}, float ${p.tau_float.toFixed(3)}; |PIM difference| mean ${p.mean_gap_pts.toFixed(2)} pts, largest ${p.max_gap_pts.toFixed(2)} pts`);
+for (const p of seedPairs) console.log(`stand-alone seed ${p.seeds[0]} vs seed ${p.seeds[1]} (the reference's own repeatability): tau-b PIM ${p.tau_pim.toFixed(3)}, quantized ${p.tau_quantized.toFixed(3)}, float ${p.tau_float.toFixed(3)}; |PIM difference| mean ${p.mean_gap_pts.toFixed(2)} pts, largest ${p.max_gap_pts.toFixed(2)} pts${p.steady ? `; the ${p.steady.candidates} with ADC >= ${MIN_STEADY_ADC_BITS} bits: tau-b PIM ${p.steady.tau_pim.toFixed(3)}, mean ${p.steady.mean_gap_pts.toFixed(2)}, largest ${p.steady.max_gap_pts.toFixed(2)} pts` : ''}`);
 if (rows.length < cands.length) console.log(`\nONLY ${rows.length} of ${cands.length} candidates have a stand-alone reference (--cached-only): partial figures`);
 console.log(`\nKendall tau-b, one-shot vs stand-alone (n = ${rows.length}): PIM ${tauPim.toFixed(3)}, quantized ${tauQuantized.toFixed(3)}, float ${tauFloat.toFixed(3)}`);
 console.log(`|one-shot - stand-alone| PIM accuracy: mean ${meanGap.toFixed(2)} pts, largest ${maxGap.toFixed(2)} pts (mean signed ${meanSigned >= 0 ? '+' : ''}${meanSigned.toFixed(2)})`);
+if (steadyFigures) console.log(`the ${steadyFigures.candidates} with ADC >= ${MIN_STEADY_ADC_BITS} bits: tau-b PIM ${steadyFigures.tau_pim.toFixed(3)}, |gap| mean ${steadyFigures.mean_gap_pts.toFixed(2)} pts, largest ${steadyFigures.max_gap_pts.toFixed(2)} pts`);
 console.log(`one-shot PIM accuracy inside the stand-alone seeds' own range: ${withinSeedRange} of ${rows.length} candidates`);
 console.log(`|one-shot - stand-alone| quantized accuracy: mean ${meanGapQ.toFixed(2)} pts, largest ${maxGapQ.toFixed(2)} pts`);
 console.log(JSON.stringify({
-  tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, within_seed_range: withinSeedRange, candidates: rows.length, candidates_drawn: cands.length,
+  tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, within_seed_range: withinSeedRange, adc6: steadyFigures, candidates: rows.length, candidates_drawn: cands.length,
   supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, finetune_steps: finetuneSteps, finetune_lr: finetuneLr, calibration_batches: oneShotCalibrationBatches, standalone_epochs: standaloneEpochs, standalone_seeds: standaloneSeeds, standalone_seed_pairs: seedPairs, seed, split: 'validation', images, rows,
 }));
