@@ -71,25 +71,36 @@ export interface AccuracyOptions extends SubnetExportOptions {
 
 /**
  * Fine-tuned supernet weights by network: the key is the candidate's layer graph (toModelSkeleton: every
- * shape and bit width; the hardware genes do not change the weights), the steps and the rate. Holds the
- * `capacity` most recently used (each the whole supernet's weights: 50,042 floats for mnist). It belongs to
- * one supernet whose weights do not change while it is in use.
+ * shape and bit width; the hardware genes do not change the weights), the steps and the rate. Holds the most
+ * recently used entries up to `maxFloats` numbers in all (each entry is the whole supernet's weights: 50,042
+ * for mnist, 1,029,610 for gibbon-cifar; the default 2^24, 64 MiB, keeps 335 or 16 of them; the newest entry
+ * is always kept). It belongs to one supernet whose weights do not change while it is in use.
  */
 export class FinetuneCache {
-  readonly capacity: number;
+  readonly maxFloats: number;
   readonly #entries = new Map<string, Float32Array[]>();
+  #floats = 0;
   hits = 0;
-  constructor(capacity = 64) { this.capacity = capacity; }
+  constructor(maxFloats = 1 << 24) { this.maxFloats = maxFloats; }
   get(key: string): Float32Array[] | undefined {
     const w = this.#entries.get(key);
     if (w) { this.#entries.delete(key); this.#entries.set(key, w); this.hits++; }
     return w;
   }
   set(key: string, weights: Float32Array[]): void {
-    this.#entries.delete(key);
+    const size = (w: Float32Array[]) => w.reduce((n, a) => n + a.length, 0);
+    const old = this.#entries.get(key);
+    if (old) { this.#entries.delete(key); this.#floats -= size(old); }
     this.#entries.set(key, weights);
-    if (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#floats += size(weights);
+    while (this.#floats > this.maxFloats && this.#entries.size > 1) {
+      const [oldest, w] = this.#entries.entries().next().value!;
+      this.#entries.delete(oldest);
+      this.#floats -= size(w);
+    }
   }
+  /** Entries held. */
+  get size(): number { return this.#entries.size; }
 }
 
 /** The fine-tuning defaults (docs/supernet.md §7.2). */

@@ -100,7 +100,7 @@ test('FinetuneCache: a design that differs in hardware only reuses the fine-tuni
   const c = space.validateCandidate({ ...space.sample(new Rng(6)), hardware: FAST_HW });
   const other = space.validateCandidate({ ...c, hardware: { ...FAST_HW, 'adc.bits': 6 } });
   const opts = { executor: exec, calibration: ds.train, limit: N, bnBatches: 4, calibrationBatches: 2, finetuneSteps: 20 };
-  const cache = new FinetuneCache(4);
+  const cache = new FinetuneCache();
   await evaluateAccuracy(c, sn, ds.validation, { ...opts, finetuneCache: cache });
   assert.is(cache.hits, 0);
   const reused = await evaluateAccuracy(other, sn, ds.validation, { ...opts, finetuneCache: cache });
@@ -110,6 +110,12 @@ test('FinetuneCache: a design that differs in hardware only reuses the fine-tuni
   // another step count is another entry
   await evaluateAccuracy(other, sn, ds.validation, { ...opts, finetuneSteps: 21, finetuneCache: cache });
   assert.is(cache.hits, 1);
+  assert.is(cache.size, 2);
+  // the float budget: room for one supernet's weights keeps the newest entry only
+  const small = new FinetuneCache(sn.paramCount());
+  small.set('a', sn.weights());
+  small.set('b', sn.weights());
+  assert.equal([small.size, small.get('a'), small.get('b') !== undefined], [1, undefined, true]);
 });
 
 test.run();
