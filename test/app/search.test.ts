@@ -60,12 +60,13 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
   const tmp = mkdtempSync(join(tmpdir(), 'gibbon-app-search-'));
   const s = await openApp();
   let step = 'the first run';
+  let node: Promise<unknown> | undefined;
   try {
     const t0 = performance.now();
     const args = Object.entries(SETTINGS).flatMap(([k, v]) => [`--${k}`, v]);
     // The CLI runs while the page runs (most of either's time is waiting for the shared cores), and is awaited before the first comparison.
     let tNode = 0;
-    const node = promisify(execFile)(process.execPath, [CLI, 'search', ...args, '--out', 'run'], { cwd: tmp }).then(() => { tNode = performance.now(); });
+    node = promisify(execFile)(process.execPath, [CLI, 'search', ...args, '--out', 'run'], { cwd: tmp }).then(() => { tNode = performance.now(); });
     const cli = (f: string) => readFileSync(join(tmp, 'run', f), 'utf8');
 
     const page = await s.page();
@@ -151,6 +152,7 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('search panel = gib
     throw error;
   } finally {
     await s.close();
+    await node?.catch(() => undefined); // as below: the CLI run ends before its directory goes
     rmSync(tmp, { recursive: true, force: true });
   }
 });
@@ -169,6 +171,7 @@ const idxPair = (s: Split, n: number) => [idx([n, 28, 28], s.images.subarray(0, 
 testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('a dataset directory picked in the page (IDX files, one gzipped) = gibbon search --dataset idx:<dir>, byte for byte', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gibbon-app-search-idx-'));
   const s = await openApp();
+  let node: Promise<unknown> | undefined;
   try {
     const mnist = await loadEmbeddedMnist();
     const dir = join(tmp, 'digits');
@@ -180,7 +183,7 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('a dataset director
     writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), testLabels);
     const settings: Record<string, string> = { budget: '4', population: '4', seed: '2', limit: '30', 'test-limit': '30', workers: '2', 'supernet-epochs': '1', 'supernet-limit': '128' };
     const args = [...Object.entries(settings).flatMap(([k, v]) => [`--${k}`, v]), '--no-predictor', '--dataset', `idx:${dir}`, '--out', 'run'];
-    const node = promisify(execFile)(process.execPath, [CLI, 'search', ...args], { cwd: tmp });
+    node = promisify(execFile)(process.execPath, [CLI, 'search', ...args], { cwd: tmp });
 
     const page = await s.page();
     await page.goto(`${s.app.url}?tab=search`);
@@ -197,6 +200,8 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('a dataset director
     assert.equal(s.problems, []);
   } finally {
     await s.close();
+    // the CLI run must end before its directory goes: else a failed assertion above is hidden by its crash
+    await node?.catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
   }
 });
