@@ -180,7 +180,7 @@ export function createGibbonEvaluator(options: GibbonEvaluatorOptions): GibbonEv
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw fieldError('E_OPTION', SOURCE, 'concurrency', concurrency, 'an integer >= 1');
   const executor = pimExecutor(pool);
-  const finetuneCache = options.finetuneCache ?? ((options.finetuneSteps ?? 0) > 0 ? new FinetuneCache() : undefined);
+  const finetuneCache = options.finetuneCache ?? new FinetuneCache(); // empty, and unused, without finetuneSteps
   let evaluations = 0;
 
   return {

@@ -51,6 +51,7 @@ export function trainStandalone(space: Space, candidate: Candidate, train: Split
     shift: opts.shift ?? 2, limit: Math.min(opts.limit ?? train.count, train.count), quant: opts.quant ?? true,
   };
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new GibbonError('E_OPTION', `standalone: epochs: got ${JSON.stringify(o.epochs)}; allowed: an integer >= 1`);
+  if (opts.steps !== undefined && !(Number.isInteger(opts.steps) && opts.steps >= 1)) throw new GibbonError('E_OPTION', `standalone: steps: got ${JSON.stringify(opts.steps)}; allowed: an integer >= 1`);
   const c = space.validateCandidate(candidate);
   const sn = new Supernet(space, o.seed);
   if (opts.from) sn.setWeights(opts.from);
@@ -61,7 +62,6 @@ export function trainStandalone(space: Space, candidate: Candidate, train: Split
   const vars: tf.Variable[] = [];
   for (const [name, s] of sn.slots) if (used.has(name)) vars.push(...(s.kind === 'conv' ? [s.w, s.gamma, s.beta] : [s.w, s.bias]));
   const steps = Math.ceil(o.limit / o.batchSize);
-  if (opts.steps !== undefined && !(Number.isInteger(opts.steps) && opts.steps >= 1)) { sn.dispose(); throw new GibbonError('E_OPTION', `standalone: steps: got ${JSON.stringify(opts.steps)}; allowed: an integer >= 1`); }
   const total = opts.steps ?? steps * o.epochs;
   const rng = new Rng(o.seed);
   const optimizer = tf.train.adam(o.learningRate);
@@ -72,7 +72,7 @@ export function trainStandalone(space: Space, candidate: Candidate, train: Split
       const order = rng.fork('shuffle', e).shuffle(Array.from({ length: o.limit }, (_, i) => i));
       const aug = rng.fork('shift', e);
       const te = performance.now();
-      let lossSum = 0;
+      let lossSum = 0, seen = 0;
       for (let s = 0; s < steps && (e - 1) * steps + s < total; s++) {
         const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
         const px = batchPixels(train, space.spec.input, idx, o.shift, aug);
@@ -83,9 +83,10 @@ export function trainStandalone(space: Space, candidate: Candidate, train: Split
           return crossEntropy(sn.forward(c, x, { quant: o.quant }), labels);
         }, true, vars)!);
         lossSum += cost.dataSync()[0] * idx.length;
+        seen += idx.length;
         cost.dispose();
       }
-      history.push({ epoch: e, loss: lossSum / Math.min(o.limit, (total - (e - 1) * steps) * o.batchSize), seconds: (performance.now() - te) / 1000 });
+      history.push({ epoch: e, loss: lossSum / seen, seconds: (performance.now() - te) / 1000 });
     }
   } catch (err) {
     sn.dispose();

@@ -418,10 +418,11 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
     shift: opts.shift ?? 2, limit: Math.min(opts.limit ?? train.count, train.count), randomSubnets: opts.randomSubnets ?? 2, quant: opts.quant ?? true,
     distill: opts.distill ?? DEFAULT_DISTILL,
   };
-  if (resume) Object.assign(o, resume.options, { epochs: opts.epochs, distill: resume.options.distill ?? 0 });
-  // kept out of `o` when true, so a default run's checkpoint header is what it was before the option existed
-  const withSmallest = resume ? resume.options.smallest ?? true : opts.smallest ?? true;
-  delete (o as { smallest?: boolean }).smallest;
+  // `smallest` is kept out of `o`, and written only when false, so a default run's checkpoint header is what
+  // it was before the option existed
+  const { smallest: resumedSmallest, ...resumed } = resume?.options ?? {};
+  if (resume) Object.assign(o, resumed, { epochs: opts.epochs, distill: resume.options.distill ?? 0 });
+  const withSmallest = resume ? resumedSmallest ?? true : opts.smallest ?? true;
   const savedOptions = () => ({ ...o, ...(withSmallest ? {} : { smallest: false }) });
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw optionError('epochs', o.epochs, 'an integer >= 1');
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw optionError('batchSize', o.batchSize, 'an integer >= 1');

@@ -312,7 +312,7 @@ async function searchLocked(config: GibbonSearchConfig, env: GibbonSearchEnv): P
     }
     const nonideal = config.nonideal && Object.keys(config.nonideal).length > 0 ? config.nonideal : undefined;
     // one cache of fine-tuned designs for both splits: a front design measured on the test split reuses its validation fine-tuning
-    const finetuneCache = (config.finetuneSteps ?? 0) > 0 ? new FinetuneCache() : undefined;
+    const finetuneCache = new FinetuneCache();
     const accuracyOptions = { limit: config.limit, trials: config.trials ?? 1, nonideal, finetuneSteps: config.finetuneSteps, finetuneCache };
     const evaluatorOf = async (split: 'validation' | 'test'): Promise<Evaluator> =>
       (env.evaluatorFor ? env.evaluatorFor(split) : createGibbonEvaluator({ space, supernet, pool, dataset: data, split, ...accuracyOptions, ...(split === 'test' ? { limit: config.testLimit, accuracyOnly: true } : {}) }));

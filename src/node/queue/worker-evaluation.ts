@@ -92,7 +92,7 @@ export function createJobEvaluation(o: JobEvaluationOptions): JobEvaluation {
     const a = context.accuracy;
     const evaluators = new Map<EvalSplit, GibbonEvaluator>();
     const { FinetuneCache } = await import('../../nn/accuracy.ts');
-    const finetuneCache = a.finetuneSteps ? new FinetuneCache() : undefined; // both splits, this context's supernet
+    const finetuneCache = new FinetuneCache(); // both splits, this context's supernet (empty without finetuneSteps)
     for (const split of ['validation', 'test'] as const) {
       evaluators.set(split, createGibbonEvaluator({ space, supernet, pool: p, dataset, split, trials: a.trials, nonideal: a.nonideal, finetuneSteps: a.finetuneSteps, finetuneCache, ...(split === 'test' ? { limit: a.testLimit, accuracyOnly: true } : { limit: a.limit }) }));
     }
