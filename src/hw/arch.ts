@@ -223,7 +223,7 @@ const SCHEMA_TYPED: SchemaFor<CanonicalArch> = {
     choice: oneOf(choices(CT.ADC_CHOICES), `-1 (user-defined) or an integer in 1..${CT.ADC_CHOICES}`),
     ...CUSTOM_CONVERTER,
     logicOp: oneOf([-1, 0, 1, 2], '-1 (none), 0 (AND), 1 (OR) or 2 (XOR)'),
-    rangeMode: oneOf(['fixed', 'calibrated']),
+    rangeMode: oneOf(['fixed', 'calibrated', 'least-error']),
   },
   pe: {
     pimType: oneOf(['analog', 'digital']),

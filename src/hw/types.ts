@@ -48,8 +48,11 @@ export interface ArchConfig {
   dac: ConverterConfig;
   adc: ConverterConfig & {
     logicOp: number;
-    /** ADC full-scale range of the functional simulator (docs/functional.md §5): worst case, or calibrated per layer. */
-    rangeMode: 'fixed' | 'calibrated';
+    /**
+     * ADC full-scale range of the functional simulator (docs/functional.md §5): worst case, calibrated per
+     * layer to the largest partial sum, or calibrated per layer for the least conversion error.
+     */
+    rangeMode: 'fixed' | 'calibrated' | 'least-error';
   };
   pe: {
     pimType: 'analog' | 'digital';

@@ -49,6 +49,11 @@ function losslessAdcBits(largest: number): number {
   return q;
 }
 
+/** Whether the ADC range mode gives the kernel per-layer full scales (both calibrated modes) rather than the fixed worst case. */
+export function calibratedRange(mode: PimDeviceOptions['rangeMode']): boolean {
+  return mode === 'calibrated' || mode === 'least-error';
+}
+
 /**
  * The crossbar parameters the functional simulator reads from an architecture (docs/functional.md §4,
  * §5): the converters a PE of it works with and the rows one conversion sums (DACs per group), as the
@@ -98,7 +103,7 @@ const HW_FIELDS: Readonly<Record<number, [string, string]>> = {
   [F.FH_POLARITY]: ['polarity', '1 or 2'],
   [F.FH_SUB_POSITION]: ['subPosition', '0 or 1'],
   [F.FH_ROWS_PER_CONVERSION]: ['rowsPerConversion', 'an integer in 1..1048576'],
-  [F.FH_RANGE_MODE]: ['device.rangeMode', '"fixed" or "calibrated"'],
+  [F.FH_RANGE_MODE]: ['device.rangeMode', '"fixed", "calibrated" or "least-error"'],
   [F.FH_SAF_HRS_PCT]: ['device.safHrsPct', 'a number in 0..100 (%)'],
   [F.FH_SAF_LRS_PCT]: ['device.safLrsPct', 'a number in 0..100 (%) with device.safHrsPct + device.safLrsPct <= 100'],
   [F.FH_VARIATION_SIGMA_PCT]: ['device.variationSigmaPctOfR', 'a finite number >= 0 (% of R)'],
@@ -248,7 +253,7 @@ function writeHardware(hw: PimHardware, f: Float64Array, at: number): void {
   f[at + F.FH_POLARITY] = hw.polarity;
   f[at + F.FH_SUB_POSITION] = hw.subPosition;
   f[at + F.FH_ROWS_PER_CONVERSION] = hw.rowsPerConversion;
-  f[at + F.FH_RANGE_MODE] = d.rangeMode === 'fixed' ? 0 : d.rangeMode === 'calibrated' ? 1 : NaN;
+  f[at + F.FH_RANGE_MODE] = d.rangeMode === 'fixed' ? 0 : calibratedRange(d.rangeMode) ? 1 : NaN;
   f[at + F.FH_SAF_HRS_PCT] = d.safHrsPct;
   f[at + F.FH_SAF_LRS_PCT] = d.safLrsPct;
   f[at + F.FH_VARIATION_SIGMA_PCT] = d.variationSigmaPctOfR;
@@ -369,7 +374,7 @@ export class PimKernel {
 
   /** The calibrated full scale of every layer (NaN where there is none), as the kernel reads it. */
   #ranges(prep: PreparedPim, opts: PimRunOptions | undefined): Float64Array | undefined {
-    if (prep.hw.device.rangeMode !== 'calibrated') return undefined;
+    if (!calibratedRange(prep.hw.device.rangeMode)) return undefined;
     const out = new Float64Array(prep.model.layers.length);
     prep.model.layers.forEach((l, i) => {
       if (l.type !== 'conv' && l.type !== 'fc') return;

@@ -5,7 +5,7 @@
 import type { ArchConfig } from '../hw/types.ts';
 import { pimDeviceOptions } from '../hw/arch.ts';
 import { GibbonError, fieldError } from '../util/errors.ts';
-import { hardwareFor, type PimRunResult } from './kernel.ts';
+import { calibratedRange, hardwareFor, type PimRunResult } from './kernel.ts';
 import { gridTop, rha } from './reference.ts';
 import type { PimHardware, PimInputSpec, PimLayerStats, PimModel } from './types.ts';
 
@@ -36,7 +36,7 @@ export interface RunPimOptions {
   trials?: number;
   /** Labels of the inputs: accuracy is reported when given. */
   labels?: ArrayLike<number>;
-  /** Images that set the ADC ranges in calibrated mode (the first ones of `inputs`). Default 64. */
+  /** Images that set the ADC ranges in the calibrated modes (the first ones of `inputs`). Default 64. */
   calibrationImages?: number;
   /** Images per kernel call. Default 256. */
   batchSize?: number;
@@ -108,6 +108,39 @@ export async function calibratePsumRanges(exec: PimExecutor, model: PimModel, hw
   return ranges;
 }
 
+/**
+ * The shifts tried by the least-error range mode: full scale F / 2^k for k = 0 .. LEAST_ERROR_MAX_SHIFT. The
+ * ADC step is a power of two (functional.md §5), so each k is one step finer; past 4, i.e. 1/16 of the
+ * largest sum, clipping costs more than the finer step saves on the networks measured (bench:adc-range).
+ */
+export const LEAST_ERROR_MAX_SHIFT = 4;
+
+/**
+ * The least-error range mode's full scales: for each matrix layer without a psumRange of its own in the
+ * model file, `ranges[i] / 2^k` with the k in 0..LEAST_ERROR_MAX_SHIFT whose run over the calibration
+ * images has the smallest mean |p̂ - p_ideal| (the layer's psumMae) in that layer; the smallest k on a tie.
+ * Each k is one run with every such layer shifted by k (the chip of `seed`, trial 0, as the run's devices):
+ * a layer's error is measured against its own ideal sums, so its choice depends little on the others'.
+ * `ranges` are the calibrated mode's (calibratePsumRanges); layers with a model psumRange keep it.
+ */
+export async function leastErrorPsumRanges(exec: PimExecutor, model: PimModel, hw: PimHardware, inputs: Int32Array, n: number,
+  ranges: Float64Array, seed: number): Promise<Float64Array> {
+  const free = (i: number) => {
+    const l = model.layers[i];
+    return (l.type === 'conv' || l.type === 'fc') && l.psumRange === undefined && !Number.isNaN(ranges[i]);
+  };
+  const best = Float64Array.from(ranges);
+  const bestMae = new Float64Array(ranges.length).fill(Infinity);
+  for (let k = 0; k <= LEAST_ERROR_MAX_SHIFT; k++) {
+    const shifted = ranges.map((r, i) => (free(i) ? r / 2 ** k : r));
+    const r = await exec.run({ model, hw, seed, trial: 0, inputs, n, imageOffset: 0, psumRanges: shifted });
+    r.stats.forEach((s, i) => {
+      if (free(i) && s.psumMae < bestMae[i]) { bestMae[i] = s.psumMae; best[i] = shifted[i]; }
+    });
+  }
+  return best;
+}
+
 /** Runs `inputs` (n images, C x H x W each, quantized or not) through `model` on the architecture `arch`. */
 export async function runPim(exec: PimExecutor, model: PimModel, arch: ArchConfig, inputs: Int32Array | Float32Array | Uint8Array,
   options: RunPimOptions = {}): Promise<RunPimResult> {
@@ -126,9 +159,11 @@ export async function runPim(exec: PimExecutor, model: PimModel, arch: ArchConfi
   const xq = inputs instanceof Int32Array ? inputs : quantizeInputs(model.input, inputs);
   const hw = hardwareFor(arch, pimDeviceOptions(arch));
   let psumRanges: Float64Array | undefined;
-  if (hw.device.rangeMode === 'calibrated') {
+  if (calibratedRange(hw.device.rangeMode)) {
     const calN = Math.min(n, positiveInt(options.calibrationImages ?? DEFAULT_CALIBRATION_IMAGES, 'options.calibrationImages', 1 << 20));
-    psumRanges = await calibratePsumRanges(exec, model, hw, xq.subarray(0, calN * imageSize), calN);
+    const cal = xq.subarray(0, calN * imageSize);
+    psumRanges = await calibratePsumRanges(exec, model, hw, cal, calN);
+    if (hw.device.rangeMode === 'least-error') psumRanges = await leastErrorPsumRanges(exec, model, hw, cal, calN, psumRanges, seed);
   }
   const offset = options.imageOffset ?? 0;
   const results: PimTrialResult[] = [];

@@ -82,7 +82,13 @@ export interface PimModel {
 
 /** Device non-idealities and ADC range (the architecture's `nonideal` section and `adc.rangeMode`). */
 export interface PimDeviceOptions {
-  rangeMode: 'fixed' | 'calibrated';
+  /**
+   * The ADC full scale (docs/functional.md §5): the worst case ('fixed'), or per layer from the calibration
+   * images: their largest ideal |partial sum| ('calibrated'), or that divided by the power of two 2^k,
+   * k = 0..4, with the least conversion error ('least-error'). The kernel reads both calibrated modes alike:
+   * it is given the ranges.
+   */
+  rangeMode: 'fixed' | 'calibrated' | 'least-error';
   safHrsPct: number;
   safLrsPct: number;
   variationSigmaPctOfR: number;

@@ -301,6 +301,7 @@ test('--set errors: unknown path lists the valid paths; bad values give the fiel
 
 test('adc.rangeMode and nonideal in a file, over either preset', () => {
   assert.is(resolveArch({ adc: { rangeMode: 'calibrated' } }, 'a.json').adc.rangeMode, 'calibrated');
+  assert.is(resolveArch({ adc: { rangeMode: 'least-error' } }, 'a.json').adc.rangeMode, 'least-error');
   assert.is(resolveArch({ base: 'gibbon-base', adc: { rangeMode: 'fixed' } }, 'a.json').adc.rangeMode, 'fixed');
   const nonideal = { safHrsPct: 0.5, safLrsPct: 0.25, variationSigmaPctOfR: 5, hrsLrsRatio: 'device', readNoiseSigma: 0.3 };
   assert.equal(resolveArch({ base: 'gibbon-base', nonideal }, 'a.json').nonideal, nonideal);
@@ -313,7 +314,7 @@ test('adc.rangeMode and nonideal in a file, over either preset', () => {
 
 test('adc.rangeMode and nonideal: exact errors', () => {
   throwsGibbon(() => resolveArch({ adc: { rangeMode: 'auto' } }, 'arch.json'), 'E_ARCH',
-    'arch.json: adc.rangeMode: got "auto"; allowed: one of "fixed", "calibrated"');
+    'arch.json: adc.rangeMode: got "auto"; allowed: one of "fixed", "calibrated", "least-error"');
   throwsGibbon(() => resolveArch({ nonideal: { safHrsPct: -1 } }, 'arch.json'), 'E_ARCH',
     'arch.json: nonideal.safHrsPct: got -1; allowed: a number in 0..100 (%)');
   throwsGibbon(() => resolveArch({ nonideal: { safLrsPct: 101 } }, 'arch.json'), 'E_ARCH',
@@ -350,7 +351,7 @@ test('--set reaches every nonideal field and adc.rangeMode; hrsLrsRatio takes nu
   throwsGibbon(() => applySets(arch, ['nonideal.hrsLrsRatio=ideal']), 'E_ARCH',
     '--set: nonideal.hrsLrsRatio: got "ideal"; allowed: null (ideal), "device" (device.resistancesOhm first / last) or a number > 1');
   throwsGibbon(() => applySets(arch, ['adc.rangeMode=Calibrated']), 'E_ARCH',
-    '--set: adc.rangeMode: got "Calibrated"; allowed: one of "fixed", "calibrated"');
+    '--set: adc.rangeMode: got "Calibrated"; allowed: one of "fixed", "calibrated", "least-error"');
   throwsGibbon(() => applySets(arch, ['nonideal.safHrsPct=x']), 'E_ARCH', '--set: nonideal.safHrsPct: got "x"; allowed: a number in 0..100 (%)');
 });
 

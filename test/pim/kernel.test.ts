@@ -5,6 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simulator } from '../helpers.ts';
+import { InThreadPimExecutor } from '../../src/pim/executor.ts';
+import { calibratePsumRanges, leastErrorPsumRanges } from '../../src/pim/run.ts';
 import { PimKernel, hardwareFor, type PimRunResult } from '../../src/pim/kernel.ts';
 import { referenceForward, integerForward } from '../../src/pim/reference.ts';
 import { GIBBON_BASE_ARCH, MNSIM_DEFAULT_ARCH } from '../../src/hw/arch.ts';
@@ -258,6 +260,29 @@ test('hand-worked fc, calibrated range 2 on a 2-bit ADC: LSB 2, top 1, four conv
   assert.is(r.stats[0].absErrorSum, 10);
   assert.is(r.stats[0].psumRange, 2);
   assert.is(r.psumMax[0], 4);
+});
+
+test('hand-worked fc, least-error range on a 3-bit ADC: max 4 (LSB 2, error 6) loses to 2 (LSB 1, two clips, error 2)', async () => {
+  // Partial sums (above): col 0 [1,-1,4 | 0,2,4], col 1 [-3,1,-2 | -3,2,-1]; largest |p| 4; top T(3) = 3.
+  // k = 0, F = 4: LSB 2 (3 < 4 <= 6), p̂ = 2 clamp(rha(p/2), -3, 3): col 0 [2,-2,4 | 0,2,4] |err| 2,
+  //   col 1 [-4,2,-2 | -4,2,-2] |err| 4: mean 6/12.
+  // k = 1, F = 2: LSB 1 (2 <= 3), p̂ = clamp(p, -3, 3): only the two 4s clip to 3: mean 2/12.
+  // k = 2..4 (F = 1, 1/2, 1/4): LSB 1 as well, the same error: the tie keeps k = 1. Chosen F = 2.
+  // The run at F = 2: col 0 acc = 1 - 2 + 4*3 + 4*(0 + 2*2 + 4*3) = 75 (exact 95), col 1 exact -21.
+  const hw = { ...HAND_HW, adcBits: 3, device: { ...IDEAL, rangeMode: 'least-error' as const } };
+  const exec = new InThreadPimExecutor(await simulator());
+  const ranges = await calibratePsumRanges(exec, handModel(), hw, HAND_X, 1);
+  assert.equal(Array.from(ranges), [4]);
+  const chosen = await leastErrorPsumRanges(exec, handModel(), hw, HAND_X, 1, ranges, 1);
+  assert.equal(Array.from(chosen), [2]);
+  const r = await exec.run({ model: handModel(), hw, seed: 1, trial: 0, inputs: HAND_X, n: 1, imageOffset: 0, psumRanges: chosen });
+  assert.equal(Array.from(r.logits), [(75 + 1) * 0.5 * 0.25, (-21 - 2) * 0.5]);
+  assert.is(r.stats[0].absErrorSum, 2);
+  assert.is(r.stats[0].saturated, 2);
+  // A range the model file sets is kept.
+  const own = { ...handModel(), layers: [{ ...(handModel().layers[0] as PimMatrixLayer), psumRange: 4 }] };
+  assert.equal(Array.from(await leastErrorPsumRanges(exec, own, hw, HAND_X, 1, ranges, 1)), [4]);
+  exec.dispose();
 });
 
 test('hand-worked fc at a lossless ADC equals the integer dot products 95 and -21', () => {

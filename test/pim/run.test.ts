@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simulator, arch } from '../helpers.ts';
-import { runPim, quantizeInputs, calibratePsumRanges } from '../../src/pim/run.ts';
+import { runPim, quantizeInputs, calibratePsumRanges, LEAST_ERROR_MAX_SHIFT } from '../../src/pim/run.ts';
 import { InThreadPimExecutor } from '../../src/pim/executor.ts';
 import { pimExecutor, InThreadPool } from '../../src/pool/eval-pool.ts';
 import { createNodePool } from '../../src/node/pool.ts';
@@ -42,6 +42,28 @@ test('calibrated mode: each layer range is the largest ideal partial sum of the 
   });
   const r = await runPim(exec, model, a, images, { labels, calibrationImages: 16 });
   assert.equal(Array.from(r.psumRanges!), Array.from(ranges));
+  exec.dispose();
+});
+
+test('least-error mode: each layer range is its largest sum / 2^k (k <= 4), and the run is the calibrated mode at those ranges', async () => {
+  const sim = await simulator();
+  const exec = new InThreadPimExecutor(sim);
+  const a = arch('gibbon-base', ['adc.bits=4', 'adc.rangeMode=least-error']);
+  const xq = quantizeInputs(model.input, images);
+  const largest = await calibratePsumRanges(exec, model, hardwareFor(a, pimDeviceOptions(a)), xq.subarray(0, 16 * 784), 16);
+  const r = await runPim(exec, model, a, images, { labels, calibrationImages: 16 });
+  const shifts = model.layers.flatMap((l, i) => {
+    if (l.type !== 'conv' && l.type !== 'fc') { assert.ok(Number.isNaN(r.psumRanges![i])); return []; }
+    const k = Math.log2(largest[i] / r.psumRanges![i]);
+    assert.ok(Number.isInteger(k) && k >= 0 && k <= LEAST_ERROR_MAX_SHIFT, `${l.name}: ${r.psumRanges![i]} of ${largest[i]}`);
+    return [k];
+  });
+  assert.ok(shifts.some((k) => k > 0), `a 4-bit ADC takes a finer step somewhere (k per layer ${shifts.join(',')})`);
+  // The same model file with those ranges written into it, in the calibrated mode: the same run.
+  const fitted = { ...model, layers: model.layers.map((l, i) => (l.type === 'conv' || l.type === 'fc') ? { ...l, psumRange: r.psumRanges![i] } : l) };
+  const c = await runPim(exec, fitted, arch('gibbon-base', ['adc.bits=4', 'adc.rangeMode=calibrated']), images, { labels });
+  assert.equal(Array.from(c.logits), Array.from(r.logits));
+  assert.is(r.hardware.device.rangeMode, 'least-error');
   exec.dispose();
 });
 
