@@ -58,7 +58,8 @@ writes those results; --resume continues it.
   --supernet <dir>        a supernet trained by \`gibbon supernet train\`; default: the cache
                           .gibbon-cache/supernet-<space>-<key>-s<seed>-e<epochs>-<recipe>/, trained there first if
                           missing (<key>: a hash of the whole space file, the dataset's content and --batch-size,
-                          so a changed space or dataset never reuses another's supernet)
+                          so a changed space or dataset never reuses another's supernet); with --supernet, --space
+                          may differ from the supernet's space in its hardware and fixedArch only
   --batch-size <n>        images per step when the cached supernet is trained (default ${DEFAULT_SUPERNET_BATCH}); a space
                           too large for memory at that size is refused before training, naming one that fits
   --supernet-limit <n>    train the cached supernet on the first n training images only (default: all); part

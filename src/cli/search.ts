@@ -11,7 +11,7 @@ import type { RemoteEvaluation } from '../node/queue/remote-evaluator.ts';
 import { readFileSync } from 'node:fs';
 import { cachedSupernetTrainer, storedSupernet } from '../node/supernet-trainer.ts';
 import { checkRunDirectory, fileRunStore } from '../node/run-store.ts';
-import { resolveSpace, type Space } from '../space/space.ts';
+import { networkDifference, resolveSpace, type Space } from '../space/space.ts';
 import { GibbonError } from '../util/errors.ts';
 import { supernetCacheKey } from '../run/pins.ts';
 import { clock } from '../util/clock.ts';
@@ -69,14 +69,21 @@ function statusText(s: SearchStatus, objectives: readonly MetricName[], unlimite
   return `search ${s.algorithm} gen ${s.generation} evals ${s.evaluations}${unlimited ? '' : `/${s.budget}`} best ${bests}${hv} elapsed ${clock(s.elapsedS)} eta ${clock(s.etaS)}`;
 }
 
-/** The space and the supernet's place: the supernet's own space with --supernet (--space, if given too, must name it). */
+/**
+ * The space and the supernet's place. With --supernet: the supernet's own space, or --space if its networks
+ * are the supernet's (its hardware decisions and fixedArch may differ: they are searched and simulated as
+ * --space says, e.g. another ADC range mode, on the same trained weights); any other --space is refused.
+ */
 function spaceAndSupernet(p: SearchArgs): { space: Space; supernetDir?: string } {
   if (p.supernet === undefined) return { space: loadSpace(p.spaceArg) };
-  const space = resolveSpace(loadSupernetState(p.supernet).spaceSpec, `${p.supernet} (space)`);
-  if (p.spaceArg !== undefined && loadSpace(p.spaceArg).name !== space.name) {
-    throw new GibbonError('E_OPTION', `--space: got ${JSON.stringify(p.spaceArg)}; allowed: the space of --supernet ${p.supernet} (${space.name}), or no --space`);
+  const own = resolveSpace(loadSupernetState(p.supernet).spaceSpec, `${p.supernet} (space)`);
+  if (p.spaceArg === undefined) return { space: own, supernetDir: p.supernet };
+  const given = loadSpace(p.spaceArg);
+  const part = networkDifference(given, own);
+  if (part !== undefined) {
+    throw new GibbonError('E_OPTION', `--space: got ${JSON.stringify(p.spaceArg)}, whose ${part} differs from the space of --supernet ${p.supernet} (${own.name}); allowed: a space with the supernet's networks (only hardware and fixedArch may differ), or no --space`);
   }
-  return { space, supernetDir: p.supernet };
+  return { space: given, supernetDir: p.supernet };
 }
 
 /** The front's reach: best test accuracy and the span of every objective. */

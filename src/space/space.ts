@@ -19,6 +19,7 @@ import { ARCH_PRESETS, SETTABLE_PATHS, applySets, type ArchPresetName } from '..
 import type { ArchConfig } from '../hw/types.ts';
 import { GibbonError, fieldError, formatValue, unknownKeyError, type ErrorCode } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
+import { canonicalJson } from '../util/content-hash.ts';
 
 /** Error code of space and candidate problems (exit status 4, like architecture and network errors). */
 export const SPACE_ERROR: ErrorCode = 'E_SPACE';
@@ -786,6 +787,18 @@ export class Space {
       inC = conv.outChannels;
     })));
   }
+}
+
+/** The parts of a space document that decide its supernet's weights: all but the hardware decisions and fixedArch. */
+const NETWORK_KEYS = ['name', 'input', 'padSeed', 'stem', 'stages', 'head', 'decisions'] as const satisfies readonly (keyof ResolvedSpaceSpec)[];
+
+/**
+ * The first part (top-level key) in which two spaces' networks differ, or undefined when a supernet trained
+ * on one serves the other: the same name, input, stem, stages, head and decisions (defaults filled in, key
+ * order ignored); hardware and fixedArch may differ, since no weight depends on them.
+ */
+export function networkDifference(a: Space, b: Space): string | undefined {
+  return NETWORK_KEYS.find((k) => canonicalJson(a.spec[k]) !== canonicalJson(b.spec[k]));
 }
 
 /**

@@ -5,13 +5,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../nn/helpers.ts';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { saveTinySupernet } from './tiny-supernet.ts';
 import { parseDuration, runSearchCommand } from '../../src/cli/search.ts';
 import { rejectsGibbon } from '../helpers.ts';
+import { spacePreset } from '../../src/space/presets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gibbon-search-cli-'));
 const supernetDir = join(dir, 'supernet');
@@ -116,6 +117,23 @@ test('parseDuration: seconds from 90s, 10m, 1h30m, 1.5h, 45', () => {
   assert.is(parseDuration('1.5h'), 5400);
   assert.is(parseDuration('45'), 45);
   assert.is(parseDuration('2m30s'), 150);
+});
+
+test('--space with --supernet: other hardware and fixedArch are used on the same weights; other networks are refused', async () => {
+  const mnist = spacePreset('mnist').spec;
+  const hwFile = join(dir, 'adc4.json');
+  writeFileSync(hwFile, JSON.stringify({ ...mnist, hardware: { ...mnist.hardware, 'adc.bits': [4] }, fixedArch: { base: 'gibbon-base', sets: ['adc.rangeMode=least-error'] } }));
+  const run = join(dir, 'adc4');
+  const r = await runSearchCommand(['--supernet', supernetDir, '--space', hwFile, '--limit', '20', '--no-test-accuracy', '--budget', '3', '--population', '3', '--workers', '2', '--seed', '3', '--out', run], () => {}, { stream: sink });
+  assert.is(r!.evaluations, 3);
+  const front = JSON.parse(readFileSync(join(run, 'front.json'), 'utf8')) as Array<{ candidate: { hardware: Record<string, unknown> } }>;
+  for (const d of front) assert.is(d.candidate.hardware['adc.bits'], 4);
+  const stemFile = join(dir, 'stem.json');
+  writeFileSync(stemFile, JSON.stringify({ ...mnist, stem: { ...mnist.stem, kernel: [3] } }));
+  await rejects(['--supernet', supernetDir, '--space', stemFile, '--out', join(dir, 'stem')],
+    `--space: got ${JSON.stringify(stemFile)}, whose stem differs from the space of --supernet ${supernetDir} (mnist); allowed: a space with the supernet's networks (only hardware and fixedArch may differ), or no --space`);
+  await rejects(['--supernet', supernetDir, '--space', 'gibbon-cifar', '--out', join(dir, 'cifar')],
+    `--space: got "gibbon-cifar", whose name differs from the space of --supernet ${supernetDir} (mnist); allowed: a space with the supernet's networks (only hardware and fixedArch may differ), or no --space`);
 });
 
 test('bad options: exact messages', async () => {

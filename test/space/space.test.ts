@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SPACE_ERROR, convPadding, drawPadSide, resolveSpace, type Space } from '../../src/space/space.ts';
+import { SPACE_ERROR, convPadding, drawPadSide, networkDifference, resolveSpace, type Space } from '../../src/space/space.ts';
+import { readFileSync } from 'node:fs';
 import { SPACE_PRESETS, spacePreset } from '../../src/space/presets.ts';
 import type { Candidate } from '../../src/space/types.ts';
 import { SETTABLE_PATHS } from '../../src/hw/arch.ts';
@@ -316,6 +317,28 @@ test('invalid candidates: exact messages', () => {
   t.stages[0].convs[0][0].convGroups = 4;
   throwsSpace(() => tinySpace.validateCandidate(t),
     'candidate: stages[0].convs[0][0].convGroups: got 4; allowed: a divisor of both inChannels (2) and outChannels (2) among 1, 2, 4: 1, 2 (space.repair() picks the largest not above 4)');
+});
+
+test('networkDifference: hardware and fixedArch may differ, key order does not count, any network part does', () => {
+  const mnist = spacePreset('mnist');
+  const spec = mnist.spec;
+  // the same document with its keys in reverse order, other hardware and another fixedArch
+  const reordered = Object.fromEntries(Object.entries({ ...spec, hardware: { 'adc.bits': [4, 8] }, fixedArch: { base: 'mnsim-default', sets: ['adc.rangeMode=fixed'] } }).reverse());
+  assert.is(networkDifference(resolveSpace(reordered, 'r.json'), mnist), undefined);
+  // a default written out is the default
+  assert.is(networkDifference(resolveSpace({ ...spec, padSeed: 1 }, 'p.json'), mnist), undefined);
+  assert.is(networkDifference(resolveSpace({ ...spec, padSeed: 2 }, 'p.json'), mnist), 'padSeed');
+  assert.is(networkDifference(resolveSpace({ ...spec, head: { ...spec.head, weightBits: [5] } }, 'h.json'), mnist), 'head');
+  assert.is(networkDifference(spacePreset('gibbon-cifar'), mnist), 'name');
+});
+
+test('examples/spaces/mnist-least-error.json is the mnist preset with the least-error ADC range', () => {
+  const file = JSON.parse(readFileSync(new URL('../../examples/spaces/mnist-least-error.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const space = resolveSpace(file, 'mnist-least-error.json');
+  const mnist = spacePreset('mnist');
+  assert.is(networkDifference(space, mnist), undefined);
+  assert.equal(space.spec.hardware, mnist.spec.hardware);
+  assert.equal(space.spec.fixedArch, { base: mnist.spec.fixedArch.base, sets: [...mnist.spec.fixedArch.sets, 'adc.rangeMode=least-error'] });
 });
 
 test.run();
