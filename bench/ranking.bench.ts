@@ -13,10 +13,12 @@
 //    the recipe (seed included), so another supernet is compared against the same references.
 // 4. Kendall tau-b (one-shot vs stand-alone) on PIM, quantized and float accuracy; mean and largest
 //    |one-shot - stand-alone| PIM accuracy in points (mean_gap_pts, max_gap_pts; the quantized ones beside);
-//    and the same figures for each pair of stand-alone seeds: the reference's own repeatability.
+//    and the same figures for each pair of stand-alone seeds: the reference's own repeatability. Also on two
+//    subsets: the candidates with ADC >= 6 bits, and those whose reference is repeatable (seeds within 4 pts).
 //    Last line: one JSON object.
 //   npm run bench:ranking -- [--supernet <dir>] [--supernet-epochs N] [--standalone-epochs N] [--standalone-seeds 1,2,3]
 //     [--seed s] [--limit n] [--bn-batches N] [--calibration-batches N] [--finetune-steps N] [--finetune-lr x]
+//     [--adc-range fixed|calibrated|least-error: the ADC range mode of every PIM figure (docs/functional.md §5)]
 //     [--standalone-only: fill the stand-alone cache and stop] [--cached-only: no stand-alone training; the figures
 //     cover the candidates whose reference is cached, and say so]
 import { parseArgs } from 'node:util';
@@ -29,7 +31,7 @@ import { hasSupernet, loadSupernetState, saveSupernet } from '../src/node/supern
 import { createNodePool } from '../src/node/pool.ts';
 import { pimExecutor } from '../src/pool/eval-pool.ts';
 import { spacePreset } from '../src/space/presets.ts';
-import { toModelSkeleton } from '../src/space/convert.ts';
+import { toArch, toModelSkeleton } from '../src/space/convert.ts';
 import { SUPERNET_RECIPE, Supernet, trainSupernet } from '../src/nn/supernet.ts';
 import { DEFAULT_FINETUNE_LEARNING_RATE, evaluateAccuracy, type AccuracyResult } from '../src/nn/accuracy.ts';
 import { kendallTauB, trainStandalone } from '../src/nn/standalone.ts';
@@ -38,7 +40,7 @@ import { rankingCandidates } from './ranking-candidates.ts';
 
 const { values } = parseArgs({ options: {
   supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'standalone-epochs': { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'standalone-only': { type: 'boolean' }, 'bn-batches': { type: 'string' }, 'calibration-batches': { type: 'string' }, 'cached-only': { type: 'boolean' },
-  'finetune-steps': { type: 'string' }, 'standalone-seeds': { type: 'string' }, 'finetune-lr': { type: 'string' },
+  'finetune-steps': { type: 'string' }, 'standalone-seeds': { type: 'string' }, 'finetune-lr': { type: 'string' }, 'adc-range': { type: 'string' },
 } });
 const supernetEpochs = Number(values['supernet-epochs'] ?? 8);
 const standaloneEpochs = Number(values['standalone-epochs'] ?? 4);
@@ -50,6 +52,10 @@ const oneShotCalibrationBatches = Number(values['calibration-batches'] ?? 8);
 const finetuneSteps = Number(values['finetune-steps'] ?? 0);
 const finetuneLr = Number(values['finetune-lr'] ?? DEFAULT_FINETUNE_LEARNING_RATE);
 const seed = Number(values.seed ?? 7);
+/** The ADC range mode of every PIM figure, one-shot and stand-alone (default: the space's own, gibbon-base's 'calibrated'). */
+const ADC_RANGES = ['fixed', 'calibrated', 'least-error'] as const;
+const adcRange = values['adc-range'] as (typeof ADC_RANGES)[number] | undefined;
+if (adcRange !== undefined && !ADC_RANGES.includes(adcRange)) throw new Error(`--adc-range: got ${values['adc-range']}; allowed: ${ADC_RANGES.join(', ')}`);
 const limit = Number(values.limit ?? 1500);
 const dir = values.supernet ?? `bench/out/sn-mnist-${SUPERNET_RECIPE}-s1-e${supernetEpochs}`;
 
@@ -81,6 +87,7 @@ console.log(`\ncandidates: rankingCandidates(mnist, seed ${seed}) (bench/ranking
 console.log('name | MACs | params | mean bits | ADC bits | convs (out k kernel g groups w weightBits a outputBits), input bits | hardware');
 for (const x of cands) console.log(`${x.name} | ${x.macs} | ${x.params} | ${x.meanBits.toFixed(2)} | ${x.adcBits} | ${describe(x.c)} | ${JSON.stringify(x.c.hardware)}`);
 
+console.log(`ADC range mode of every PIM figure: ${adcRange ?? `${toArch(space, cands[0].c).adc.rangeMode} (the space's own)`}`);
 const pool = await createNodePool({ workers: 2 });
 const exec = pimExecutor(pool);
 type Scores = Pick<AccuracyResult, 'float' | 'quantized' | 'pim'>;
@@ -89,7 +96,14 @@ type Scores = Pick<AccuracyResult, 'float' | 'quantized' | 'pim'>;
 /** Initialisation (and data-order) seeds of the stand-alone references: with several, each score is their mean. */
 const standaloneSeeds = (values['standalone-seeds'] ?? '1,2,3').split(',').map(Number);
 if (!standaloneSeeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`--standalone-seeds: got ${values['standalone-seeds']}; allowed: comma-separated integers >= 0`);
-const recipeOf = (seed: number) => ({ epochs: standaloneEpochs, seed, batchSize: 64, learningRate: 3e-3, shift: 2, quant: true, split: 'validation', images });
+// (adcRange only when given, so the keys of the references measured on the space's own range are unchanged)
+const recipeOf = (seed: number) => ({ epochs: standaloneEpochs, seed, batchSize: 64, learningRate: 3e-3, shift: 2, quant: true, split: 'validation', images, ...(adcRange === undefined ? {} : { adcRange }) });
+/** The candidate's architecture for its PIM figure: its own, with --adc-range's mode when given. */
+const archOf = (c: Candidate) => {
+  if (adcRange === undefined) return undefined;
+  const a = toArch(space, c);
+  return { ...a, adc: { ...a.adc, rangeMode: adcRange } };
+};
 // committed (bench/fixtures/standalone/): the references are measured once per candidate and recipe, and a
 // clean checkout then compares a supernet against them in minutes; delete a file to measure it again
 const cacheDir = 'bench/fixtures/standalone';
@@ -111,7 +125,7 @@ async function standaloneReferences(): Promise<void> {
       else if (values['cached-only']) { console.log(`  ${x.name} seed ${seed}: no cached reference, left out (--cached-only)`); continue; }
       else {
         const t = trainStandalone(space, x.c, ds.train, { epochs: standaloneEpochs, seed });
-        const a = await evaluateAccuracy(x.c, t.supernet, val, { executor: exec, calibration: ds.train, limit });
+        const a = await evaluateAccuracy(x.c, t.supernet, val, { executor: exec, calibration: ds.train, limit, arch: archOf(x.c) });
         t.supernet.dispose();
         r = { float: a.float, quantized: a.quantized, pim: a.pim, trainSeconds: t.seconds };
         writeFileSync(file, JSON.stringify(r));
@@ -155,7 +169,7 @@ console.log('\none-shot:');
 for (const x of cands) {
   if (values['cached-only'] && !alone.has(x.name)) continue;
   const t0 = performance.now();
-  const a = await evaluateAccuracy(x.c, sn, val, { executor: exec, calibration: ds.train, limit, bnBatches: oneShotBnBatches, calibrationBatches: oneShotCalibrationBatches, finetuneSteps, finetuneLearningRate: finetuneLr });
+  const a = await evaluateAccuracy(x.c, sn, val, { executor: exec, calibration: ds.train, limit, bnBatches: oneShotBnBatches, calibrationBatches: oneShotCalibrationBatches, finetuneSteps, finetuneLearningRate: finetuneLr, arch: archOf(x.c) });
   const o = { float: a.float, quantized: a.quantized, pim: a.pim };
   oneShot.set(x.name, o);
   console.log(`  ${x.name}: float ${pct(o.float)}, quantized ${pct(o.quantized)}, PIM ${pct(o.pim)} %${finetuneSteps > 0 ? ` (fine-tuned ${finetuneSteps} steps)` : ''}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -193,29 +207,47 @@ const steadyFigures = steady.length < 2 ? undefined : {
   candidates: steady.length, tau_pim: kendallTauB(steady.map((r) => r.oneShot.pim), steady.map((r) => r.standalone.pim)),
   mean_gap_pts: steadyGaps.reduce((a, b) => a + b, 0) / steady.length, max_gap_pts: Math.max(...steadyGaps),
 };
+// The candidates whose reference is repeatable: stand-alone seeds within the largest allowed gap of each
+// other (issue 14's 4 points). A reference that moves more than that between seeds cannot judge a proxy to
+// within it (docs/supernet.md §7.2-7.3); the rule reads the references only, never the one-shot figures.
+const MAX_REFERENCE_SPREAD_PTS = 4;
+const repeatable = rows.filter((r) => 100 * (r.standalonePimRange[1] - r.standalonePimRange[0]) <= MAX_REFERENCE_SPREAD_PTS);
+const repeatableGaps = repeatable.map((r) => Math.abs(r.gapPts));
+const repeatableFigures = repeatable.length < 2 ? undefined : {
+  candidates: repeatable.length, left_out: rows.filter((r) => !repeatable.includes(r)).map((r) => r.name),
+  tau_pim: kendallTauB(repeatable.map((r) => r.oneShot.pim), repeatable.map((r) => r.standalone.pim)),
+  mean_gap_pts: repeatableGaps.reduce((a, b) => a + b, 0) / repeatable.length, max_gap_pts: Math.max(...repeatableGaps),
+};
 const gapsQ = rows.map((r) => 100 * Math.abs(r.oneShot.quantized - r.standalone.quantized));
 const meanGapQ = gapsQ.reduce((a, b) => a + b, 0) / gapsQ.length, maxGapQ = Math.max(...gapsQ);
 // The references' own repeatability: stand-alone seed against stand-alone seed (a ceiling on any tau above).
-const seedPairs: Array<{ seeds: [number, number]; tau_pim: number; tau_quantized: number; tau_float: number; mean_gap_pts: number; max_gap_pts: number; steady?: { candidates: number; tau_pim: number; mean_gap_pts: number; max_gap_pts: number } }> = [];
+type SubsetFigures = { candidates: number; tau_pim: number; mean_gap_pts: number; max_gap_pts: number };
+const seedPairs: Array<{ seeds: [number, number]; tau_pim: number; tau_quantized: number; tau_float: number; mean_gap_pts: number; max_gap_pts: number; steady?: SubsetFigures; repeatable?: SubsetFigures }> = [];
 for (let i = 0; i < standaloneSeeds.length; i++) for (let j = i + 1; j < standaloneSeeds.length; j++) {
   const a = aloneBySeed.get(standaloneSeeds[i]), b = aloneBySeed.get(standaloneSeeds[j]);
   const names = rows.map((r) => r.name).filter((n) => a?.has(n) && b?.has(n));
   if (names.length < 2) continue;
   const t = (k: keyof Scores) => kendallTauB(names.map((n) => a!.get(n)![k]), names.map((n) => b!.get(n)![k]));
   const d = names.map((n) => 100 * Math.abs(a!.get(n)!.pim - b!.get(n)!.pim));
-  const sn = steady.map((r) => r.name).filter((n) => names.includes(n));
-  const sd = sn.map((n) => 100 * Math.abs(a!.get(n)!.pim - b!.get(n)!.pim));
+  /** The pair's PIM figures on a subset of the rows (the candidates with ADC >= 6 bits, the repeatable ones). */
+  const subset = (of: typeof rows): SubsetFigures | undefined => {
+    const sn = of.map((r) => r.name).filter((n) => names.includes(n));
+    const sd = sn.map((n) => 100 * Math.abs(a!.get(n)!.pim - b!.get(n)!.pim));
+    return sn.length < 2 ? undefined : { candidates: sn.length, tau_pim: kendallTauB(sn.map((n) => a!.get(n)!.pim), sn.map((n) => b!.get(n)!.pim)), mean_gap_pts: sd.reduce((x, y) => x + y, 0) / sd.length, max_gap_pts: Math.max(...sd) };
+  };
   seedPairs.push({ seeds: [standaloneSeeds[i], standaloneSeeds[j]], tau_pim: t('pim'), tau_quantized: t('quantized'), tau_float: t('float'), mean_gap_pts: d.reduce((x, y) => x + y, 0) / d.length, max_gap_pts: Math.max(...d),
-    steady: sn.length < 2 ? undefined : { candidates: sn.length, tau_pim: kendallTauB(sn.map((n) => a!.get(n)!.pim), sn.map((n) => b!.get(n)!.pim)), mean_gap_pts: sd.reduce((x, y) => x + y, 0) / sd.length, max_gap_pts: Math.max(...sd) } });
+    steady: subset(steady), repeatable: subset(repeatable) });
 }
-for (const p of seedPairs) console.log(`stand-alone seed ${p.seeds[0]} vs seed ${p.seeds[1]} (the reference's own repeatability): tau-b PIM ${p.tau_pim.toFixed(3)}, quantized ${p.tau_quantized.toFixed(3)}, float ${p.tau_float.toFixed(3)}; |PIM difference| mean ${p.mean_gap_pts.toFixed(2)} pts, largest ${p.max_gap_pts.toFixed(2)} pts${p.steady ? `; the ${p.steady.candidates} with ADC >= ${MIN_STEADY_ADC_BITS} bits: tau-b PIM ${p.steady.tau_pim.toFixed(3)}, mean ${p.steady.mean_gap_pts.toFixed(2)}, largest ${p.steady.max_gap_pts.toFixed(2)} pts` : ''}`);
+const subsetText = (what: string, f?: SubsetFigures) => (f ? `; ${what} (${f.candidates}): tau-b PIM ${f.tau_pim.toFixed(3)}, mean ${f.mean_gap_pts.toFixed(2)}, largest ${f.max_gap_pts.toFixed(2)} pts` : '');
+for (const p of seedPairs) console.log(`stand-alone seed ${p.seeds[0]} vs seed ${p.seeds[1]} (the reference's own repeatability): tau-b PIM ${p.tau_pim.toFixed(3)}, quantized ${p.tau_quantized.toFixed(3)}, float ${p.tau_float.toFixed(3)}; |PIM difference| mean ${p.mean_gap_pts.toFixed(2)} pts, largest ${p.max_gap_pts.toFixed(2)} pts${subsetText(`ADC >= ${MIN_STEADY_ADC_BITS} bits`, p.steady)}${subsetText('repeatable', p.repeatable)}`);
 if (rows.length < cands.length) console.log(`\nONLY ${rows.length} of ${cands.length} candidates have a stand-alone reference (--cached-only): partial figures`);
 console.log(`\nKendall tau-b, one-shot vs stand-alone (n = ${rows.length}): PIM ${tauPim.toFixed(3)}, quantized ${tauQuantized.toFixed(3)}, float ${tauFloat.toFixed(3)}`);
 console.log(`|one-shot - stand-alone| PIM accuracy: mean ${meanGap.toFixed(2)} pts, largest ${maxGap.toFixed(2)} pts (mean signed ${meanSigned >= 0 ? '+' : ''}${meanSigned.toFixed(2)})`);
 if (steadyFigures) console.log(`the ${steadyFigures.candidates} with ADC >= ${MIN_STEADY_ADC_BITS} bits: tau-b PIM ${steadyFigures.tau_pim.toFixed(3)}, |gap| mean ${steadyFigures.mean_gap_pts.toFixed(2)} pts, largest ${steadyFigures.max_gap_pts.toFixed(2)} pts`);
+if (repeatableFigures) console.log(`the ${repeatableFigures.candidates} whose stand-alone seeds agree within ${MAX_REFERENCE_SPREAD_PTS} pts (left out: ${repeatableFigures.left_out.join(', ') || 'none'}): tau-b PIM ${repeatableFigures.tau_pim.toFixed(3)}, |gap| mean ${repeatableFigures.mean_gap_pts.toFixed(2)} pts, largest ${repeatableFigures.max_gap_pts.toFixed(2)} pts`);
 console.log(`one-shot PIM accuracy inside the stand-alone seeds' own range: ${withinSeedRange} of ${rows.length} candidates`);
 console.log(`|one-shot - stand-alone| quantized accuracy: mean ${meanGapQ.toFixed(2)} pts, largest ${maxGapQ.toFixed(2)} pts`);
 console.log(JSON.stringify({
-  tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, within_seed_range: withinSeedRange, adc6: steadyFigures, candidates: rows.length, candidates_drawn: cands.length,
-  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, finetune_steps: finetuneSteps, finetune_lr: finetuneLr, calibration_batches: oneShotCalibrationBatches, standalone_epochs: standaloneEpochs, standalone_seeds: standaloneSeeds, standalone_seed_pairs: seedPairs, seed, split: 'validation', images, rows,
+  tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, within_seed_range: withinSeedRange, adc6: steadyFigures, repeatable: repeatableFigures, candidates: rows.length, candidates_drawn: cands.length,
+  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, finetune_steps: finetuneSteps, finetune_lr: finetuneLr, adc_range: adcRange ?? toArch(space, cands[0].c).adc.rangeMode, calibration_batches: oneShotCalibrationBatches, standalone_epochs: standaloneEpochs, standalone_seeds: standaloneSeeds, standalone_seed_pairs: seedPairs, seed, split: 'validation', images, rows,
 }));
