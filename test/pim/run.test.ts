@@ -94,30 +94,32 @@ function plain(x: unknown): unknown {
 }
 
 
-test('the same results in this thread, on 1 and 2 Piscina workers, and over the browser protocol', async () => {
+test('the same results in this thread, on 1 and 2 Piscina workers, and over the browser protocol (calibrated and least-error ranges)', async () => {
   const sim = await simulator();
-  const a = arch('gibbon-base', ['adc.bits=6', 'nonideal.safLrsPct=1', 'nonideal.variationSigmaPctOfR=5']);
-  const opts = { labels, trials: 2, seed: 5, batchSize: 9 };
-  const exec = new InThreadPimExecutor(sim);
-  const expected = plain(await runPim(exec, model, a, images, opts));
-  exec.dispose();
-  const inThread = new InThreadPool(sim);
-  assert.equal(plain(await runPim(pimExecutor(inThread), model, a, images, opts)), expected);
-  await inThread.destroy();
-  for (const workers of [1, 2]) {
-    const pool = await createNodePool({ workers });
-    try {
-      assert.equal(plain(await runPim(pimExecutor(pool), model, a, images, opts)), expected, `${workers} worker(s)`);
-    } finally {
-      await pool.destroy();
+  for (const mode of ['calibrated', 'least-error']) {
+    const a = arch('gibbon-base', ['adc.bits=6', 'nonideal.safLrsPct=1', 'nonideal.variationSigmaPctOfR=5', `adc.rangeMode=${mode}`]);
+    const opts = { labels, trials: 2, seed: 5, batchSize: 9 };
+    const exec = new InThreadPimExecutor(sim);
+    const expected = plain(await runPim(exec, model, a, images, opts));
+    exec.dispose();
+    const inThread = new InThreadPool(sim);
+    assert.equal(plain(await runPim(pimExecutor(inThread), model, a, images, opts)), expected);
+    await inThread.destroy();
+    for (const workers of [1, 2]) {
+      const pool = await createNodePool({ workers });
+      try {
+        assert.equal(plain(await runPim(pimExecutor(pool), model, a, images, opts)), expected, `${mode}: ${workers} worker(s)`);
+      } finally {
+        await pool.destroy();
+      }
     }
-  }
-  const { wasmModule } = await import('../../src/node/simulator.ts');
-  const web = await createWebPool({ workers: 2, module: await wasmModule(), createWorker: channelWorker });
-  try {
-    assert.equal(plain(await runPim(pimExecutor(web), model, a, images, opts)), expected, 'web workers');
-  } finally {
-    await web.destroy();
+    const { wasmModule } = await import('../../src/node/simulator.ts');
+    const web = await createWebPool({ workers: 2, module: await wasmModule(), createWorker: channelWorker });
+    try {
+      assert.equal(plain(await runPim(pimExecutor(web), model, a, images, opts)), expected, `${mode}: web workers`);
+    } finally {
+      await web.destroy();
+    }
   }
 });
 
