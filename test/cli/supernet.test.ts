@@ -69,6 +69,18 @@ test('gibbon accuracy --json: float, quantized, pim, pimLoss = quantized - pim',
   const tuned = gibbon('accuracy', '--supernet', out, '--candidate', cand, '--split', 'test', '--limit', '40', '--workers', '1', '--finetune-steps', '2', '--json');
   assert.is(tuned.status, 0, tuned.stderr);
   assert.is(JSON.parse(tuned.stdout).finetuneSteps, 2);
+  // --set changes the pim figure's architecture only: it equals `gibbon pim` on the exported model file, on
+  // the candidate's hardware over gibbon-base (the mnist space's fixedArch) with the same sets, same images
+  const le = gibbon('accuracy', '--supernet', out, '--candidate', cand, '--split', 'test', '--limit', '40', '--workers', '1', '--set', 'adc.bits=4', '--set', 'adc.rangeMode=least-error', '--json');
+  assert.is(le.status, 0, le.stderr);
+  const jl = JSON.parse(le.stdout);
+  assert.equal([jl.float, jl.quantized, jl.sets], [j.float, j.quantized, ['adc.bits=4', 'adc.rangeMode=least-error']]);
+  const pim = gibbon('pim', '--model-file', model, '--arch', 'gibbon-base', '--set', 'xbar.size=256', '--set', 'dac.bits=2', '--set', 'device.cellBits=2',
+    '--set', 'adc.bits=4', '--set', 'adc.rangeMode=least-error', '--split', 'test', '--limit', '40', '--json');
+  assert.is(pim.status, 0, pim.stderr);
+  assert.is(JSON.parse(pim.stdout).accuracy, jl.pim);
+  const badSet = gibbon('accuracy', '--supernet', out, '--candidate', cand, '--set', 'adc.rangeMode=auto');
+  assert.equal([badSet.status, badSet.stderr], [4, 'gibbon: --set: adc.rangeMode: got "auto"; allowed: one of "fixed", "calibrated", "least-error"\n']);
   const bad = gibbon('accuracy', '--supernet', out, '--candidate', cand, '--finetune-steps', 'x');
   assert.equal([bad.status, bad.stderr], [2, 'gibbon: --finetune-steps: got "x"; allowed: an integer in 0..100000\n']);
 });
