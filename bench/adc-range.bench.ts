@@ -7,8 +7,8 @@
 // * max: the calibrated range as every evaluation sets it (the figure of bench/fixtures/standalone);
 // * max/2^k: every layer's full scale divided by 2^k (k = 1, 2), i.e. the ADC step k powers of two finer,
 //   clipping the largest sums;
-// * least error: per layer the k in 0..4 whose run over the 64 calibration images has the smallest mean
-//   |p̂ - p_ideal| (the simulator's psumMae), each layer chosen on its own.
+// * least error: the least-error range mode (runPim; docs/functional.md §5): per layer the k in 0..4 whose run
+//   over the 64 calibration images has the smallest mean |p̂ - p_ideal| (the simulator's psumMae).
 // Per layer of the max run it prints the full scale, the share of saturated conversions and psumMae.
 // Last line: one JSON object (per candidate and method the PIM accuracy per seed and the spread, max - min).
 //   npm run bench:adc-range -- [--candidates m1b1,m3b3] [--seeds 1,2,3] [--limit n] [--standalone-epochs N]
@@ -36,7 +36,6 @@ const standaloneEpochs = Number(values['standalone-epochs'] ?? 4);
 const RANKING_SEED = 7;
 /** Images that set the calibrated range (runPim's default), here also the images the least-error choice sees. */
 const CALIBRATION_IMAGES = 64;
-const MAX_SHIFT = 4;
 
 await setupTfjs();
 const space = spacePreset('mnist');
@@ -55,9 +54,9 @@ const val = ds.validation;
 const n = Math.min(limit, val.count);
 const pct = (v: number) => (100 * v).toFixed(2);
 
-/** The model with every matrix layer's full scale set to ranges[i] / 2^shift[i]. */
-const withRanges = (model: PimModel, ranges: Float64Array, shift: (i: number) => number): PimModel =>
-  ({ ...model, layers: model.layers.map((l, i) => (l.type === 'conv' || l.type === 'fc') ? { ...l, psumRange: ranges[i] / 2 ** shift(i) } : l) });
+/** The model with every matrix layer's full scale set to ranges[i] / 2^k. */
+const withRanges = (model: PimModel, ranges: Float64Array, k: number): PimModel =>
+  ({ ...model, layers: model.layers.map((l, i) => (l.type === 'conv' || l.type === 'fc') ? { ...l, psumRange: ranges[i] / 2 ** k } : l) });
 
 type Method = 'max' | 'max/2' | 'max/4' | 'least error';
 const results: Record<string, Record<Method, number[]>> = {};
@@ -81,16 +80,13 @@ for (const x of picked) {
     console.log(`\n${x.name} (${x.adcBits}-bit ADC) seed ${seed}: layer | full scale F | saturated | psumMae`);
     for (const s of base.stats) if (s.conversions > 0) console.log(`  ${s.name} | ${s.psumRange} | ${s.adcSaturationFrac.toFixed(4)} | ${s.psumMae.toFixed(3)}`);
     for (const k of [1, 2] as const) {
-      const p = await runPim(exec, withRanges(model, ranges, () => k), arch, images, { labels });
+      const p = await runPim(exec, withRanges(model, ranges, k), arch, images, { labels });
       r[k === 1 ? 'max/2' : 'max/4'].push(p.accuracyMean!);
     }
-    const cal = images.subarray(0, CALIBRATION_IMAGES * size);
-    const mae: number[][] = [];
-    for (let k = 0; k <= MAX_SHIFT; k++) mae.push((await runPim(exec, withRanges(model, ranges, () => k), arch, cal)).stats.map((s) => s.psumMae));
-    const best = (i: number) => mae.reduce((b, m, k) => (m[i] < mae[b][i] ? k : b), 0);
-    const p = await runPim(exec, withRanges(model, ranges, best), arch, images, { labels });
+    // the least-error range mode itself (runPim), on the same calibration images
+    const p = await runPim(exec, model, { ...arch, adc: { ...arch.adc, rangeMode: 'least-error' } }, images, { labels, calibrationImages: CALIBRATION_IMAGES });
     r['least error'].push(p.accuracyMean!);
-    const shifts = model.layers.flatMap((l, i) => (l.type === 'conv' || l.type === 'fc') ? [best(i)] : []);
+    const shifts = model.layers.flatMap((l, i) => (l.type === 'conv' || l.type === 'fc') ? [Math.log2(ranges[i] / p.psumRanges![i])] : []);
     console.log(`  PIM %: max ${pct(r.max.at(-1)!)}, max/2 ${pct(r['max/2'].at(-1)!)}, max/4 ${pct(r['max/4'].at(-1)!)}, least error ${pct(p.accuracyMean!)} (k per layer ${shifts.join(',')})`);
   }
 }

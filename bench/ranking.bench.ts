@@ -32,6 +32,7 @@ import { createNodePool } from '../src/node/pool.ts';
 import { pimExecutor } from '../src/pool/eval-pool.ts';
 import { spacePreset } from '../src/space/presets.ts';
 import { toArch, toModelSkeleton } from '../src/space/convert.ts';
+import { applySets } from '../src/hw/arch.ts';
 import { SUPERNET_RECIPE, Supernet, trainSupernet } from '../src/nn/supernet.ts';
 import { DEFAULT_FINETUNE_LEARNING_RATE, evaluateAccuracy, type AccuracyResult } from '../src/nn/accuracy.ts';
 import { kendallTauB, trainStandalone } from '../src/nn/standalone.ts';
@@ -53,9 +54,7 @@ const finetuneSteps = Number(values['finetune-steps'] ?? 0);
 const finetuneLr = Number(values['finetune-lr'] ?? DEFAULT_FINETUNE_LEARNING_RATE);
 const seed = Number(values.seed ?? 7);
 /** The ADC range mode of every PIM figure, one-shot and stand-alone (default: the space's own, gibbon-base's 'calibrated'). */
-const ADC_RANGES = ['fixed', 'calibrated', 'least-error'] as const;
-const adcRange = values['adc-range'] as (typeof ADC_RANGES)[number] | undefined;
-if (adcRange !== undefined && !ADC_RANGES.includes(adcRange)) throw new Error(`--adc-range: got ${values['adc-range']}; allowed: ${ADC_RANGES.join(', ')}`);
+const adcRange = values['adc-range'];
 const limit = Number(values.limit ?? 1500);
 const dir = values.supernet ?? `bench/out/sn-mnist-${SUPERNET_RECIPE}-s1-e${supernetEpochs}`;
 
@@ -87,7 +86,10 @@ console.log(`\ncandidates: rankingCandidates(mnist, seed ${seed}) (bench/ranking
 console.log('name | MACs | params | mean bits | ADC bits | convs (out k kernel g groups w weightBits a outputBits), input bits | hardware');
 for (const x of cands) console.log(`${x.name} | ${x.macs} | ${x.params} | ${x.meanBits.toFixed(2)} | ${x.adcBits} | ${describe(x.c)} | ${JSON.stringify(x.c.hardware)}`);
 
-console.log(`ADC range mode of every PIM figure: ${adcRange ?? `${toArch(space, cands[0].c).adc.rangeMode} (the space's own)`}`);
+/** The candidate's architecture for its PIM figure: its own, with --adc-range's mode when given (checked by the architecture schema). */
+const archOf = (c: Candidate) => (adcRange === undefined ? undefined : applySets(toArch(space, c), [`adc.rangeMode=${adcRange}`], '--adc-range'));
+const rangeMode = (archOf(cands[0].c) ?? toArch(space, cands[0].c)).adc.rangeMode;
+console.log(`ADC range mode of every PIM figure: ${rangeMode}${adcRange === undefined ? " (the space's own)" : ''}`);
 const pool = await createNodePool({ workers: 2 });
 const exec = pimExecutor(pool);
 type Scores = Pick<AccuracyResult, 'float' | 'quantized' | 'pim'>;
@@ -98,12 +100,6 @@ const standaloneSeeds = (values['standalone-seeds'] ?? '1,2,3').split(',').map(N
 if (!standaloneSeeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`--standalone-seeds: got ${values['standalone-seeds']}; allowed: comma-separated integers >= 0`);
 // (adcRange only when given, so the keys of the references measured on the space's own range are unchanged)
 const recipeOf = (seed: number) => ({ epochs: standaloneEpochs, seed, batchSize: 64, learningRate: 3e-3, shift: 2, quant: true, split: 'validation', images, ...(adcRange === undefined ? {} : { adcRange }) });
-/** The candidate's architecture for its PIM figure: its own, with --adc-range's mode when given. */
-const archOf = (c: Candidate) => {
-  if (adcRange === undefined) return undefined;
-  const a = toArch(space, c);
-  return { ...a, adc: { ...a.adc, rangeMode: adcRange } };
-};
 // committed (bench/fixtures/standalone/): the references are measured once per candidate and recipe, and a
 // clean checkout then compares a supernet against them in minutes; delete a file to measure it again
 const cacheDir = 'bench/fixtures/standalone';
@@ -200,28 +196,28 @@ const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length, maxGap = Math.max
 const meanSigned = rows.reduce((a, r) => a + r.gapPts, 0) / rows.length;
 // The candidates whose ADC has 6 or more bits: at 4 bits the PIM accuracy of one architecture varies by up to
 // 31 points between stand-alone seeds (docs/supernet.md §7.2), so the figures are also given without them.
+type SubsetFigures = { candidates: number; tau_pim: number; mean_gap_pts: number; max_gap_pts: number };
+/** PIM tau-b and |gap| of two score lists over the same candidates (none below 2 candidates). */
+function subsetFigures(x: number[], y: number[]): SubsetFigures | undefined {
+  const d = x.map((v, i) => 100 * Math.abs(v - y[i]));
+  return x.length < 2 ? undefined : { candidates: x.length, tau_pim: kendallTauB(x, y), mean_gap_pts: d.reduce((a, b) => a + b, 0) / d.length, max_gap_pts: Math.max(...d) };
+}
+/** One-shot against stand-alone on a subset of the rows. */
+const oneShotFigures = (of: typeof rows) => subsetFigures(of.map((r) => r.oneShot.pim), of.map((r) => r.standalone.pim));
 const MIN_STEADY_ADC_BITS = 6;
 const steady = rows.filter((r) => r.adcBits >= MIN_STEADY_ADC_BITS);
-const steadyGaps = steady.map((r) => Math.abs(r.gapPts));
-const steadyFigures = steady.length < 2 ? undefined : {
-  candidates: steady.length, tau_pim: kendallTauB(steady.map((r) => r.oneShot.pim), steady.map((r) => r.standalone.pim)),
-  mean_gap_pts: steadyGaps.reduce((a, b) => a + b, 0) / steady.length, max_gap_pts: Math.max(...steadyGaps),
-};
+const steadyFigures = oneShotFigures(steady);
 // The candidates whose reference is repeatable: stand-alone seeds within the largest allowed gap of each
 // other (issue 14's 4 points). A reference that moves more than that between seeds cannot judge a proxy to
 // within it (docs/supernet.md §7.2-7.3); the rule reads the references only, never the one-shot figures.
 const MAX_REFERENCE_SPREAD_PTS = 4;
 const repeatable = rows.filter((r) => 100 * (r.standalonePimRange[1] - r.standalonePimRange[0]) <= MAX_REFERENCE_SPREAD_PTS);
-const repeatableGaps = repeatable.map((r) => Math.abs(r.gapPts));
-const repeatableFigures = repeatable.length < 2 ? undefined : {
-  candidates: repeatable.length, left_out: rows.filter((r) => !repeatable.includes(r)).map((r) => r.name),
-  tau_pim: kendallTauB(repeatable.map((r) => r.oneShot.pim), repeatable.map((r) => r.standalone.pim)),
-  mean_gap_pts: repeatableGaps.reduce((a, b) => a + b, 0) / repeatable.length, max_gap_pts: Math.max(...repeatableGaps),
-};
+const repeatableOneShot = oneShotFigures(repeatable);
+const repeatableFigures = repeatableOneShot && { candidates: repeatableOneShot.candidates, left_out: rows.filter((r) => !repeatable.includes(r)).map((r) => r.name),
+  tau_pim: repeatableOneShot.tau_pim, mean_gap_pts: repeatableOneShot.mean_gap_pts, max_gap_pts: repeatableOneShot.max_gap_pts };
 const gapsQ = rows.map((r) => 100 * Math.abs(r.oneShot.quantized - r.standalone.quantized));
 const meanGapQ = gapsQ.reduce((a, b) => a + b, 0) / gapsQ.length, maxGapQ = Math.max(...gapsQ);
 // The references' own repeatability: stand-alone seed against stand-alone seed (a ceiling on any tau above).
-type SubsetFigures = { candidates: number; tau_pim: number; mean_gap_pts: number; max_gap_pts: number };
 const seedPairs: Array<{ seeds: [number, number]; tau_pim: number; tau_quantized: number; tau_float: number; mean_gap_pts: number; max_gap_pts: number; steady?: SubsetFigures; repeatable?: SubsetFigures }> = [];
 for (let i = 0; i < standaloneSeeds.length; i++) for (let j = i + 1; j < standaloneSeeds.length; j++) {
   const a = aloneBySeed.get(standaloneSeeds[i]), b = aloneBySeed.get(standaloneSeeds[j]);
@@ -230,10 +226,9 @@ for (let i = 0; i < standaloneSeeds.length; i++) for (let j = i + 1; j < standal
   const t = (k: keyof Scores) => kendallTauB(names.map((n) => a!.get(n)![k]), names.map((n) => b!.get(n)![k]));
   const d = names.map((n) => 100 * Math.abs(a!.get(n)!.pim - b!.get(n)!.pim));
   /** The pair's PIM figures on a subset of the rows (the candidates with ADC >= 6 bits, the repeatable ones). */
-  const subset = (of: typeof rows): SubsetFigures | undefined => {
+  const subset = (of: typeof rows) => {
     const sn = of.map((r) => r.name).filter((n) => names.includes(n));
-    const sd = sn.map((n) => 100 * Math.abs(a!.get(n)!.pim - b!.get(n)!.pim));
-    return sn.length < 2 ? undefined : { candidates: sn.length, tau_pim: kendallTauB(sn.map((n) => a!.get(n)!.pim), sn.map((n) => b!.get(n)!.pim)), mean_gap_pts: sd.reduce((x, y) => x + y, 0) / sd.length, max_gap_pts: Math.max(...sd) };
+    return subsetFigures(sn.map((n) => a!.get(n)!.pim), sn.map((n) => b!.get(n)!.pim));
   };
   seedPairs.push({ seeds: [standaloneSeeds[i], standaloneSeeds[j]], tau_pim: t('pim'), tau_quantized: t('quantized'), tau_float: t('float'), mean_gap_pts: d.reduce((x, y) => x + y, 0) / d.length, max_gap_pts: Math.max(...d),
     steady: subset(steady), repeatable: subset(repeatable) });
@@ -249,5 +244,5 @@ console.log(`one-shot PIM accuracy inside the stand-alone seeds' own range: ${wi
 console.log(`|one-shot - stand-alone| quantized accuracy: mean ${meanGapQ.toFixed(2)} pts, largest ${maxGapQ.toFixed(2)} pts`);
 console.log(JSON.stringify({
   tau_pim: tauPim, tau_quantized: tauQuantized, tau_float: tauFloat, mean_gap_pts: meanGap, max_gap_pts: maxGap, mean_signed_gap_pts: meanSigned, mean_gap_quantized_pts: meanGapQ, max_gap_quantized_pts: maxGapQ, within_seed_range: withinSeedRange, adc6: steadyFigures, repeatable: repeatableFigures, candidates: rows.length, candidates_drawn: cands.length,
-  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, finetune_steps: finetuneSteps, finetune_lr: finetuneLr, adc_range: adcRange ?? toArch(space, cands[0].c).adc.rangeMode, calibration_batches: oneShotCalibrationBatches, standalone_epochs: standaloneEpochs, standalone_seeds: standaloneSeeds, standalone_seed_pairs: seedPairs, seed, split: 'validation', images, rows,
+  supernet: dir, supernet_epochs: state.epoch, distill: state.options.distill ?? 0, bn_batches: oneShotBnBatches, finetune_steps: finetuneSteps, finetune_lr: finetuneLr, adc_range: rangeMode, calibration_batches: oneShotCalibrationBatches, standalone_epochs: standaloneEpochs, standalone_seeds: standaloneSeeds, standalone_seed_pairs: seedPairs, seed, split: 'validation', images, rows,
 }));
