@@ -189,6 +189,10 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/search.test.ts')('a dataset director
     await page.goto(`${s.app.url}?tab=search`);
     await page.waitForFunction(() => document.body.dataset.ready === '1');
     await page.setInputFiles('#search-dataset-dir', dir);
+    // the page reads the picked files asynchronously (File.arrayBuffer) before it sets the dataset field: wait
+    // for it to say so (or fail), else a loaded machine reads the field before the pick is done
+    await page.waitForFunction(() => (document.getElementById('message')?.textContent ?? '').includes('file(s) picked') || document.body.dataset.state === 'error', null, { timeout: 60_000 });
+    assert.is(await page.textContent('#message'), 'dataset idx:digits: 4 file(s) picked');
     assert.is(await page.inputValue('#search-dataset'), 'idx:digits');
     for (const [flag, value] of Object.entries(settings)) await typeFlag(page, flag, value);
     await page.click('#search-form [data-flag="no-predictor"]');
