@@ -34,6 +34,8 @@ options win; --epochs may extend the run).
   --lr <x>                peak Adam learning rate, cosine decay to 0 (default 0.003)
   --random-subnets <n>    random sub-networks per step besides the largest and smallest (default 2)
   --no-smallest           leave the smallest sub-network out of each step (largest + random ones only)
+  --distill <d>           in-place distillation: weight d in [0, 1] of the largest sub-network's soft
+                          predictions in the other sub-networks' loss (default 0, off; docs/supernet.md §2)
   --no-quant              train in float (no fake quantization)
   --restart               ignore an existing checkpoint in --out
   --json                  print a JSON summary at the end
@@ -61,7 +63,7 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
     args: rest,
     options: {
       space: { type: 'string' }, dataset: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-      limit: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, 'random-subnets': { type: 'string' },
+      limit: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, 'random-subnets': { type: 'string' }, distill: { type: 'string' },
       'no-quant': { type: 'boolean' }, 'no-smallest': { type: 'boolean' }, restart: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true, allowPositionals: false,
@@ -74,7 +76,8 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
     epochs: numberFlag(values.epochs, 'epochs', 10, 1, 100000), seed: numberFlag(values.seed, 'seed', 1, 0, 0xffffffff),
     limit: values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0, 1, 1 << 30),
     batchSize: numberFlag(values['batch-size'], 'batch-size', 64, 1, 65536), learningRate: numberFlag(values.lr, 'lr', 3e-3, 1e-8, 10, false),
-    randomSubnets: numberFlag(values['random-subnets'], 'random-subnets', 2, 0, 64), smallest: !values['no-smallest'], quant: !values['no-quant'], resume: !values.restart,
+    randomSubnets: numberFlag(values['random-subnets'], 'random-subnets', 2, 0, 64), smallest: !values['no-smallest'],
+    distill: numberFlag(values.distill, 'distill', 0, 0, 1, false), quant: !values['no-quant'], resume: !values.restart,
   };
   mkdirSync(values.out, { recursive: true });
   const lease = lockRunDirectory(values.out, 'gibbon supernet train'); // one trainer per checkpoint

@@ -24,6 +24,8 @@ export interface TrainJob {
   randomSubnets?: number;
   /** Train the smallest sub-network every step (default true). */
   smallest?: boolean;
+  /** In-place distillation weight in [0, 1] (trainSupernet's `distill`; default 0). */
+  distill?: number;
   quant?: boolean;
   /** Resume from out/supernet.ckpt when it exists (default true). */
   resume?: boolean;
@@ -137,7 +139,7 @@ async function runJob(job: TrainJob): Promise<void> {
     post({ type: 'started', resumedFrom: state?.epoch ?? 0, backend: setup.backend, simd: setup.simd, paramCount: sn.paramCount() });
     const final = await trainSupernet(sn, ds.train, {
       epochs: job.epochs, seed: job.seed, limit: job.limit, batchSize: job.batchSize, learningRate: job.learningRate,
-      randomSubnets: job.randomSubnets, smallest: job.smallest, quant: job.quant, progressEvery: 5, checkMemory: true,
+      randomSubnets: job.randomSubnets, smallest: job.smallest, distill: job.distill, quant: job.quant, progressEvery: 5, checkMemory: true,
       onProgress: (progress) => post({ type: 'progress', progress }),
       onEpoch: (s) => saveSupernet(job.out, s),
     }, state);

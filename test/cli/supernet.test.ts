@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,21 @@ test('gibbon supernet train: a checkpoint per epoch, progress on stderr, resume 
   assert.is(again.status, 0, again.stderr);
   assert.match(again.stderr, /resuming after epoch 1/);
   assert.match(again.stdout, /2 epoch\(s\)/);
+});
+
+test('gibbon supernet train --distill: recorded in supernet.json, and the step learns differently (same seed, same data)', () => {
+  const runs = ['0', '1'].map((d) => {
+    const dir = join(tmp, `kd${d}`);
+    const r = gibbon('supernet', 'train', '--epochs', '1', '--seed', '2', '--out', dir, '--limit', '128', '--distill', d, '--json');
+    assert.is(r.status, 0, r.stderr);
+    return { options: JSON.parse(readFileSync(join(dir, 'supernet.json'), 'utf8')).options, loss: JSON.parse(r.stdout).history[0].loss };
+  });
+  assert.equal(runs.map((r) => r.options.distill), [0, 1]);
+  // the largest learns from the labels either way; the other sub-networks' loss term differs, so the step does
+  assert.is.not(runs[0].loss, runs[1].loss);
+  const bad = gibbon('supernet', 'train', '--out', join(tmp, 'kdbad'), '--distill', '1.5');
+  assert.is(bad.status, 2);
+  assert.is(bad.stderr, 'gibbon: --distill: got "1.5"; allowed: a number in 0..1\n');
 });
 
 test('Ctrl-C during training: exit 130, one line saying which epoch is kept and how to go on; the same command continues', async () => {
