@@ -1,6 +1,7 @@
 // Accuracy of a candidate from the supernet (docs/supernet.md §4), web-standard:
-// * float: the sub-network in tfjs (batch norm recalibrated for it, no quantization);
-// * quantized: its exported model file on the functional simulator with a lossless ADC (every partial sum
+// * float: the sub-network in tfjs (batch norm recalibrated for it in float, no quantization);
+// * quantized: its exported model file (batch norm and ranges from the quantized forward the weights were
+//   trained with: quantizedCalibration) on the functional simulator with a lossless ADC (every partial sum
 //   exact: fixed range, enough bits) and ideal devices, on the candidate's own crossbars, cells and DACs.
 //   This equals integer quantized inference (docs/functional.md §5);
 // * pim: the same model file on the candidate's architecture, toArch(space, candidate) (its ADC bits and
@@ -16,7 +17,7 @@ import type { PimModel } from '../pim/types.ts';
 import { toArch, toModelSkeleton } from '../space/convert.ts';
 import type { Candidate } from '../space/types.ts';
 import { evaluate } from './data.ts';
-import { type SubnetExportOptions, exportPreparedSubnet, prepareSubnet } from './subnet-export.ts';
+import { type QuantizedCalibration, type SubnetExportOptions, applyQuantizedCalibration, exportPreparedSubnet, prepareSubnet, quantizedCalibration } from './subnet-export.ts';
 import { trainStandalone } from './standalone.ts';
 import type { Net } from './net.ts';
 import { GibbonError } from '../util/errors.ts';
@@ -158,7 +159,7 @@ function finetuned(sn: Supernet, c: Candidate, steps: number, opts: AccuracyOpti
 }
 
 /**
- * The candidate's model file (batch norm recalibrated, calibrated, exported), the split's first n images,
+ * The candidate's model file (batch norm and ranges from the quantized forward, exported), the split's first n images,
  * with `withFloat` its float accuracy on them, and its run on the PIM architecture (opts.arch, else its own).
  */
 async function pimRun(candidate: Candidate, sn: Supernet, split: Split, opts: AccuracyOptions, withFloat: boolean) {
@@ -167,8 +168,11 @@ async function pimRun(candidate: Candidate, sn: Supernet, split: Split, opts: Ac
   if (!(Number.isInteger(steps) && steps >= 0)) throw new GibbonError('E_OPTION', `accuracy: finetuneSteps: got ${JSON.stringify(steps)}; allowed: an integer >= 0`, { source: 'accuracy', path: 'finetuneSteps' });
   const tuned = steps > 0 ? finetuned(sn, c, steps, opts) : undefined;
   let net: Net;
+  let cal: QuantizedCalibration;
   try {
-    net = prepareSubnet(tuned ?? sn, c, opts.calibration, opts);
+    cal = quantizedCalibration(tuned ?? sn, c, opts.calibration, opts);
+    // the float figure needs batch norm recalibrated in float; the model file takes the quantized forward's
+    net = withFloat ? prepareSubnet(tuned ?? sn, c, opts.calibration, opts) : (tuned ?? sn).subnetNet(c);
   } finally {
     tuned?.dispose();
   }
@@ -177,6 +181,7 @@ async function pimRun(candidate: Candidate, sn: Supernet, split: Split, opts: Ac
   const n = Math.min(opts.limit ?? split.count, split.count);
   try {
     if (withFloat) float = evaluate(net, split, n).accuracy;
+    applyQuantizedCalibration(net, cal);
     model = exportPreparedSubnet(sn, c, net, opts);
   } finally {
     net.dispose();

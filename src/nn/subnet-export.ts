@@ -6,13 +6,14 @@
 // one global bit width) and every requantized tensor gets its outputBits. The layer graph is
 // toModelSkeleton(space, candidate) filled in; parsePimModel checks the result.
 
+import * as tf from '@tensorflow/tfjs';
 import type { Split } from '../data/types.ts';
 import type { Candidate } from '../space/types.ts';
 import { toModelSkeleton } from '../space/convert.ts';
 import { parsePimModel } from '../pim/model-file.ts';
 import type { PimInputSpec, PimModel } from '../pim/types.ts';
 import { GibbonError } from '../util/errors.ts';
-import { calibrateActivations, recalibrateBn } from './data.ts';
+import { batchPixels, firstImages, recalibrateBn } from './data.ts';
 import { type Net, actScale, foldLayer, inputScale } from './net.ts';
 import type { Supernet } from './supernet.ts';
 
@@ -26,12 +27,83 @@ export interface SubnetExportOptions {
   meta?: Record<string, unknown>;
 }
 
-/** The sub-network as a float Net with batch norm recalibrated and activation ranges calibrated. */
+/** The sub-network as a float Net with batch norm recalibrated (in float, for its float accuracy). */
 export function prepareSubnet(sn: Supernet, candidate: Candidate, calibration: Split, opts: SubnetExportOptions = {}): Net {
   const net = sn.subnetNet(candidate);
   recalibrateBn(net, calibration, opts.bnBatches ?? 20);
-  calibrateActivations(net, calibration, opts.calibrationBatches ?? 8);
   return net;
+}
+
+/**
+ * The name of how a sub-network's export is calibrated (quantizedCalibration). Run directories pin it
+ * (search.json's accuracyCalibration), so a run measured with the float calibration of earlier versions is
+ * not resumed into one front with figures of this one.
+ */
+export const SUBNET_CALIBRATION = 'quantized-forward';
+
+/**
+ * What the quantized sub-network sees, measured by the supernet's own quantized forward (the forward it was
+ * trained with: weights at weightBits, every requantized tensor on its batch's grid) on the first training
+ * images, in batches of 64: per conv, the batch-norm statistics pooled over `bnBatches` batches; per
+ * requantized tensor, the range, the mean over `calibrationBatches` batches of each batch's largest
+ * (|)value(|), which is the grid QAT trained the weights for.
+ *
+ * Why not the float net's statistics: QAT trains batch norm on the conv outputs of quantized weights and
+ * inputs. Statistics recalibrated in float differ from those, and a range taken as the largest value over
+ * 512 images is wider than the 64-image batches' ranges of training. Either mismatch alone cost some
+ * stand-alone-trained candidates 5-16 points of quantized accuracy (docs/supernet.md §7.5).
+ */
+export interface QuantizedCalibration {
+  /** By layer index: the conv's pooled batch-norm mean and variance. */
+  bn: Map<number, { mean: Float64Array; variance: Float64Array }>;
+  /** By layer index: the requantized tensor's range. */
+  amax: Map<number, number>;
+}
+
+export function quantizedCalibration(sn: Supernet, candidate: Candidate, calibration: Split, opts: SubnetExportOptions = {}): QuantizedCalibration {
+  const bnBatches = opts.bnBatches ?? 20, rangeBatches = opts.calibrationBatches ?? 8, batchSize = 64;
+  const idx = firstImages(calibration, Math.max(bnBatches, rangeBatches) * batchSize);
+  const shape = sn.space.spec.input;
+  const bnAcc = new Map<number, { n: number; mean: Float64Array; sq: Float64Array }>();
+  const rangeAcc = new Map<number, { n: number; sum: number }>();
+  for (let b = 0; b * batchSize < idx.length; b++) {
+    const part = idx.slice(b * batchSize, (b + 1) * batchSize);
+    const px = batchPixels(calibration, shape, part);
+    const onBnStats = b < bnBatches ? (layer: number, st: { mean: Float32Array; variance: Float32Array }) => {
+      let a = bnAcc.get(layer);
+      if (!a) { a = { n: 0, mean: new Float64Array(st.mean.length), sq: new Float64Array(st.mean.length) }; bnAcc.set(layer, a); }
+      a.n++;
+      for (let c = 0; c < st.mean.length; c++) { a.mean[c] += st.mean[c]; a.sq[c] += st.variance[c] + st.mean[c] * st.mean[c]; }
+    } : undefined;
+    const onRange = b < rangeBatches ? (layer: number, amax: number) => {
+      const a = rangeAcc.get(layer) ?? { n: 0, sum: 0 };
+      a.n++;
+      a.sum += amax;
+      rangeAcc.set(layer, a);
+    } : undefined;
+    tf.tidy(() => { sn.forward(candidate, tf.tensor4d(px, [part.length, shape.height, shape.width, shape.channels]), { quant: true, onBnStats, onRange }); });
+  }
+  const bn: QuantizedCalibration['bn'] = new Map();
+  for (const [layer, a] of bnAcc) {
+    const mean = a.mean.map((m) => m / a.n);
+    bn.set(layer, { mean, variance: a.sq.map((q, c) => Math.max(q / a.n - mean[c] * mean[c], 0)) });
+  }
+  const amax: QuantizedCalibration['amax'] = new Map();
+  for (const [layer, a] of rangeAcc) amax.set(layer, a.sum / a.n);
+  return { bn, amax };
+}
+
+/** Sets the net's batch-norm running statistics and activation ranges to a quantizedCalibration's. */
+export function applyQuantizedCalibration(net: Net, cal: QuantizedCalibration): void {
+  net.layers.forEach((l, i) => {
+    const st = cal.bn.get(i);
+    if (l.type === 'conv' && l.bn && st) { l.runMean!.set(st.mean); l.runVar!.set(st.variance); }
+    if (l.type !== 'pool' && !l.isLast) {
+      const a = cal.amax.get(i);
+      if (a === undefined) throw new GibbonError('E_MODEL', `export: layer ${i} (${l.name}): the quantized forward gave it no range`);
+      l.act.amax = a;
+    }
+  });
 }
 
 /** The exported model of a prepared sub-network (prepareSubnet) of `candidate`. */
@@ -84,11 +156,13 @@ export function exportPreparedSubnet(sn: Supernet, candidate: Candidate, net: Ne
 
 /**
  * exportSubnet(supernet, candidate, calibrationImages): the candidate's sub-network as a PimModel, batch
- * norm recalibrated and folded, activation ranges calibrated on the first training images.
+ * norm and activation ranges calibrated by the quantized forward on the first training images
+ * (quantizedCalibration), batch norm folded.
  */
 export function exportSubnet(sn: Supernet, candidate: Candidate, calibration: Split, opts: SubnetExportOptions = {}): PimModel {
-  const net = prepareSubnet(sn, candidate, calibration, opts);
+  const net = sn.subnetNet(candidate);
   try {
+    applyQuantizedCalibration(net, quantizedCalibration(sn, candidate, calibration, opts));
     return exportPreparedSubnet(sn, candidate, net, opts);
   } finally {
     net.dispose();

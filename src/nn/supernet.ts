@@ -29,7 +29,7 @@ import { GibbonError } from '../util/errors.ts';
 import { checkTrainingMemory, measureStepMemory } from './memory.ts';
 import { argmaxRows, batchLabels, batchPixels } from './data.ts';
 import { type LayerSpec, Net, type NetSpec, actScale, inputScale } from './net.ts';
-import { batchNormTrain, conv2d, crossEntropy, distillationLoss, fakeQuantAct, fakeQuantWeights, groupMask, softmaxRows } from './ops.ts';
+import { type BatchStats, batchNormTrain, conv2d, crossEntropy, distillationLoss, fakeQuantAct, fakeQuantWeights, groupMask, softmaxRows } from './ops.ts';
 import { learningRateAt, type EpochProgress } from './train.ts';
 
 const SOURCE = 'supernet';
@@ -70,6 +70,10 @@ function normals(rng: Rng, n: number, std: number): Float32Array {
 export interface SupernetForwardOptions {
   /** Fake quantization at the candidate's bits (default true). */
   quant?: boolean;
+  /** Called per conv (its index in the candidate's layer graph) with the batch statistics its batch norm used. */
+  onBnStats?: (layer: number, stats: BatchStats) => void;
+  /** Called per requantized tensor (its layer index) with the range its grid used: the batch's largest (|)value(|). */
+  onRange?: (layer: number, amax: number) => void;
 }
 
 export class Supernet {
@@ -188,9 +192,10 @@ export class Supernet {
   forward(candidate: Candidate, x: tf.Tensor4D, opts: SupernetForwardOptions = {}, used?: Set<string>): tf.Tensor2D {
     const quant = opts.quant ?? true;
     const sk = toModelSkeleton(this.space, candidate);
-    const q = (y: tf.Tensor, bits: number, signed: boolean): tf.Tensor => {
+    const q = (i: number, y: tf.Tensor, bits: number, signed: boolean): tf.Tensor => {
       if (!quant) return y;
       const amax = (signed ? tf.max(tf.abs(y)) : tf.max(y)).dataSync()[0];
+      opts.onRange?.(i, amax);
       return fakeQuantAct(y, actScale(amax, bits), bits, signed);
     };
     const x0 = quant ? fakeQuantAct(x, inputScale(sk.input.bits), sk.input.bits, false) : x;
@@ -205,15 +210,16 @@ export class Supernet {
           let w = this.convKernel(l);
           if (quant) w = fakeQuantWeights(w, l.weightBits) as tf.Tensor4D;
           let y: tf.Tensor = conv2d(src(rel[0]) as tf.Tensor4D, w, l.stride, l.padding, i + rel[0] >= 0);
-          y = batchNormTrain(y as tf.Tensor4D, tf.slice(s.gamma, [0], [l.outChannels]) as tf.Tensor1D, tf.slice(s.beta, [0], [l.outChannels]) as tf.Tensor1D, BN_EPS);
+          y = batchNormTrain(y as tf.Tensor4D, tf.slice(s.gamma, [0], [l.outChannels]) as tf.Tensor1D, tf.slice(s.beta, [0], [l.outChannels]) as tf.Tensor1D, BN_EPS,
+            opts.onBnStats && ((stats) => opts.onBnStats!(i, stats)));
           if (l.relu) y = tf.relu(y);
-          outs.push(q(y, l.outputBits, !l.relu));
+          outs.push(q(i, y, l.outputBits, !l.relu));
           break;
         }
         case 'add': {
           let y: tf.Tensor = tf.addN(l.inputs.map(src));
           if (l.relu) y = tf.relu(y);
-          outs.push(q(y, l.outputBits, !l.relu));
+          outs.push(q(i, y, l.outputBits, !l.relu));
           break;
         }
         case 'pool': {

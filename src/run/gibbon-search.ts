@@ -15,6 +15,7 @@ import { extremeSeeds } from '../evaluate/seeds.ts';
 import type { Simulator } from '../hw/simulator.ts';
 import { Supernet, type SupernetProgress, type SupernetState } from '../nn/supernet.ts';
 import { FinetuneCache } from '../nn/accuracy.ts';
+import { SUBNET_CALIBRATION } from '../nn/subnet-export.ts';
 import type { EvalPool } from '../pool/eval-pool.ts';
 import { createPredictor } from '../predictor/predictor.ts';
 import { createPredictorScreen, type PredictorScreenSettings } from '../predictor/screen.ts';
@@ -160,6 +161,7 @@ function searchSettings(config: GibbonSearchConfig, supernet: string, datasetHas
     format: 'gibbon-search-cli', version: 1, space: config.space.name, dataset: config.dataset, supernet, split: 'validation',
     limit: config.limit, nonideal: config.nonideal ?? {}, trials: config.trials ?? 1,
     datasetHash, supernetHash: null as string | null,
+    accuracyCalibration: SUBNET_CALIBRATION as string,
     // only when given, so the search.json of a run without it (every older run) is unchanged
     ...(config.supernetLimit === undefined ? {} : { supernetLimit: config.supernetLimit }),
     ...((config.finetuneSteps ?? 0) === 0 ? {} : { finetuneSteps: config.finetuneSteps }),
@@ -189,6 +191,9 @@ async function checkStore(store: RunStore, config: GibbonSearchConfig, settings:
     const changed = firstJsonDifference(old, pinned);
     if (changed?.path === 'datasetHash') {
       throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.search)}: datasetHash: got ${String(changed.now).slice(0, 12)}… (the images of ${config.dataset} now) where the run has ${String(changed.was).slice(0, 12)}…; allowed: the dataset the run started with (its files changed since): put them back, or start a new run directory`, { source: store.nameOf(RUN_FILES.search), path: 'datasetHash' });
+    }
+    if (changed?.path === 'accuracyCalibration') {
+      throw new GibbonError('E_FILE', `search: ${store.nameOf(RUN_FILES.search)}: accuracyCalibration: got ${formatValue(changed.now)} (this version's export calibration) where the run has ${changed.was === undefined ? 'none (the float calibration of earlier versions)' : formatValue(changed.was)}; allowed: a new run directory, as its front would mix accuracies measured two ways (docs/supernet.md §4)`, { source: store.nameOf(RUN_FILES.search), path: 'accuracyCalibration' });
     }
     if (changed) {
       throw new GibbonError('E_OPTION', `search: ${store.nameOf(RUN_FILES.search)}: ${changed.path}: got ${formatValue(changed.now)} where the run has ${formatValue(changed.was)}; allowed: the same space, dataset, supernet, limit, non-idealities, trials and fine-tuning steps to resume (--resume)`);

@@ -111,6 +111,20 @@ test('a run from before the pins (no datasetHash, supernetHash in search.json) r
   assert.is(typeof now.datasetHash, 'string');
 });
 
+test('a run measured with the float calibration of earlier versions (no accuracyCalibration in search.json) is not resumed', async () => {
+  const store = memoryRunStore('float-calibrated');
+  const controller = new AbortController();
+  await runGibbonSearch(CONFIG, { ...env(store, fixed(stateA)), signal: controller.signal, progress: (e) => { if (e.kind === 'evaluated') controller.abort(); } });
+  const now = JSON.parse(store.data.documents.get(RUN_FILES.search)!) as Record<string, unknown>;
+  assert.is(now.accuracyCalibration, 'quantized-forward');
+  const { accuracyCalibration: _a, ...old } = now;
+  store.data.documents.set(RUN_FILES.search, JSON.stringify(old));
+  const journal = store.data.journal.length;
+  await rejectsGibbon(() => runGibbonSearch({ ...CONFIG, resume: true }, env(store, fixed(stateA))), 'E_FILE',
+    'search: float-calibrated/search.json: accuracyCalibration: got "quantized-forward" (this version\'s export calibration) where the run has none (the float calibration of earlier versions); allowed: a new run directory, as its front would mix accuracies measured two ways (docs/supernet.md §4)');
+  assert.is(store.data.journal.length, journal, 'nothing evaluated');
+});
+
 test('a deleted search.json: a resume (that could change --limit or --trials) is refused', async () => {
   const store = memoryRunStore('lost');
   const controller = new AbortController();
