@@ -1,6 +1,7 @@
 // Ranking bench (docs/supernet.md §6): does the one-shot supernet rank candidates as stand-alone training does?
-// 1. The supernet: --supernet <dir>, or bench/out/sn-mnist-<recipe>-s<seed>-e<epochs> with the default recipe
-//    (trained there first if missing or unfinished; resumes).
+// 1. The supernet: --supernet <dir>, or bench/out/sn-mnist-<recipe>-s1-e<epochs>-kd<distill> with the default
+//    recipe, 64 epochs and in-place distillation 1 unless --supernet-epochs / --distill say otherwise
+//    (trained there first if missing or unfinished, about 50 minutes; resumes).
 // 2. 12 candidates by the seeded stratified rule of bench/ranking-candidates.ts (MAC quartiles x mean-bits
 //    terciles, ADC resolution rotated): no hand-picking.
 // 3. Each candidate's one-shot accuracy (evaluateAccuracy on the validation split: float in tfjs, quantized =
@@ -8,7 +9,7 @@
 //    --finetune-steps n, after fine-tuning the sub-network alone for n steps) and the same architecture
 //    trained alone from scratch (trainStandalone: the supernet's forward, QAT at the candidate's bits, Adam
 //    3e-3 per-step cosine, batch 64, shifts +-2, 7,000 digits, --standalone-epochs), once per init seed of
-//    --standalone-seeds (default 1,2,3), each scored by the same evaluateAccuracy; the reference is the mean
+//    --standalone-seeds (default 1,...,10), each scored by the same evaluateAccuracy; the reference is the mean
 //    over the seeds. Stand-alone scores are committed in bench/fixtures/standalone keyed by the candidate and
 //    the recipe (seed included), so another supernet is compared against the same references.
 // 4. Kendall tau-b (one-shot vs stand-alone) on PIM, quantized and float accuracy; mean and largest
@@ -18,9 +19,9 @@
 //    And two yardsticks for those figures: each stand-alone seed as the proxy against the mean of the others
 //    (leave one out), and the noise ceiling: what a perfect proxy would score against this reference (Monte Carlo).
 //    Last line: one JSON object.
-//   npm run bench:ranking -- [--supernet <dir>] [--supernet-epochs N] [--standalone-epochs N] [--standalone-seeds 1,2,3]
+//   npm run bench:ranking -- [--supernet <dir>] [--supernet-epochs N] [--distill d] [--standalone-epochs N] [--standalone-seeds 1,2,3]
 //     [--seed s] [--limit n] [--bn-batches N] [--calibration-batches N] [--finetune-steps N] [--finetune-lr x]
-//     [--adc-range fixed|calibrated|least-error: the ADC range mode of every PIM figure (docs/functional.md §5)]
+//     [--adc-range fixed|calibrated|least-error: the ADC range mode of every PIM figure (docs/functional.md §5; default least-error)]
 //     [--standalone-only: fill the stand-alone cache and stop] [--cached-only: no stand-alone training; the figures
 //     cover the candidates whose reference is cached, and say so]
 import { parseArgs } from 'node:util';
@@ -38,6 +39,7 @@ import { applySets } from '../src/hw/arch.ts';
 import { SUPERNET_RECIPE, Supernet, trainSupernet } from '../src/nn/supernet.ts';
 import { DEFAULT_FINETUNE_LEARNING_RATE, evaluateAccuracy, type AccuracyResult } from '../src/nn/accuracy.ts';
 import { kendallTauB, trainStandalone } from '../src/nn/standalone.ts';
+import { SUBNET_CALIBRATION } from '../src/nn/subnet-export.ts';
 import type { Candidate } from '../src/space/types.ts';
 import { rankingCandidates } from './ranking-candidates.ts';
 import { Rng } from '../src/util/rng.ts';
@@ -45,8 +47,12 @@ import { Rng } from '../src/util/rng.ts';
 const { values } = parseArgs({ options: {
   supernet: { type: 'string' }, 'supernet-epochs': { type: 'string' }, 'standalone-epochs': { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'standalone-only': { type: 'boolean' }, 'bn-batches': { type: 'string' }, 'calibration-batches': { type: 'string' }, 'cached-only': { type: 'boolean' },
   'finetune-steps': { type: 'string' }, 'standalone-seeds': { type: 'string' }, 'finetune-lr': { type: 'string' }, 'adc-range': { type: 'string' },
+  distill: { type: 'string' },
 } });
-const supernetEpochs = Number(values['supernet-epochs'] ?? 8);
+/** The supernet the bench trains when no --supernet is given: 64 epochs with in-place distillation 1, the recipe that meets the targets (docs/supernet.md §7.5). */
+const supernetEpochs = Number(values['supernet-epochs'] ?? 64);
+const distill = Number(values.distill ?? 1);
+if (!(distill >= 0 && distill <= 1)) throw new Error(`--distill: got ${values.distill}; allowed: a number in [0, 1]`);
 const standaloneEpochs = Number(values['standalone-epochs'] ?? 4);
 /** Batches of 64 training images that recalibrate a one-shot sub-network's batch norm (default 20, as every evaluation; the stand-alone side keeps 20). */
 const oneShotBnBatches = Number(values['bn-batches'] ?? 20);
@@ -56,10 +62,13 @@ const oneShotCalibrationBatches = Number(values['calibration-batches'] ?? 8);
 const finetuneSteps = Number(values['finetune-steps'] ?? 0);
 const finetuneLr = Number(values['finetune-lr'] ?? DEFAULT_FINETUNE_LEARNING_RATE);
 const seed = Number(values.seed ?? 7);
-/** The ADC range mode of every PIM figure, one-shot and stand-alone (default: the space's own, gibbon-base's 'calibrated'). */
-const adcRange = values['adc-range'];
+/**
+ * The ADC range mode of every PIM figure, one-shot and stand-alone (default least-error: under the space's
+ * own 'calibrated' a 4-bit design's PIM accuracy hangs on one weight's range, docs/supernet.md §7.3).
+ */
+const adcRange = values['adc-range'] ?? 'least-error';
 const limit = Number(values.limit ?? 1500);
-const dir = values.supernet ?? `bench/out/sn-mnist-${SUPERNET_RECIPE}-s1-e${supernetEpochs}`;
+const dir = values.supernet ?? `bench/out/sn-mnist-${SUPERNET_RECIPE}-s1-e${supernetEpochs}-kd${distill}`;
 
 // Hand-worked check of the tau-b implementation (also in test/nn/standalone.test.ts).
 {
@@ -90,19 +99,19 @@ console.log('name | MACs | params | mean bits | ADC bits | convs (out k kernel g
 for (const x of cands) console.log(`${x.name} | ${x.macs} | ${x.params} | ${x.meanBits.toFixed(2)} | ${x.adcBits} | ${describe(x.c)} | ${JSON.stringify(x.c.hardware)}`);
 
 /** The candidate's architecture for its PIM figure: its own, with --adc-range's mode when given (checked by the architecture schema). */
-const archOf = (c: Candidate) => (adcRange === undefined ? undefined : applySets(toArch(space, c), [`adc.rangeMode=${adcRange}`], '--adc-range'));
-const rangeMode = (archOf(cands[0].c) ?? toArch(space, cands[0].c)).adc.rangeMode;
-console.log(`ADC range mode of every PIM figure: ${rangeMode}${adcRange === undefined ? " (the space's own)" : ''}`);
+const archOf = (c: Candidate) => applySets(toArch(space, c), [`adc.rangeMode=${adcRange}`], '--adc-range');
+const rangeMode = archOf(cands[0].c).adc.rangeMode;
+console.log(`ADC range mode of every PIM figure: ${rangeMode}${values['adc-range'] === undefined ? ' (the default of this bench)' : ''}`);
 const pool = await createNodePool({ workers: 2 });
 const exec = pimExecutor(pool);
 type Scores = Pick<AccuracyResult, 'float' | 'quantized' | 'pim'>;
 
 // ----- stand-alone references (cached) -----
 /** Initialisation (and data-order) seeds of the stand-alone references: with several, each score is their mean. */
-const standaloneSeeds = (values['standalone-seeds'] ?? '1,2,3').split(',').map(Number);
+const standaloneSeeds = (values['standalone-seeds'] ?? '1,2,3,4,5,6,7,8,9,10').split(',').map(Number);
 if (!standaloneSeeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`--standalone-seeds: got ${values['standalone-seeds']}; allowed: comma-separated integers >= 0`);
-// (adcRange only when given, so the keys of the references measured on the space's own range are unchanged)
-const recipeOf = (seed: number) => ({ epochs: standaloneEpochs, seed, batchSize: 64, learningRate: 3e-3, shift: 2, quant: true, split: 'validation', images, ...(adcRange === undefined ? {} : { adcRange }) });
+// (adcRange is always in the key now; evaluation names the export's calibration, SUBNET_CALIBRATION, so a reference scored another way is not reused)
+const recipeOf = (seed: number) => ({ epochs: standaloneEpochs, seed, batchSize: 64, learningRate: 3e-3, shift: 2, quant: true, split: 'validation', images, adcRange, evaluation: SUBNET_CALIBRATION });
 // committed (bench/fixtures/standalone/): the references are measured once per candidate and recipe, and a
 // clean checkout then compares a supernet against them in minutes; delete a file to measure it again
 const cacheDir = 'bench/fixtures/standalone';
@@ -146,9 +155,9 @@ if (values['standalone-only']) { await standaloneReferences(); await pool.destro
 
 // ----- the supernet: reuse or train -----
 if (values.supernet === undefined && !(hasSupernet(dir) && loadSupernetState(dir).epoch >= supernetEpochs)) {
-  console.log(`training the supernet into ${dir}: ${supernetEpochs} epochs, seed 1, default recipe (${SUPERNET_RECIPE})`);
+  console.log(`training the supernet into ${dir}: ${supernetEpochs} epochs, seed 1, distill ${distill}, default recipe (${SUPERNET_RECIPE})`);
   const sn = new Supernet(space, 1);
-  await trainSupernet(sn, ds.train, { epochs: supernetEpochs, seed: 1, onEpoch: (s) => saveSupernet(dir, s),
+  await trainSupernet(sn, ds.train, { epochs: supernetEpochs, seed: 1, distill, onEpoch: (s) => saveSupernet(dir, s),
     onProgress: (p) => { if (p.kind === 'epoch') console.log(`  epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, largest train acc ${pct(p.trainAccuracy)} %, ${p.epochSeconds.toFixed(1)} s`); } },
   hasSupernet(dir) ? loadSupernetState(dir) : undefined);
   sn.dispose();
