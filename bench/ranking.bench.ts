@@ -1,5 +1,5 @@
 // Ranking bench (docs/supernet.md §6): does the one-shot supernet rank candidates as stand-alone training does?
-// 1. The supernet: --supernet <dir>, or bench/out/sn-mnist-<recipe>-s1-e<epochs>-kd<distill> with the default
+// 1. The supernet: --supernet <dir>, or bench/out/sn-mnist-s1-e<epochs>-kd<distill> with the default
 //    recipe, 64 epochs and in-place distillation 1 unless --supernet-epochs / --distill say otherwise
 //    (trained there first if missing or unfinished, about 50 minutes; resumes).
 // 2. 12 candidates by the seeded stratified rule of bench/ranking-candidates.ts (MAC quartiles x mean-bits
@@ -36,7 +36,7 @@ import { pimExecutor } from '../src/pool/eval-pool.ts';
 import { spacePreset } from '../src/space/presets.ts';
 import { toArch, toModelSkeleton } from '../src/space/convert.ts';
 import { applySets } from '../src/hw/arch.ts';
-import { SUPERNET_RECIPE, Supernet, trainSupernet } from '../src/nn/supernet.ts';
+import { Supernet, trainSupernet } from '../src/nn/supernet.ts';
 import { DEFAULT_FINETUNE_LEARNING_RATE, evaluateAccuracy, type AccuracyResult } from '../src/nn/accuracy.ts';
 import { kendallTauB, trainStandalone } from '../src/nn/standalone.ts';
 import { SUBNET_CALIBRATION } from '../src/nn/subnet-export.ts';
@@ -68,7 +68,7 @@ const seed = Number(values.seed ?? 7);
  */
 const adcRange = values['adc-range'] ?? 'least-error';
 const limit = Number(values.limit ?? 1500);
-const dir = values.supernet ?? `bench/out/sn-mnist-${SUPERNET_RECIPE}-s1-e${supernetEpochs}-kd${distill}`;
+const dir = values.supernet ?? `bench/out/sn-mnist-s1-e${supernetEpochs}-kd${distill}`;
 
 // Hand-worked check of the tau-b implementation (also in test/nn/standalone.test.ts).
 {
@@ -155,7 +155,7 @@ if (values['standalone-only']) { await standaloneReferences(); await pool.destro
 
 // ----- the supernet: reuse or train -----
 if (values.supernet === undefined && !(hasSupernet(dir) && loadSupernetState(dir).epoch >= supernetEpochs)) {
-  console.log(`training the supernet into ${dir}: ${supernetEpochs} epochs, seed 1, distill ${distill}, default recipe (${SUPERNET_RECIPE})`);
+  console.log(`training the supernet into ${dir}: ${supernetEpochs} epochs, seed 1, distill ${distill}, the default recipe otherwise`);
   const sn = new Supernet(space, 1);
   await trainSupernet(sn, ds.train, { epochs: supernetEpochs, seed: 1, distill, onEpoch: (s) => saveSupernet(dir, s),
     onProgress: (p) => { if (p.kind === 'epoch') console.log(`  epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, largest train acc ${pct(p.trainAccuracy)} %, ${p.epochSeconds.toFixed(1)} s`); } },
