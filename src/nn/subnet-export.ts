@@ -50,8 +50,9 @@ export const SUBNET_CALIBRATION = 'quantized-forward';
  *
  * Why not the float net's statistics: QAT trains batch norm on the conv outputs of quantized weights and
  * inputs. Statistics recalibrated in float differ from those, and a range taken as the largest value over
- * 512 images is wider than the 64-image batches' ranges of training. Either mismatch alone cost some
- * stand-alone-trained candidates 5-16 points of quantized accuracy (docs/supernet.md §7.5).
+ * 512 images is wider than the 64-image batches' ranges of training. Together they cost stand-alone-trained
+ * candidates 5-16 points of quantized accuracy at some seeds: m2b3 by its batch norm (the range alone
+ * recovered 1 of 16 points), m3b1 mostly by its ranges (docs/supernet.md §7.5).
  */
 export interface QuantizedCalibration {
   /** By layer index: the conv's pooled batch-norm mean and variance. */
@@ -60,6 +61,7 @@ export interface QuantizedCalibration {
   amax: Map<number, number>;
 }
 
+/** The QuantizedCalibration of `candidate`'s sub-network, from the supernet's quantized forward on `calibration`. */
 export function quantizedCalibration(sn: Supernet, candidate: Candidate, calibration: Split, opts: SubnetExportOptions = {}): QuantizedCalibration {
   const bnBatches = opts.bnBatches ?? 20, rangeBatches = opts.calibrationBatches ?? 8, batchSize = 64;
   const idx = firstImages(calibration, Math.max(bnBatches, rangeBatches) * batchSize);
