@@ -77,7 +77,9 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
     limit: values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0, 1, 1 << 30),
     batchSize: numberFlag(values['batch-size'], 'batch-size', 64, 1, 65536), learningRate: numberFlag(values.lr, 'lr', 3e-3, 1e-8, 10, false),
     randomSubnets: numberFlag(values['random-subnets'], 'random-subnets', 2, 0, 64), smallest: !values['no-smallest'],
-    distill: values.distill === undefined ? undefined : numberFlag(values.distill, 'distill', 0, 0, 1, false), // absent: trainSupernet's DEFAULT_DISTILL quant: !values['no-quant'], resume: !values.restart,
+    // an absent --distill stays absent: trainSupernet's DEFAULT_DISTILL is the one home of the default
+    distill: values.distill === undefined ? undefined : numberFlag(values.distill, 'distill', 0, 0, 1, false),
+    quant: !values['no-quant'], resume: !values.restart,
   };
   mkdirSync(values.out, { recursive: true });
   const lease = lockRunDirectory(values.out, 'gibbon supernet train'); // one trainer per checkpoint

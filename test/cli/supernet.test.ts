@@ -31,6 +31,11 @@ test('gibbon supernet train: a checkpoint per epoch, progress on stderr, resume 
   assert.is(again.status, 0, again.stderr);
   assert.match(again.stderr, /resuming after epoch 1/);
   assert.match(again.stdout, /2 epoch\(s\)/);
+  // --restart trains from scratch over the checkpoint; --no-quant is passed on and recorded
+  const fresh = gibbon('supernet', 'train', '--epochs', '1', '--out', out, '--limit', '128', '--restart', '--no-quant', '--json');
+  assert.is(fresh.status, 0, fresh.stderr);
+  assert.equal([JSON.parse(fresh.stdout).resumedFrom, JSON.parse(fresh.stdout).epochs], [0, 1]);
+  assert.is(JSON.parse(readFileSync(join(out, 'supernet.json'), 'utf8')).options.quant, false);
 });
 
 test('gibbon supernet train --distill: recorded in supernet.json, and the step learns differently (same seed, same data)', () => {
