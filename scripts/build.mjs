@@ -33,7 +33,7 @@ log(`wasm ${Date.now() - t0} ms`);
 
 const t1 = Date.now();
 mkdirSync(join(root, 'dist'), { recursive: true });
-const nodeEntries = ['src/cli/main.ts', 'src/node/sim-worker.ts', 'src/node/train-worker.ts', 'src/node/index.ts']
+const nodeEntries = ['src/cli/main.ts', 'src/node/sim-worker.ts', 'src/node/train-worker.ts', 'src/node/grad-helpers.ts', 'src/node/index.ts']
   .filter((f) => existsSync(join(root, f)));
 await esbuild.build({
   entryPoints: nodeEntries.map((f) => ({ in: f, out: f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/^cli\/main$/, 'cli') })),

@@ -44,7 +44,8 @@ writes those results; --resume continues it.
                           '{"temperature":0.25,"subspaceFrac":0.5}' for esapp (names, defaults and ranges:
                           docs/search.md §3, §4.1); the population comes from --population
   --seed <s>              search seed, and the seed of a cached supernet (default ${DEFAULT_SEARCH.seed})
-  --workers <n>           simulator threads (default: one per core)
+  --workers <n>           simulator threads, and the threads that train a supernet the run needs (default:
+                          one per core)
   --limit <n>             validation images per accuracy evaluation (default ${DEFAULT_SEARCH.limit})
   --saf-hrs-pct <p>       accuracy under non-idealities (docs/functional.md §5), over the space's own:
   --saf-lrs-pct <p>       cells stuck at HRS / at LRS (percent), resistance variation sigma (percent of R);

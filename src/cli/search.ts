@@ -153,7 +153,7 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   try {
     const { summary, newEvaluations, supernetEpochs } = await runGibbonSearch(gibbonSearchConfig(p, space), {
       store: fileRunStore(out), pool, data, simulator: await loadSimulatorNode(), progress, signal: abort.signal, evaluatorFor,
-      trainer: p.supernet === undefined ? cachedSupernetTrainer(supernetDir) : storedSupernet(supernetDir),
+      trainer: p.supernet === undefined ? cachedSupernetTrainer(supernetDir, p.workers) : storedSupernet(supernetDir),
     });
     line.end();
     const hv = summary.hypervolume;

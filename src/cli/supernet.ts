@@ -37,6 +37,8 @@ options win; --epochs may extend the run).
   --distill <d>           in-place distillation: weight d in [0, 1] of the largest sub-network's soft
                           predictions in the other sub-networks' loss (default 0, off; docs/supernet.md §2)
   --no-quant              train in float (no fake quantization)
+  --threads <n>           training threads: each step's sub-networks are split between them (default:
+                          one per core, at most the sub-networks of a step); the weights do not depend on it
   --restart               ignore an existing checkpoint in --out
   --json                  print a JSON summary at the end
 `;
@@ -63,7 +65,7 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
     args: rest,
     options: {
       space: { type: 'string' }, dataset: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-      limit: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, 'random-subnets': { type: 'string' }, distill: { type: 'string' },
+      limit: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, 'random-subnets': { type: 'string' }, distill: { type: 'string' }, threads: { type: 'string' },
       'no-quant': { type: 'boolean' }, 'no-smallest': { type: 'boolean' }, restart: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true, allowPositionals: false,
@@ -80,12 +82,13 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
     // an absent --distill stays absent: trainSupernet's DEFAULT_DISTILL is the one home of the default
     distill: values.distill === undefined ? undefined : numberFlag(values.distill, 'distill', 0, 0, 1, false),
     quant: !values['no-quant'], resume: !values.restart,
+    threads: values.threads === undefined ? undefined : numberFlag(values.threads, 'threads', 1, 1, 64),
   };
   mkdirSync(values.out, { recursive: true });
   const lease = lockRunDirectory(values.out, 'gibbon supernet train'); // one trainer per checkpoint
   const line = statusLine();
   const handle = startTrainWorker(job, {
-    onStart: (e) => process.stderr.write(`supernet ${space.name}: ${e.paramCount} shared weights, backend ${e.backend}${e.simd ? ' (SIMD)' : ''}` +
+    onStart: (e) => process.stderr.write(`supernet ${space.name}: ${e.paramCount} shared weights, backend ${e.backend}${e.simd ? ' (SIMD)' : ''}, ${e.threads} thread${e.threads === 1 ? '' : 's'}` +
       `${e.resumedFrom > 0 ? `, resuming after epoch ${e.resumedFrom}` : ''}\n`),
     onProgress: (p) => line.show(formatTrainProgress(p), p.kind === 'epoch' ? 'line' : 'redraw'),
   });

@@ -29,8 +29,9 @@ import { GibbonError } from '../util/errors.ts';
 import { checkTrainingMemory, measureStepMemory } from './memory.ts';
 import { argmaxRows, batchLabels, batchPixels } from './data.ts';
 import { type LayerSpec, Net, type NetSpec, actScale, inputScale } from './net.ts';
-import { type BatchStats, batchNormTrain, conv2d, crossEntropy, distillationLoss, fakeQuantAct, fakeQuantWeights, groupMask, softmaxRows } from './ops.ts';
+import { type BatchStats, batchNormTrain, conv2d, crossEntropy, fakeQuantAct, fakeQuantWeights, groupMask, softmaxRows } from './ops.ts';
 import { learningRateAt, type EpochProgress } from './train.ts';
+import { type GradientHelper, shareSubnets, subnetGradients, sumStepGradients, trainingCost } from './step-gradients.ts';
 
 const SOURCE = 'supernet';
 const BN_EPS = 1e-3;
@@ -335,6 +336,11 @@ export interface SupernetTrainOptions {
   /** Progress every `progressEvery` steps and after each epoch. */
   onProgress?: (p: SupernetProgress) => void;
   progressEvery?: number;
+  /**
+   * Threads that compute some of each step's sub-networks (src/nn/step-gradients.ts; Node:
+   * src/node/grad-helpers.ts). The weights do not depend on how many there are. The caller closes them.
+   */
+  helpers?: GradientHelper[];
   /** Called after each epoch with the state to checkpoint (awaited). */
   onEpoch?: (state: SupernetState) => void | Promise<void>;
   /** Stop after this epoch (for tests and time limits); the schedule still spans `epochs`. */
@@ -462,6 +468,7 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
   }
   const setLr = (lr: number) => { (optimizer as unknown as { learningRate: number }).learningRate = lr; };
   const largest = largestCandidate(sn.space), smallest = smallestCandidate(sn.space);
+  const helpers = opts.helpers ?? [];
   let state: SupernetState | undefined = resume;
   const stopAfter = Math.min(opts.stopAfter ?? o.epochs, o.epochs);
   if (opts.checkMemory && start <= stopAfter && tf.getBackend() === 'wasm') {
@@ -487,35 +494,40 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
         setLr(lr);
         let preds: Int32Array | undefined;
         let bigLoss = 0;
-        const cost = tf.tidy(() => optimizer.minimize(() => {
-          const x = tf.tensor4d(px, [idx.length, height, width, channels]);
-          const used = new Set<string>();
-          let sum: tf.Scalar | undefined;
-          let teacher: Float32Array | undefined;
-          subnets.forEach((c, k) => {
-            const logits = sn.forward(c, x, { quant: o.quant }, used);
-            let l: tf.Scalar;
-            if (k === 0) {
-              l = crossEntropy(logits, labels);
-              const z = logits.dataSync();
-              preds = argmaxRows(z, sn.classes);
-              bigLoss = l.dataSync()[0];
-              // the teacher's probabilities as plain numbers: a constant, so no gradient reaches the largest
-              if (o.distill > 0) teacher = softmaxRows(z, sn.classes);
-            } else if (o.distill === 0) l = crossEntropy(logits, labels);
-            else if (o.distill === 1) l = distillationLoss(logits, teacher!);
-            else l = tf.add(tf.mul(crossEntropy(logits, labels), 1 - o.distill), tf.mul(distillationLoss(logits, teacher!), o.distill)) as tf.Scalar;
-            sum = sum ? tf.add(sum, l) : l;
-          });
-          // Adam pairs its moments with the gradient list by position: give every variable a gradient.
-          for (const [name, slot] of sn.slots) {
-            if (used.has(name)) continue;
-            const ps = slot.kind === 'conv' ? [slot.w, slot.gamma, slot.beta] : [slot.w, slot.bias];
-            for (const p of ps) sum = tf.add(sum!, tf.mul(tf.sum(p), 0));
+        // Each sub-network's gradient on its own, on this thread or a helper's, then one sum in a fixed
+        // order (src/nn/step-gradients.ts): the same weights for any number of helpers.
+        // (with distillation the largest runs before the others start, so it loads no thread while they run)
+        const share = helpers.length > 0
+          ? shareSubnets(subnets.map((c, k) => (k === 0 && o.distill > 0 ? 0 : trainingCost(sn.space, c))), 1 + helpers.length)
+          : [subnets.map((_, k) => k)];
+        const perSubnet: (tf.Tensor | null)[][] = new Array(subnets.length);
+        const x = tf.tensor4d(px, [idx.length, height, width, channels]);
+        let teacher: Float32Array | undefined;
+        const runHere = (k: number) => {
+          const g = subnetGradients(sn, subnets[k], x, labels, { quant: o.quant, largest: k === 0, distill: o.distill, teacher });
+          if (k === 0) {
+            preds = argmaxRows(g.logits!, sn.classes);
+            bigLoss = g.loss;
+            // the teacher's probabilities as plain numbers: a constant, so no gradient reaches the largest
+            if (o.distill > 0) teacher = softmaxRows(g.logits!, sn.classes);
           }
-          return sum!;
-        }, true, vars)!);
-        cost.dispose();
+          perSubnet[k] = g.grads;
+        };
+        try {
+          // with distillation the others need the largest's predictions first
+          if (o.distill > 0) runHere(0);
+          const weightsNow = helpers.length > 0 ? sn.weights() : [];
+          const replies = helpers.map((h, j) => (share[j + 1].length === 0 ? Promise.resolve([])
+            : h.compute(weightsNow, { pixels: px, labels, subnets: share[j + 1].map((k) => subnets[k]), quant: o.quant, distill: o.distill, teacher })));
+          for (const k of share[0]) if (!(k === 0 && o.distill > 0)) runHere(k);
+          (await Promise.all(replies)).forEach((r, j) => share[j + 1].forEach((k, m) => {
+            perSubnet[k] = r[m].map((a, i) => (a ? tf.tensor(a, vars[i].shape) : null));
+          }));
+          tf.tidy(() => optimizer.applyGradients(sumStepGradients(vars, perSubnet)));
+        } finally {
+          x.dispose();
+          for (const g of perSubnet) for (const t of g ?? []) t?.dispose();
+        }
         lossSum += bigLoss * idx.length;
         for (let i = 0; i < idx.length; i++) if (preds![i] === labels[i]) correct++;
         seen += idx.length;

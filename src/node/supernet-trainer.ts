@@ -8,8 +8,11 @@ import { hasSupernet, loadSupernetState } from './supernet-files.ts';
 import { startTrainWorker } from './train-worker.ts';
 import { lockRunDirectory } from './run-lock.ts';
 
-/** The supernet of `dir`, trained there (or finished) in a worker thread when it has fewer epochs than asked. */
-export function cachedSupernetTrainer(dir: string): SupernetTrainer {
+/**
+ * The supernet of `dir`, trained there (or finished) in a worker thread when it has fewer epochs than asked,
+ * on `threads` threads (default one per core; the weights do not depend on it).
+ */
+export function cachedSupernetTrainer(dir: string, threads?: number): SupernetTrainer {
   return {
     location: dir,
     load: async (epochs) => (hasSupernet(dir) && loadSupernetState(dir).epoch >= epochs ? loadSupernetState(dir) : undefined),
@@ -18,7 +21,7 @@ export function cachedSupernetTrainer(dir: string): SupernetTrainer {
       // Two searches sharing this cache must not train into one checkpoint at once.
       const lease = lockRunDirectory(dir, 'gibbon supernet training');
       const handle = startTrainWorker(
-        { kind: 'gibbon-supernet-train', spaceSpec: job.space.spec, dataset: job.dataset, out: dir, epochs: job.epochs, seed: job.seed, batchSize: job.batchSize, limit: job.limit, resume: true },
+        { kind: 'gibbon-supernet-train', spaceSpec: job.space.spec, dataset: job.dataset, out: dir, epochs: job.epochs, seed: job.seed, batchSize: job.batchSize, limit: job.limit, resume: true, threads },
         { onProgress: on.progress },
       );
       const stop = () => { void handle.stop(); };

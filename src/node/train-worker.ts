@@ -3,11 +3,12 @@
 // checkpoints after every epoch (src/node/supernet-files.ts, atomic) and posts progress events.
 // Bundled to dist/node/train-worker.js (scripts/build.mjs); under tsx the worker loads this TypeScript
 // through tsx's API, since tsx's hooks do not reach worker threads.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { GibbonError, type ErrorCode } from '../util/errors.ts';
 import { fileSystemError } from './fs-errors.ts';
+import { availableParallelism } from 'node:os';
+import { startGradientHelpers } from './grad-helpers.ts';
+import { workerScript } from './worker-script.ts';
 import type { SupernetEpochRecord, SupernetProgress } from '../nn/supernet.ts';
 
 export interface TrainJob {
@@ -29,6 +30,11 @@ export interface TrainJob {
   quant?: boolean;
   /** Resume from out/supernet.ckpt when it exists (default true). */
   resume?: boolean;
+  /**
+   * Threads that train, this one included (default: one per core). Each step's sub-networks are split
+   * between them (src/node/grad-helpers.ts); the weights are the same for any count.
+   */
+  threads?: number;
 }
 
 export interface TrainDone {
@@ -43,24 +49,9 @@ export interface TrainDone {
 
 type WorkerMessage =
   | { type: 'progress'; progress: SupernetProgress }
-  | { type: 'started'; resumedFrom: number; backend: string; simd: boolean; paramCount: number }
+  | { type: 'started'; resumedFrom: number; backend: string; simd: boolean; paramCount: number; threads: number }
   | { type: 'done'; result: TrainDone }
   | { type: 'error'; code: ErrorCode | null; message: string };
-
-/** The worker script: the bundle next to dist/cli.js, or this file through tsx. */
-function workerSource(): { code: string; eval: boolean } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const code = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(here)}, ${JSON.stringify(here)}))` +
-      '.catch((e) => { console.error(e); process.exit(70); });';
-    return { code, eval: true };
-  }
-  for (const url of [new URL('./node/train-worker.js', here), new URL('./train-worker.js', here)]) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return { code: path, eval: false };
-  }
-  throw new GibbonError('E_FILE', 'supernet train: the worker script dist/node/train-worker.js is missing; run `npm run build`');
-}
 
 export interface TrainWorkerHandle {
   result: Promise<TrainDone>;
@@ -69,8 +60,8 @@ export interface TrainWorkerHandle {
 }
 
 /** Starts a training worker; `onStart` and `onProgress` receive its events. */
-export function startTrainWorker(job: TrainJob, on: { onStart?: (e: { resumedFrom: number; backend: string; simd: boolean; paramCount: number }) => void; onProgress?: (p: SupernetProgress) => void } = {}): TrainWorkerHandle {
-  const src = workerSource();
+export function startTrainWorker(job: TrainJob, on: { onStart?: (e: { resumedFrom: number; backend: string; simd: boolean; paramCount: number; threads: number }) => void; onProgress?: (p: SupernetProgress) => void } = {}): TrainWorkerHandle {
+  const src = workerScript(import.meta.url, 'train-worker.js', 'supernet train');
   // The worker's stderr is forwarded line by line, except emscripten's own `Aborted()` line: the abort
   // reaches the user as the one-line error of outOfMemory instead.
   const worker = new Worker(src.code, { eval: src.eval, workerData: job, stderr: true });
@@ -136,13 +127,17 @@ async function runJob(job: TrainJob): Promise<void> {
     const ds = await loadDataset(job.dataset, '--dataset');
     const state = job.resume !== false && hasSupernet(job.out) ? loadSupernetState(job.out) : undefined;
     const sn = new Supernet(space, state?.initSeed ?? job.seed);
-    post({ type: 'started', resumedFrom: state?.epoch ?? 0, backend: setup.backend, simd: setup.simd, paramCount: sn.paramCount() });
+    // more threads than the step has sub-networks would idle
+    const perStep = 1 + ((state ? state.options.smallest : job.smallest) === false ? 0 : 1) + ((state ? state.options.randomSubnets : job.randomSubnets) ?? 2);
+    const threads = Math.max(1, Math.min(job.threads ?? availableParallelism(), perStep));
+    const helpers = threads > 1 ? await startGradientHelpers(job.spaceSpec, threads - 1) : [];
+    post({ type: 'started', resumedFrom: state?.epoch ?? 0, backend: setup.backend, simd: setup.simd, paramCount: sn.paramCount(), threads });
     const final = await trainSupernet(sn, ds.train, {
       epochs: job.epochs, seed: job.seed, limit: job.limit, batchSize: job.batchSize, learningRate: job.learningRate,
-      randomSubnets: job.randomSubnets, smallest: job.smallest, distill: job.distill, quant: job.quant, progressEvery: 5, checkMemory: true,
+      randomSubnets: job.randomSubnets, smallest: job.smallest, distill: job.distill, quant: job.quant, progressEvery: 5, checkMemory: true, helpers,
       onProgress: (progress) => post({ type: 'progress', progress }),
       onEpoch: (s) => saveSupernet(job.out, s),
-    }, state);
+    }, state).finally(() => Promise.all(helpers.map((h) => h.close())));
     if (final.epoch === 0 || (state && final.epoch === state.epoch)) saveSupernet(job.out, final);
     post({ type: 'done', result: { resumedFrom: state?.epoch ?? 0, epochs: final.epoch, history: final.history, paramCount: sn.paramCount(), backend: setup.backend, simd: setup.simd } });
     sn.dispose();

@@ -25,6 +25,7 @@ test('gibbon supernet train: a checkpoint per epoch, progress on stderr, resume 
   const j = JSON.parse(r.stdout);
   assert.equal([j.space, j.epochs, j.resumedFrom, j.backend], ['mnist', 1, 0, 'wasm']);
   assert.ok(j.secondsPerEpoch > 0);
+  assert.match(r.stderr, /backend wasm \(SIMD\), \d threads?\n/);
   assert.match(r.stderr, /epoch 1\/1 step 2\/2 loss \d+\.\d{4} acc \d+\.\d% .* eta 0:00/);
   assert.equal(readdirSync(out).sort(), ['supernet.ckpt', 'supernet.json']);
   const again = gibbon('supernet', 'train', '--epochs', '2', '--out', out, '--limit', '128');
@@ -48,6 +49,9 @@ test('gibbon supernet train --distill: recorded in supernet.json, and the step l
   assert.equal(runs.map((r) => r.options.distill), [0, 1]);
   // the largest learns from the labels either way; the other sub-networks' loss term differs, so the step does
   assert.is.not(runs[0].loss, runs[1].loss);
+  const threads = gibbon('supernet', 'train', '--out', join(tmp, 'kdbad'), '--threads', '0');
+  assert.is(threads.status, 2);
+  assert.is(threads.stderr, 'gibbon: --threads: got "0"; allowed: an integer in 1..64\n');
   const bad = gibbon('supernet', 'train', '--out', join(tmp, 'kdbad'), '--distill', '1.5');
   assert.is(bad.status, 2);
   assert.is(bad.stderr, 'gibbon: --distill: got "1.5"; allowed: a number in 0..1\n');
