@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng.ts';
 import { GibbonError } from '../util/errors.ts';
 import {
-  type GradPath, type Pad4, batchNormEval, batchNormTrain, conv2d, denseGroupKernel, fakeQuantAct, fakeQuantWeights, gridTop,
+  BnStatsPool, type GradPath, type Pad4, batchNormEval, batchNormTrain, conv2d, denseGroupKernel, fakeQuantAct, fakeQuantWeights, gridTop,
   groupMask, outSide, pool2d, quantizeWeights, samePad,
 } from './ops.ts';
 
@@ -246,7 +246,7 @@ export class Net {
   quant: QuantConfig | null = null;
   /** 'fast' = our conv / batch-norm gradients, 'stock' = tfjs's (for comparisons). */
   gradPath: GradPath = 'fast';
-  #bnAcc = new Map<number, { n: number; mean: Float64Array; sq: Float64Array }>();
+  readonly #bnPool = new BnStatsPool();
 
   constructor(spec: NetSpec, seed = 1) {
     this.spec = spec;
@@ -483,29 +483,21 @@ export class Net {
     return tf.add(scaled, tf.tensor1d(bq));
   }
 
-  #accumulateBn(l: ConvLayer, mean: Float32Array, variance: Float32Array): void {
-    let acc = this.#bnAcc.get(l.index);
-    if (!acc) { acc = { n: 0, mean: new Float64Array(mean.length), sq: new Float64Array(mean.length) }; this.#bnAcc.set(l.index, acc); }
-    acc.n++;
-    for (let c = 0; c < mean.length; c++) { acc.mean[c] += mean[c]; acc.sq[c] += variance[c] + mean[c] * mean[c]; }
-  }
+  #accumulateBn(l: ConvLayer, mean: Float32Array, variance: Float32Array): void { this.#bnPool.add(l.index, mean, variance); }
 
   /** Starts a batch-norm recalibration (forward passes in 'bn-stats' mode accumulate). */
-  beginBnRecalibration(): void { this.#bnAcc.clear(); }
+  beginBnRecalibration(): void { this.#bnPool.clear(); }
 
-  /** Sets the running statistics to the pooled batch statistics: mean = avg(means), var = avg(var + mean^2) - mean^2. */
+  /** Sets the running statistics to the pooled batch statistics (BnStatsPool). */
   endBnRecalibration(): void {
     for (const l of this.layers) {
       if (l.type !== 'conv' || !l.bn) continue;
-      const acc = this.#bnAcc.get(l.index);
-      if (!acc || acc.n === 0) continue;
-      for (let c = 0; c < acc.mean.length; c++) {
-        const m = acc.mean[c] / acc.n;
-        l.runMean![c] = m;
-        l.runVar![c] = Math.max(acc.sq[c] / acc.n - m * m, 0);
-      }
+      const st = this.#bnPool.pooled(l.index);
+      if (!st) continue;
+      l.runMean!.set(st.mean);
+      l.runVar!.set(st.variance);
     }
-    this.#bnAcc.clear();
+    this.#bnPool.clear();
   }
 
   dispose(): void {

@@ -165,6 +165,34 @@ export interface BatchStats {
 }
 
 /**
+ * Batch-norm statistics pooled over batches, per key (a layer) and channel, in float64: mean = avg(batch
+ * means), variance = avg(batch variance + mean²) − mean² (floored at 0). The one home of the pooling rule of
+ * batch-norm recalibration (Net's, and the supernet's quantized calibration, src/nn/subnet-export.ts).
+ */
+export class BnStatsPool {
+  readonly #acc = new Map<number, { n: number; mean: Float64Array; sq: Float64Array }>();
+
+  add(key: number, mean: ArrayLike<number>, variance: ArrayLike<number>): void {
+    let a = this.#acc.get(key);
+    if (!a) { a = { n: 0, mean: new Float64Array(mean.length), sq: new Float64Array(mean.length) }; this.#acc.set(key, a); }
+    a.n++;
+    for (let c = 0; c < mean.length; c++) { a.mean[c] += mean[c]; a.sq[c] += variance[c] + mean[c] * mean[c]; }
+  }
+
+  /** The pooled statistics of `key`, or undefined when no batch was added for it. */
+  pooled(key: number): { mean: Float64Array; variance: Float64Array } | undefined {
+    const a = this.#acc.get(key);
+    if (!a || a.n === 0) return undefined;
+    const mean = a.mean.map((m) => m / a.n);
+    return { mean, variance: a.sq.map((q, c) => Math.max(q / a.n - mean[c] * mean[c], 0)) };
+  }
+
+  keys(): number[] { return [...this.#acc.keys()]; }
+
+  clear(): void { this.#acc.clear(); }
+}
+
+/**
  * Training-mode batch norm with the batch's statistics (biased variance) and a closed-form backward:
  * with A = gamma*rstd, dx = A*dy + Bc*x + Cc, Bc = -A*rstd*dgamma/N, Cc = -A*dbeta/N - Bc*mean,
  * dbeta = sum(dy), dgamma = rstd*(sum(dy*x) - mean*dbeta). `onStats` receives the batch mean and

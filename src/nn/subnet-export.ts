@@ -16,6 +16,7 @@ import { GibbonError } from '../util/errors.ts';
 import { batchPixels, firstImages, recalibrateBn } from './data.ts';
 import { type Net, actScale, foldLayer, inputScale } from './net.ts';
 import type { Supernet } from './supernet.ts';
+import { BnStatsPool } from './ops.ts';
 
 export interface SubnetExportOptions {
   /** Batches of 64 training images for the batch-norm recalibration (default 20, mnist-notes.md §3). */
@@ -66,17 +67,12 @@ export function quantizedCalibration(sn: Supernet, candidate: Candidate, calibra
   const bnBatches = opts.bnBatches ?? 20, rangeBatches = opts.calibrationBatches ?? 8, batchSize = 64;
   const idx = firstImages(calibration, Math.max(bnBatches, rangeBatches) * batchSize);
   const shape = sn.space.spec.input;
-  const bnAcc = new Map<number, { n: number; mean: Float64Array; sq: Float64Array }>();
+  const bnPool = new BnStatsPool();
   const rangeAcc = new Map<number, { n: number; sum: number }>();
   for (let b = 0; b * batchSize < idx.length; b++) {
     const part = idx.slice(b * batchSize, (b + 1) * batchSize);
     const px = batchPixels(calibration, shape, part);
-    const onBnStats = b < bnBatches ? (layer: number, st: { mean: Float32Array; variance: Float32Array }) => {
-      let a = bnAcc.get(layer);
-      if (!a) { a = { n: 0, mean: new Float64Array(st.mean.length), sq: new Float64Array(st.mean.length) }; bnAcc.set(layer, a); }
-      a.n++;
-      for (let c = 0; c < st.mean.length; c++) { a.mean[c] += st.mean[c]; a.sq[c] += st.variance[c] + st.mean[c] * st.mean[c]; }
-    } : undefined;
+    const onBnStats = b < bnBatches ? (layer: number, st: { mean: Float32Array; variance: Float32Array }) => bnPool.add(layer, st.mean, st.variance) : undefined;
     const onRange = b < rangeBatches ? (layer: number, amax: number) => {
       const a = rangeAcc.get(layer) ?? { n: 0, sum: 0 };
       a.n++;
@@ -86,10 +82,7 @@ export function quantizedCalibration(sn: Supernet, candidate: Candidate, calibra
     tf.tidy(() => { sn.forward(candidate, tf.tensor4d(px, [part.length, shape.height, shape.width, shape.channels]), { quant: true, onBnStats, onRange }); });
   }
   const bn: QuantizedCalibration['bn'] = new Map();
-  for (const [layer, a] of bnAcc) {
-    const mean = a.mean.map((m) => m / a.n);
-    bn.set(layer, { mean, variance: a.sq.map((q, c) => Math.max(q / a.n - mean[c] * mean[c], 0)) });
-  }
+  for (const layer of bnPool.keys()) bn.set(layer, bnPool.pooled(layer)!);
   const amax: QuantizedCalibration['amax'] = new Map();
   for (const [layer, a] of rangeAcc) amax.set(layer, a.sum / a.n);
   return { bn, amax };
