@@ -1,7 +1,7 @@
 // Ranking bench (docs/supernet.md §6): does the one-shot supernet rank candidates as stand-alone training does?
 // 1. The supernet: --supernet <dir>, or bench/out/sn-mnist-s1-e<epochs>-kd<distill> with the default
 //    recipe, 64 epochs and in-place distillation 1 unless --supernet-epochs / --distill say otherwise
-//    (trained there first if missing or unfinished, about 50 minutes; resumes).
+//    (trained there first if missing or unfinished, on every core: about 45 minutes on 2; resumes).
 // 2. 12 candidates by the seeded stratified rule of bench/ranking-candidates.ts (MAC quartiles x mean-bits
 //    terciles, ADC resolution rotated): no hand-picking.
 // 3. Each candidate's one-shot accuracy (evaluateAccuracy on the validation split: float in tfjs, quantized =
@@ -31,6 +31,8 @@ import { join } from 'node:path';
 import { setupTfjs } from '../src/node/tfjs-setup.ts';
 import { loadDataset } from '../src/node/dataset-files.ts';
 import { hasSupernet, loadSupernetState, saveSupernet } from '../src/node/supernet-files.ts';
+import { startGradientHelpers } from '../src/node/grad-helpers.ts';
+import { availableParallelism } from 'node:os';
 import { createNodePool } from '../src/node/pool.ts';
 import { pimExecutor } from '../src/pool/eval-pool.ts';
 import { spacePreset } from '../src/space/presets.ts';
@@ -157,9 +159,11 @@ if (values['standalone-only']) { await standaloneReferences(); await pool.destro
 if (values.supernet === undefined && !(hasSupernet(dir) && loadSupernetState(dir).epoch >= supernetEpochs)) {
   console.log(`training the supernet into ${dir}: ${supernetEpochs} epochs, seed 1, distill ${distill}, the default recipe otherwise`);
   const sn = new Supernet(space, 1);
-  await trainSupernet(sn, ds.train, { epochs: supernetEpochs, seed: 1, distill, onEpoch: (s) => saveSupernet(dir, s),
+  // on every core (docs/supernet.md §3; the weights do not depend on it), as `gibbon supernet train` does
+  const helpers = await startGradientHelpers(space.spec, Math.max(0, Math.min(availableParallelism(), 4) - 1));
+  await trainSupernet(sn, ds.train, { epochs: supernetEpochs, seed: 1, distill, helpers, onEpoch: (s) => saveSupernet(dir, s),
     onProgress: (p) => { if (p.kind === 'epoch') console.log(`  epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, largest train acc ${pct(p.trainAccuracy)} %, ${p.epochSeconds.toFixed(1)} s`); } },
-  hasSupernet(dir) ? loadSupernetState(dir) : undefined);
+  hasSupernet(dir) ? loadSupernetState(dir) : undefined).finally(() => Promise.all(helpers.map((h) => h.close())));
   sn.dispose();
 }
 if (!hasSupernet(dir)) throw new Error(`no trained supernet in ${dir}`);
