@@ -67,6 +67,9 @@ writes those results; --resume continues it.
                           of the cache's name (...-l<n>) and of search.json (a resume must give the same)
   --supernet-epochs <n>   epochs of the cached supernet (default ${DEFAULT_SEARCH.supernetEpochs}: a quick run, not a
                           converged supernet)
+  --supernet-distill <d>  in-place distillation of the cached supernet, in [0, 1] (default 0, off); part of
+                          its recipe tag (...-kd<d>). With --supernet-epochs 64 --supernet-distill 1 the accuracy
+                          axis agrees with stand-alone training (docs/supernet.md §7.5; about 41 min to train)
   --finetune-steps <n>    fine-tune each design alone for n steps (batches of 64) from the supernet's
                           weights before measuring its accuracy (default 0: none). Slower (about 8 s a
                           design at 110 steps on one core), closer to the design trained alone
@@ -121,6 +124,8 @@ export interface SearchArgs {
   batchSize?: number;
   /** --supernet-limit: training images of the cached supernet (undefined: all). */
   supernetLimit?: number;
+  /** --supernet-distill: in-place distillation of the cached supernet (undefined: the default recipe). */
+  supernetDistill?: number;
   testAccuracy: boolean;
   /** Test images per front design; undefined: the whole split. */
   testLimit?: number;
@@ -143,6 +148,12 @@ function remoteOf(url: string | undefined, queue: string | undefined, share: str
 }
 
 /** --supernet-limit: an image count for the cached supernet; a given --supernet is never trained, so not with it. */
+function supernetDistillOf(raw: string | undefined, supernet: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (supernet !== undefined) throw new GibbonError('E_OPTION', '--supernet-distill: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
+  return numberFlag(raw, 'supernet-distill', 0, 0, 1, false);
+}
+
 function supernetLimitOf(raw: string | undefined, supernet: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (supernet !== undefined) throw new GibbonError('E_OPTION', '--supernet-limit: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
@@ -173,7 +184,7 @@ export const SEARCH_FLAGS: Readonly<Record<string, 'string' | 'boolean'>> = Obje
   'saf-hrs-pct': 'string', 'saf-lrs-pct': 'string', 'variation-pct': 'string', trials: 'string',
   'min-accuracy': 'string', ...Object.fromEntries(MAX_METRICS.map((m) => [`max-${m}`, 'string' as const])), budget: 'string', time: 'string', population: 'string',
   seed: 'string', workers: 'string', limit: 'string', out: 'string',
-  resume: 'boolean', supernet: 'string', 'supernet-epochs': 'string', 'supernet-limit': 'string', 'batch-size': 'string',
+  resume: 'boolean', supernet: 'string', 'supernet-epochs': 'string', 'supernet-limit': 'string', 'supernet-distill': 'string', 'batch-size': 'string',
   'test-accuracy': 'boolean', 'no-test-accuracy': 'boolean', 'test-limit': 'string', 'finetune-steps': 'string', 'no-seed-extremes': 'boolean', 'no-predictor': 'boolean', 'predictor-oversample': 'string',
   'predictor-random-share': 'string', 'predictor-epochs': 'string', 'algorithm-options': 'string', help: 'boolean',
   redis: 'string', queue: 'string', share: 'string',
@@ -225,6 +236,7 @@ export function searchArgsOf(values: SearchFlagValues, cores: number): SearchArg
     supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
     batchSize: str('batch-size') === undefined ? undefined : numberFlag(str('batch-size'), 'batch-size', DEFAULT_SUPERNET_BATCH, 1, 4096),
     supernetLimit: supernetLimitOf(str('supernet-limit'), str('supernet')),
+    supernetDistill: supernetDistillOf(str('supernet-distill'), str('supernet')),
     testAccuracy: testAccuracyOf(v['test-accuracy'] === true, v['no-test-accuracy'] === true),
     testLimit: str('test-limit') === undefined ? undefined : numberFlag(str('test-limit'), 'test-limit', 0, 1, 1 << 30),
     finetuneSteps: numberFlag(str('finetune-steps'), 'finetune-steps', 0, 0, 100000),
@@ -245,7 +257,7 @@ export function gibbonSearchConfig(p: SearchArgs, space: Space): GibbonSearchCon
   return {
     space, dataset: p.dataset, algorithm: p.algorithm, objectives: p.objectives, constraints: p.constraints, budget: p.budget, timeS: p.timeS,
     population: p.population, algorithmOptions: p.algorithmOptions, seed: p.seed, limit: p.limit, nonideal: p.nonideal, trials: p.trials,
-    supernetEpochs: p.supernetEpochs, supernetLimit: p.supernetLimit, supernetBatchSize: p.batchSize, testAccuracy: p.testAccuracy, testLimit: p.testLimit,
+    supernetEpochs: p.supernetEpochs, supernetLimit: p.supernetLimit, supernetDistill: p.supernetDistill, supernetBatchSize: p.batchSize, testAccuracy: p.testAccuracy, testLimit: p.testLimit,
     finetuneSteps: p.finetuneSteps, seedExtremes: p.seedExtremes, predictor: p.predictor, resume: p.resume,
   };
 }

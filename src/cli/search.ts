@@ -55,8 +55,8 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
 export const defaultRunDir = (space: string, seed: number): string => join('runs', `search-${pathComponent(space)}-s${seed}`);
 
 /** The cache directory of the default supernet: .gibbon-cache/<supernetCacheName> (src/run/supernet-cache.ts). */
-export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number, key: string, limit?: number): string {
-  return join('.gibbon-cache', supernetCacheName(space, dataset, seed, epochs, key, limit));
+export function cachedSupernetDir(space: string, dataset: string, seed: number, epochs: number, key: string, limit?: number, distill?: number): string {
+  return join('.gibbon-cache', supernetCacheName(space, dataset, seed, epochs, key, limit, distill));
 }
 
 const UNITS: Record<MetricName, string> = { accuracy: '', energy: 'uJ', latency: 'ms', area: 'mm2', edp: 'mJms', power: 'W' };
@@ -126,7 +126,8 @@ export async function runSearchCommand(argv: string[], print: (s: string) => voi
   };
   const data = await loadDataset(p.dataset, '--dataset');
   checkLimit(p, data);
-  const supernetDir = given ?? cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs, await supernetCacheKey(space.spec, data, { batchSize: p.batchSize }), p.supernetLimit);
+  const supernetDir = given ?? cachedSupernetDir(space.name, p.dataset, p.seed, p.supernetEpochs,
+    await supernetCacheKey(space.spec, data, { batchSize: p.batchSize, distill: p.supernetDistill }), p.supernetLimit, p.supernetDistill);
   // tfjs and the search library load only for this command (not at every CLI start)
   const [{ setupTfjs }, { runGibbonSearch }, { createNodePool }, { loadSimulatorNode }] = await Promise.all([
     import('../node/tfjs-setup.ts'), import('../run/gibbon-search.ts'), import('../node/pool.ts'), import('../node/simulator.ts')]);

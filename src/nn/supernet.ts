@@ -393,7 +393,10 @@ export const DEFAULT_DISTILL = 0;
  * A short tag of the default training recipe, for cache keys: a supernet trained by another recipe must not
  * be handed to code that expects this one. Change it whenever the defaults of trainSupernet change.
  */
-export const SUPERNET_RECIPE = `kd${DEFAULT_DISTILL}`;
+export const SUPERNET_RECIPE = supernetRecipe();
+
+/** The recipe tag of the default recipe with in-place distillation `distill` (`kd<d>`; SUPERNET_RECIPE at the default). */
+export function supernetRecipe(distill: number = DEFAULT_DISTILL): string { return `kd${distill}`; }
 
 /** Images per training step by default (a supernet's cache key holds the batch size: it changes the weights). */
 export const DEFAULT_SUPERNET_BATCH = 64;

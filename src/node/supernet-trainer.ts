@@ -21,7 +21,7 @@ export function cachedSupernetTrainer(dir: string, threads?: number): SupernetTr
       // Two searches sharing this cache must not train into one checkpoint at once.
       const lease = lockRunDirectory(dir, 'gibbon supernet training');
       const handle = startTrainWorker(
-        { kind: 'gibbon-supernet-train', spaceSpec: job.space.spec, dataset: job.dataset, out: dir, epochs: job.epochs, seed: job.seed, batchSize: job.batchSize, limit: job.limit, resume: true, threads },
+        { kind: 'gibbon-supernet-train', spaceSpec: job.space.spec, dataset: job.dataset, out: dir, epochs: job.epochs, seed: job.seed, batchSize: job.batchSize, limit: job.limit, distill: job.distill, resume: true, threads },
         { onProgress: on.progress },
       );
       const stop = () => { void handle.stop(); };

@@ -44,6 +44,8 @@ export interface SupernetTrainJob {
   batchSize?: number;
   /** Train on the first `limit` training images only (undefined: all). */
   limit?: number;
+  /** In-place distillation weight (undefined: the trainer's default). */
+  distill?: number;
 }
 
 /** Where the supernet comes from: a store it is kept in, trained there when missing. */
@@ -90,6 +92,8 @@ export interface GibbonSearchConfig {
   supernetBatchSize?: number;
   /** Training images of the supernet the trainer keeps (undefined: all; a fixed supernet ignores it). */
   supernetLimit?: number;
+  /** In-place distillation if the trainer trains the supernet (undefined: trainSupernet's default). */
+  supernetDistill?: number;
   /** Also measure the front's designs on the test split (default true; the front is small). */
   testAccuracy?: boolean;
   /** Test images per front design (default: the whole test split). */
@@ -223,7 +227,7 @@ async function supernetState(config: GibbonSearchConfig, env: GibbonSearchEnv): 
   const kept = await trainer.load(epochs);
   if (kept) return kept;
   env.progress?.({ kind: 'supernet-training', location: trainer.location, space: config.space.name, epochs });
-  await trainer.train({ space: config.space, dataset: config.dataset, epochs, seed: config.seed, batchSize: config.supernetBatchSize, limit: config.supernetLimit }, {
+  await trainer.train({ space: config.space, dataset: config.dataset, epochs, seed: config.seed, batchSize: config.supernetBatchSize, limit: config.supernetLimit, distill: config.supernetDistill }, {
     progress: (p) => env.progress?.({ kind: 'supernet-progress', progress: p }), signal: env.signal,
   });
   const trained = await trainer.load(epochs);

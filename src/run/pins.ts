@@ -5,7 +5,7 @@
 // supernet; a run pinned by name alone would mix two supernets in one front. Web-standard.
 import type { Dataset } from '../data/types.ts';
 import { encodeCheckpoint } from '../nn/checkpoint.ts';
-import { DEFAULT_SUPERNET_BATCH, SUPERNET_RECIPE, type SupernetState } from '../nn/supernet.ts';
+import { DEFAULT_SUPERNET_BATCH, type SupernetState, supernetRecipe } from '../nn/supernet.ts';
 import { canonicalJson, sha256Hex, sha256OfParts } from '../util/content-hash.ts';
 
 const datasetHashes = new WeakMap<Dataset, Promise<string>>();
@@ -33,6 +33,8 @@ export function supernetHash(state: SupernetState): Promise<string> {
 export interface SupernetTraining {
   /** Images per step (default DEFAULT_SUPERNET_BATCH). */
   batchSize?: number;
+  /** In-place distillation weight (default DEFAULT_DISTILL); part of the recipe tag. */
+  distill?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface SupernetTraining {
  */
 export async function supernetCacheKey(spaceSpec: unknown, data: Dataset, training: SupernetTraining = {}): Promise<string> {
   const key = canonicalJson({
-    space: spaceSpec, dataset: await datasetHash(data), recipe: SUPERNET_RECIPE, batchSize: training.batchSize ?? DEFAULT_SUPERNET_BATCH,
+    space: spaceSpec, dataset: await datasetHash(data), recipe: supernetRecipe(training.distill), batchSize: training.batchSize ?? DEFAULT_SUPERNET_BATCH,
   });
   return (await sha256Hex(key)).slice(0, 12);
 }

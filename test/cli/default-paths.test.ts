@@ -28,4 +28,10 @@ test('the supernet cache names its training images when limited (--supernet-limi
   assert.is(cachedSupernetDir('mnist', 'mnist', 1, 1, 'e06066d9669e', 256), `.gibbon-cache${sep}supernet-mnist-e06066d9669e-s1-e1-kd0-l256`);
 });
 
+test('the supernet cache names its recipe: --supernet-distill d gives ...-kd<d>, the default kd0', () => {
+  assert.is(cachedSupernetDir('mnist', 'mnist', 1, 64, 'abc', undefined, 1), `.gibbon-cache${sep}supernet-mnist-abc-s1-e64-kd1`);
+  assert.is(cachedSupernetDir('mnist', 'mnist', 1, 8, 'abc', 256, 0.5), `.gibbon-cache${sep}supernet-mnist-abc-s1-e8-kd0.5-l256`);
+  assert.is(cachedSupernetDir('mnist', 'mnist', 1, 8, 'abc', undefined, 0), cachedSupernetDir('mnist', 'mnist', 1, 8, 'abc'));
+});
+
 test.run();

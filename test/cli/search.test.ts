@@ -154,6 +154,8 @@ test('bad options: exact messages', async () => {
   await rejects(['--algorithm', 'random', '--algorithm-options', '{"temperature":1}'], '--algorithm-options: random: options.temperature: got an unknown option; allowed: batchSize');
   await rejects(['--supernet-limit', '0'], '--supernet-limit: got "0"; allowed: an integer in 1..1073741824');
   await rejects(['--supernet-limit', '64', '--supernet', supernetDir], '--supernet-limit: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
+  await rejects(['--supernet-distill', '1.5'], '--supernet-distill: got "1.5"; allowed: a number in 0..1');
+  await rejects(['--supernet-distill', '1', '--supernet', supernetDir], '--supernet-distill: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
   await rejects(['--finetune-steps', '1.5'], '--finetune-steps: got "1.5"; allowed: an integer in 0..100000');
 });
 

@@ -48,6 +48,11 @@ test('the supernet cache key: by content, not by name', async () => {
   // another batch size: another key; the default batch size (64) named: the same key
   assert.is.not(await supernetCacheKey(space.spec, data, { batchSize: 8 }), key);
   assert.is(await supernetCacheKey(space.spec, data, { batchSize: 64 }), key);
+  // the README's cache name: the mnist preset on the embedded MNIST, the default recipe and batch
+  assert.is(key, 'e06066d9669e');
+  // another recipe (in-place distillation): another key; the default distillation (0) named: the same key
+  assert.is.not(await supernetCacheKey(space.spec, data, { distill: 1 }), key);
+  assert.is(await supernetCacheKey(space.spec, data, { distill: 0 }), key);
   // one pixel of the validation split changed: another dataset hash, another key
   const changed: Dataset = { ...data, validation: { ...data.validation, images: data.validation.images.slice() } };
   changed.validation.images[0] ^= 1;

@@ -1,4 +1,4 @@
-// --supernet-limit through the library: config.supernetLimit reaches the trainer's job (SupernetTrainJob.limit)
+// --supernet-limit and --supernet-distill through the library: config.supernetLimit reaches the trainer's job (SupernetTrainJob.limit)
 // and search.json (absent when not given, so older runs' search.json is unchanged), and a resume with another
 // limit is refused naming it. The CLI's side: the cache name (test/cli/default-paths.test.ts) and the flag's
 // messages (test/cli/search.test.ts).
@@ -25,7 +25,7 @@ function recordingTrainer(): SupernetTrainer & { jobs: SupernetTrainJob[]; kept?
     async train(job) {
       t.jobs.push(job);
       const sn = new Supernet(job.space, job.seed);
-      try { t.kept = await trainSupernet(sn, data.train, { epochs: job.epochs, limit: job.limit, seed: job.seed }); } finally { sn.dispose(); }
+      try { t.kept = await trainSupernet(sn, data.train, { epochs: job.epochs, limit: job.limit, seed: job.seed, distill: job.distill }); } finally { sn.dispose(); }
     },
   };
   return t;
@@ -45,6 +45,17 @@ test('supernetLimit: the trainer trains on that many images; search.json records
   const plain = memoryRunStore('plain');
   await runGibbonSearch({ ...CONFIG, supernetLimit: undefined }, { store: plain, pool, trainer, data, simulator: sim });
   assert.not.ok('supernetLimit' in JSON.parse(plain.data.documents.get(RUN_FILES.search)!), 'absent when not given');
+});
+
+test('supernetDistill: the trainer job carries it and the kept supernet records it; absent, the job has none (the default recipe)', async () => {
+  const trainer = recordingTrainer();
+  await runGibbonSearch({ ...CONFIG, supernetDistill: 1 }, { store: memoryRunStore('kd1'), pool, trainer, data, simulator: sim });
+  assert.equal(trainer.jobs.map((j) => j.distill), [1]);
+  assert.is(trainer.kept?.options.distill, 1);
+  const plain = recordingTrainer();
+  await runGibbonSearch(CONFIG, { store: memoryRunStore('kd-default'), pool, trainer: plain, data, simulator: sim });
+  assert.equal(plain.jobs.map((j) => j.distill), [undefined]);
+  assert.is(plain.kept?.options.distill, 0);
 });
 
 test.run();
