@@ -57,14 +57,14 @@ log(`bundles ${Date.now() - t1} ms: ${readdirSync(join(root, 'dist')).join(' ')}
 
 // The browser app (docs/app.md): dist/app/ is one static directory any web server can host: index.html,
 // app.css, app.js (the page), sim-worker.js (the simulator pool's worker), train-worker.js (supernet
-// training with tfjs), search-worker.js (the search: runGibbonSearch) and tfjs's wasm binaries, gibbon.wasm, and the embedded MNIST packed as bytes
+// training with tfjs), grad-helper.js (its gradient helpers on the other cores), search-worker.js (the search: runGibbonSearch) and tfjs's wasm binaries, gibbon.wasm, and the embedded MNIST packed as bytes
 // (mnist-digits.bin, gzipped; from the same bytes Node's loader reads).
 if (existsSync(join(root, 'src/app/main.ts'))) {
   const t2 = Date.now();
   const app = join(root, 'dist', 'app');
   mkdirSync(app, { recursive: true });
   await esbuild.build({
-    entryPoints: [{ in: 'src/app/main.ts', out: 'app' }, { in: 'src/web/sim-worker.ts', out: 'sim-worker' }, { in: 'src/app/train-worker.ts', out: 'train-worker' }, { in: 'src/app/search-worker.ts', out: 'search-worker' }],
+    entryPoints: [{ in: 'src/app/main.ts', out: 'app' }, { in: 'src/web/sim-worker.ts', out: 'sim-worker' }, { in: 'src/app/train-worker.ts', out: 'train-worker' }, { in: 'src/app/grad-helper-worker.ts', out: 'grad-helper' }, { in: 'src/app/search-worker.ts', out: 'search-worker' }],
     bundle: true, platform: 'browser', format: 'esm', target: 'es2022', outdir: app, absWorkingDir: root,
     loader: { '.wasm': 'binary' }, logLevel: 'warning',
   });

@@ -8,8 +8,10 @@ import { Supernet, trainSupernet } from '../nn/supernet.ts';
 import type { SupernetTrainer } from '../run/gibbon-search.ts';
 import { GibbonError } from '../util/errors.ts';
 import { keepSupernet, loadKeptSupernet, supernetLocation } from '../web/idb-supernet.ts';
+import { defaultHelperCount, startWebGradientHelpers } from './web-grad-helpers.ts';
 
-export function browserSupernetTrainer(name: string, train: Split): SupernetTrainer {
+/** `helperUrl`: the gradient helpers' script (dist/app/grad-helper.js): training then runs on every core (at most 4). */
+export function browserSupernetTrainer(name: string, train: Split, helperUrl?: URL): SupernetTrainer {
   const location = supernetLocation(name);
   return {
     location,
@@ -24,9 +26,10 @@ export function browserSupernetTrainer(name: string, train: Split): SupernetTrai
         const kept = await loadKeptSupernet(name);
         const sn = new Supernet(job.space, kept?.initSeed ?? job.seed);
         let last = kept?.epoch ?? 0;
+        const helpers = helperUrl ? await startWebGradientHelpers(helperUrl, job.space.spec, defaultHelperCount()) : [];
         try {
           const final = await trainSupernet(sn, train, {
-            epochs: job.epochs, seed: job.seed, limit: job.limit, progressEvery: 5, onProgress: on.progress,
+            epochs: job.epochs, seed: job.seed, limit: job.limit, distill: job.distill, helpers, progressEvery: 5, onProgress: on.progress,
             onEpoch: async (state) => {
               await keepSupernet(name, state);
               last = state.epoch;
@@ -36,6 +39,7 @@ export function browserSupernetTrainer(name: string, train: Split): SupernetTrai
           if (final.epoch === 0 || (kept !== undefined && final.epoch === kept.epoch)) await keepSupernet(name, final);
         } finally {
           sn.dispose();
+          await Promise.all(helpers.map((h) => h.close()));
         }
       });
     },

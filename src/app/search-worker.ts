@@ -46,11 +46,12 @@ async function search(job: SearchStart, signal: AbortSignal): Promise<void> {
   const pool = await createWebPool({ module, workers: args.workers, workerUrl: new URL('./sim-worker.js', base) });
   try {
     // the CLI's cache name, content key included (the page trains at the default batch size: no --batch-size field)
-    const name = supernetCacheName(space.name, args.dataset, args.seed, args.supernetEpochs, await supernetCacheKey(space.spec, data), args.supernetLimit);
+    const name = supernetCacheName(space.name, args.dataset, args.seed, args.supernetEpochs,
+      await supernetCacheKey(space.spec, data, { distill: args.supernetDistill }), args.supernetLimit, args.supernetDistill);
     const result = await runGibbonSearch(gibbonSearchConfig(args, space), {
       store: reportingStore(indexedDbRunStore(job.run), (record) => post({ type: 'record', record })),
       pool, data, simulator: await loadSimulator(module), signal,
-      trainer: browserSupernetTrainer(name, data.train),
+      trainer: browserSupernetTrainer(name, data.train, new URL('./grad-helper.js', base)),
       progress: (event) => post({ type: 'event', event }),
     });
     post({ type: 'done', summary: result.summary, newEvaluations: result.newEvaluations, supernetEpochs: result.supernetEpochs });

@@ -7,6 +7,7 @@ import { Supernet, trainSupernet, type SupernetProgress, type SupernetState } fr
 import { fetchEmbeddedMnist } from '../web/mnist-pack.ts';
 import { GibbonError } from '../util/errors.ts';
 import { setupBrowserTfjs } from './tfjs-browser.ts';
+import { defaultHelperCount, startWebGradientHelpers } from './web-grad-helpers.ts';
 
 export interface TrainRequest {
   type: 'train';
@@ -15,11 +16,13 @@ export interface TrainRequest {
   seed: number;
   /** Train on the first `limit` images only. */
   limit?: number;
+  /** Training threads, this worker included (default: one per core, at most 4); the weights do not depend on it. */
+  threads?: number;
 }
 
 export type TrainReply =
   | { type: 'progress'; progress: SupernetProgress }
-  | { type: 'done'; state: SupernetState; weightsSha256: string; simd: boolean; seconds: number }
+  | { type: 'done'; state: SupernetState; weightsSha256: string; simd: boolean; seconds: number; threads: number }
   | { type: 'error'; message: string };
 
 /** SHA-256 (hex) of the weights, tensor after tensor, as little-endian float32 bytes (Node: same order). */
@@ -39,16 +42,18 @@ async function train(job: TrainRequest): Promise<void> {
   const space = resolveSpace(job.spaceSpec, 'space');
   const data = await fetchEmbeddedMnist(new URL('./mnist-digits.bin', import.meta.url));
   const sn = new Supernet(space, job.seed);
+  const helpers = await startWebGradientHelpers(new URL('./grad-helper.js', import.meta.url), job.spaceSpec, job.threads === undefined ? defaultHelperCount() : Math.max(0, job.threads - 1));
   try {
     const t0 = performance.now();
     const state = await trainSupernet(sn, data.train, {
-      epochs: job.epochs, seed: job.seed, limit: job.limit, progressEvery: 5,
+      epochs: job.epochs, seed: job.seed, limit: job.limit, progressEvery: 5, helpers,
       onProgress: (progress) => post({ type: 'progress', progress }),
     });
     const seconds = (performance.now() - t0) / 1000;
-    post({ type: 'done', state, weightsSha256: await weightsSha256(state.weights), simd, seconds }, [...state.weights, ...state.optimizer].map((a) => a.buffer as ArrayBuffer));
+    post({ type: 'done', state, weightsSha256: await weightsSha256(state.weights), simd, seconds, threads: 1 + helpers.length }, [...state.weights, ...state.optimizer].map((a) => a.buffer as ArrayBuffer));
   } finally {
     sn.dispose();
+    await Promise.all(helpers.map((h) => h.close()));
   }
 }
 

@@ -1,6 +1,7 @@
 // The app's training worker (dist/app/train-worker.js) in headless Chromium trains the supernet to the
 // very weights Node's tfjs trains (SHA-256 of every weight tensor): same data (the packed MNIST), same
-// tfjs wasm setup (SIMD, one thread), same library code. A tiny run: the mnist space, 1 epoch, 32 images.
+// tfjs wasm setup (SIMD, one thread per worker), same library code; on one worker and with a gradient helper
+// worker (grad-helper.js) alike. A tiny run: the mnist space, 1 epoch, 32 images.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -13,7 +14,7 @@ import { CHROMIUM, openApp } from './browser.ts';
 
 const IMAGES = 32;
 
-testNeeding(CHROMIUM, 'chromium', 'test/app/train-worker.test.ts')('training worker in Chromium = Node: the same supernet weights, bit for bit', async () => {
+testNeeding(CHROMIUM, 'chromium', 'test/app/train-worker.test.ts')('training worker in Chromium = Node: the same supernet weights, bit for bit, on 1 and 2 threads', async () => {
   const space = spacePreset('mnist');
   await setupTfjs();
   const sn = new Supernet(space, 1);
@@ -26,21 +27,25 @@ testNeeding(CHROMIUM, 'chromium', 'test/app/train-worker.test.ts')('training wor
   try {
     const page = await s.page();
     await page.goto(s.app.url);
-    // A string, not a function: tsx would add helpers the page lacks.
-    const inPage = await page.evaluate(`new Promise((resolve) => {
-      const worker = new Worker('train-worker.js', { type: 'module' });
-      let progress = 0;
-      worker.onmessage = (e) => {
-        if (e.data.type === 'progress') progress++;
-        else { worker.terminate(); resolve({ ...e.data, state: undefined, epoch: e.data.state?.epoch, progress }); }
-      };
-      worker.postMessage({ type: 'train', spaceSpec: ${JSON.stringify(space.spec)}, epochs: 1, seed: 1, limit: ${IMAGES} });
-    })`) as { type: string; message?: string; weightsSha256?: string; simd?: boolean; epoch?: number; progress: number };
-    assert.is(inPage.type, 'done', inPage.message);
-    assert.is(inPage.epoch, 1);
-    assert.ok(inPage.simd, 'SIMD binary, as in Node');
-    assert.ok(inPage.progress > 0, 'progress events');
-    assert.is(inPage.weightsSha256, h.digest('hex'));
+    const sha = h.digest('hex');
+    for (const threads of [1, 2]) {
+      // A string, not a function: tsx would add helpers the page lacks.
+      const inPage = await page.evaluate(`new Promise((resolve) => {
+        const worker = new Worker('train-worker.js', { type: 'module' });
+        let progress = 0;
+        worker.onmessage = (e) => {
+          if (e.data.type === 'progress') progress++;
+          else { worker.terminate(); resolve({ ...e.data, state: undefined, epoch: e.data.state?.epoch, progress }); }
+        };
+        worker.postMessage({ type: 'train', spaceSpec: ${JSON.stringify(space.spec)}, epochs: 1, seed: 1, limit: ${IMAGES}, threads: ${threads} });
+      })`) as { type: string; message?: string; weightsSha256?: string; simd?: boolean; epoch?: number; progress: number; threads?: number };
+      assert.is(inPage.type, 'done', inPage.message);
+      assert.is(inPage.epoch, 1);
+      assert.ok(inPage.simd, 'SIMD binary, as in Node');
+      assert.ok(inPage.progress > 0, 'progress events');
+      assert.is(inPage.threads, threads);
+      assert.is(inPage.weightsSha256, sha, `${threads} thread(s)`);
+    }
     assert.equal(s.problems, []);
   } finally {
     await s.close();
