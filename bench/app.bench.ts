@@ -96,7 +96,7 @@ try {
         if (e.data.type === 'done') { worker.terminate(); resolve({ seconds: e.data.seconds, sha: e.data.weightsSha256, simd: e.data.simd }); }
         else if (e.data.type === 'error') reject(new Error(e.data.message));
       };
-      worker.postMessage({ type: 'train', spaceSpec: ${JSON.stringify(space.spec)}, epochs: 1, seed: 1, limit: ${LIMIT} });
+      worker.postMessage({ type: 'train', spaceSpec: ${JSON.stringify(space.spec)}, epochs: 1, seed: 1, limit: ${LIMIT}, threads: 1 });
     })`);
   }
 } finally {
