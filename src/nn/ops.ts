@@ -95,9 +95,14 @@ export function convBackpropInput(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: numbe
         }
         cols.push(tf.conv2d(d, sub, 1, explicit([bt, bl, at, al])));
       }
-      rows.push(s === 1 ? cols[0] : (tf.stack(cols, 3).reshape([B, Mh, s * Mw, C]) as tf.Tensor4D));
+      // Interleave the column phases: stacked on a new outer axis (one contiguous copy each; the wasm
+      // backend's concat is JS and slow on an inner axis of a few channels), then moved inward by a rank-4
+      // transpose (rank 5 is far slower there). Data movement only: the same values as stacking on axis 3.
+      rows.push(s === 1 ? cols[0]
+        : (tf.transpose(tf.stack(cols.map((c) => c.reshape([B * Mh, Mw, C])), 0), [1, 2, 0, 3]).reshape([B, Mh, s * Mw, C]) as tf.Tensor4D));
     }
-    let dx = s === 1 ? rows[0] : (tf.stack(rows, 2).reshape([B, s * Mh, s * Mw, C]) as tf.Tensor4D);
+    let dx = s === 1 ? rows[0]
+      : (tf.transpose(tf.stack(rows.map((r) => r.reshape([B, Mh, s * Mw * C])), 0), [1, 2, 0, 3]).reshape([B, s * Mh, s * Mw, C]) as tf.Tensor4D);
     if (s * Mh !== H || s * Mw !== W) dx = tf.slice(dx, [0, 0, 0, 0], [B, H, W, C]);
     return dx;
   });
