@@ -1,7 +1,7 @@
 // Ranking bench (docs/supernet.md §6): does the one-shot supernet rank candidates as stand-alone training does?
 // 1. The supernet: --supernet <dir>, or bench/out/sn-mnist-s1-e<epochs>-kd<distill> with the default
 //    recipe, 64 epochs and in-place distillation 1 unless --supernet-epochs / --distill say otherwise
-//    (trained there first if missing or unfinished, on every core: about 45 minutes on 2; resumes).
+//    (trained there first if missing or unfinished, on every core: about 35 minutes on 2; resumes).
 // 2. 12 candidates by the seeded stratified rule of bench/ranking-candidates.ts (MAC quartiles x mean-bits
 //    terciles, ADC resolution rotated): no hand-picking.
 // 3. Each candidate's one-shot accuracy (evaluateAccuracy on the validation split: float in tfjs, quantized =

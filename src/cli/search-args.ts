@@ -69,7 +69,7 @@ writes those results; --resume continues it.
                           converged supernet)
   --supernet-distill <d>  in-place distillation of the cached supernet, in [0, 1] (default 0, off); part of
                           its recipe tag (...-kd<d>). With --supernet-epochs 64 --supernet-distill 1 the accuracy
-                          axis agrees with stand-alone training (docs/supernet.md §7.5; about 41 min to train)
+                          axis agrees with stand-alone training (docs/supernet.md §7.5; about 34 min to train)
   --finetune-steps <n>    fine-tune each design alone for n steps (batches of 64) from the supernet's
                           weights before measuring its accuracy (default 0: none). Slower (about 8 s a
                           design at 110 steps on one core), closer to the design trained alone

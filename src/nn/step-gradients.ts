@@ -14,7 +14,7 @@ import type { Candidate } from '../space/types.ts';
 import type { Space } from '../space/space.ts';
 import { toNetworkSpec } from '../space/convert.ts';
 import type { Supernet } from './supernet.ts';
-import { crossEntropy, distillationLoss } from './ops.ts';
+import { crossEntropy, distillationLoss, softmaxRows } from './ops.ts';
 
 /** What one thread computes for one step: some of the step's sub-networks on the step's batch. */
 export interface GradientRequest {
@@ -23,9 +23,13 @@ export interface GradientRequest {
   labels: Int32Array;
   subnets: Candidate[];
   quant: boolean;
-  /** In-place distillation weight (trainSupernet's `distill`); with d > 0 `teacher` holds the largest's probabilities. */
+  /** In-place distillation weight (trainSupernet's `distill`). */
   distill: number;
-  teacher?: Float32Array;
+  /**
+   * With distill > 0: the largest sub-network, whose forward on the batch gives the teacher's probabilities.
+   * The helper runs it itself rather than wait for the trainer's (a forward gives the same logits, tape or not).
+   */
+  teacherOf?: Candidate;
 }
 
 /** Per sub-network of a request, the gradient of its loss for each variable (variables() order; null: not used). */
@@ -76,8 +80,9 @@ export function requestGradients(sn: Supernet, req: GradientRequest): SubnetGrad
   const out: SubnetGradientArrays = [];
   const x = tf.tensor4d(req.pixels, [req.labels.length, height, width, channels]);
   try {
+    const teacher = req.teacherOf && tf.tidy(() => softmaxRows(sn.forward(req.teacherOf!, x, { quant: req.quant }).dataSync(), sn.classes));
     for (const c of req.subnets) {
-      const g = subnetGradients(sn, c, x, req.labels, { quant: req.quant, largest: false, distill: req.distill, teacher: req.teacher });
+      const g = subnetGradients(sn, c, x, req.labels, { quant: req.quant, largest: false, distill: req.distill, teacher });
       out.push(g.grads.map((t) => (t ? (t.dataSync() as Float32Array).slice() : null)));
       for (const t of g.grads) t?.dispose();
     }
@@ -127,11 +132,12 @@ export function trainingCost(space: Space, c: Candidate): number {
 /**
  * Splits a step's sub-networks between `threads` threads (0 = the caller): longest first, each to the
  * least-loaded thread (ties: the lowest thread). Sub-network 0, the largest, always stays with thread 0,
- * since its logits are read back there. Returns the sub-network indices per thread, ascending.
+ * since its logits are read back there. `helperStart` is a load every helper thread starts with (the
+ * teacher's forward under distillation). Returns the sub-network indices per thread, ascending.
  */
-export function shareSubnets(costs: number[], threads: number): number[][] {
+export function shareSubnets(costs: number[], threads: number, helperStart = 0): number[][] {
   const share: number[][] = Array.from({ length: threads }, () => []);
-  const load = new Array<number>(threads).fill(0);
+  const load = Array.from({ length: threads }, (_, t) => (t === 0 ? 0 : helperStart));
   if (costs.length === 0) return share;
   share[0].push(0);
   load[0] = costs[0];

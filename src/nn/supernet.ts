@@ -499,10 +499,10 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
         let bigLoss = 0;
         // Each sub-network's gradient on its own, on this thread or a helper's, then one sum in a fixed
         // order (src/nn/step-gradients.ts): the same weights for any number of helpers.
-        // (with distillation the largest runs before the others start, so it loads no thread while they run)
-        const share = helpers.length > 0
-          ? shareSubnets(subnets.map((c, k) => (k === 0 && o.distill > 0 ? 0 : trainingCost(sn.space, c))), 1 + helpers.length)
-          : [subnets.map((_, k) => k)];
+        // (with distillation each helper first runs the largest's forward for its teacher: about a third of
+        // the largest's step, added to its load)
+        const costs = helpers.length > 0 ? subnets.map((c) => trainingCost(sn.space, c)) : [];
+        const share = helpers.length > 0 ? shareSubnets(costs, 1 + helpers.length, o.distill > 0 ? costs[0] / 3 : 0) : [subnets.map((_, k) => k)];
         const perSubnet: (tf.Tensor | null)[][] = new Array(subnets.length);
         const x = tf.tensor4d(px, [idx.length, height, width, channels]);
         let teacher: Float32Array | undefined;
@@ -517,12 +517,12 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
           perSubnet[k] = g.grads;
         };
         try {
-          // with distillation the others need the largest's predictions first
-          if (o.distill > 0) runHere(0);
           const weightsNow = helpers.length > 0 ? sn.weights() : [];
           const replies = helpers.map((h, j) => (share[j + 1].length === 0 ? Promise.resolve([])
-            : h.compute(weightsNow, { pixels: px, labels, subnets: share[j + 1].map((k) => subnets[k]), quant: o.quant, distill: o.distill, teacher })));
-          for (const k of share[0]) if (!(k === 0 && o.distill > 0)) runHere(k);
+            : h.compute(weightsNow, { pixels: px, labels, subnets: share[j + 1].map((k) => subnets[k]), quant: o.quant, distill: o.distill,
+              ...(o.distill > 0 ? { teacherOf: largest } : {}) })));
+          // share[0] is ascending and starts with the largest, whose logits are the teacher of the rest here
+          for (const k of share[0]) runHere(k);
           (await Promise.all(replies)).forEach((r, j) => share[j + 1].forEach((k, m) => {
             perSubnet[k] = r[m].map((a, i) => (a ? tf.tensor(a, vars[i].shape) : null));
           }));

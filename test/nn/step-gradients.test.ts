@@ -66,6 +66,11 @@ test('shareSubnets: the largest stays on thread 0; the rest longest first to the
   // a free largest (distillation: it runs before the others) takes a share of the rest on thread 0
   // (4 -> t0, a tie goes to the lower thread; 3 -> t1; 2 -> t1, 3 < 4)
   assert.equal(shareSubnets([0, 2, 3, 4], 2), [[0, 3], [1, 2]]);
+  // helpers that start loaded (the teacher's forward): 10 | 1, 6, 5, 4 with 3 on each helper:
+  // 6 -> t1 (9), 5 -> t2 (8), 4 -> t2 (12), 1 -> t1 (10)
+  assert.equal(shareSubnets([10, 1, 6, 5, 4], 3, 3), [[0], [1, 2], [3, 4]]);
+  // with 5 on the one helper: 6 -> t1 (11), 5 -> t0 (15), 4 -> t1 (15), 1 -> t0 (a tie: 16)
+  assert.equal(shareSubnets([10, 1, 6, 5, 4], 2, 5), [[0, 1, 3], [2, 4]]);
   // the cost grows with the network: the largest costs most, the smallest least
   const L = trainingCost(space, largestCandidate(space)), S = trainingCost(space, smallestCandidate(space));
   const rng = new Rng(4);
@@ -78,8 +83,8 @@ const digest = (st: SupernetState) => {
   return h.digest('hex');
 };
 
-test('trained on 1, 2 and 3 threads: the same weights and optimizer state, bit for bit (plain and distilled)', async () => {
-  for (const distill of [0, 0.5]) {
+test('trained on 1, 2 and 3 threads: the same weights and optimizer state, bit for bit (plain, and distilled: the helpers compute the teacher themselves)', async () => {
+  for (const distill of [0, 0.5, 1]) {
     const seen: string[] = [];
     for (const threads of [1, 2, 3]) {
       const helpers = await startGradientHelpers(space.spec, threads - 1);
