@@ -521,6 +521,8 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
           const replies = helpers.map((h, j) => (share[j + 1].length === 0 ? Promise.resolve([])
             : h.compute(weightsNow, { pixels: px, labels, subnets: share[j + 1].map((k) => subnets[k]), quant: o.quant, distill: o.distill,
               ...(o.distill > 0 ? { teacherOf: largest } : {}) })));
+          // if this thread's part throws first, a helper's later failure must not be an unhandled rejection
+          for (const r of replies) r.catch(() => {});
           // share[0] is ascending and starts with the largest, whose logits are the teacher of the rest here
           for (const k of share[0]) runHere(k);
           (await Promise.all(replies)).forEach((r, j) => share[j + 1].forEach((k, m) => {
