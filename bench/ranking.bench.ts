@@ -38,7 +38,7 @@ import { pimExecutor } from '../src/pool/eval-pool.ts';
 import { spacePreset } from '../src/space/presets.ts';
 import { toArch, toModelSkeleton } from '../src/space/convert.ts';
 import { applySets } from '../src/hw/arch.ts';
-import { Supernet, trainSupernet } from '../src/nn/supernet.ts';
+import { Supernet, subnetsPerStep, trainSupernet } from '../src/nn/supernet.ts';
 import { DEFAULT_FINETUNE_LEARNING_RATE, evaluateAccuracy, type AccuracyResult } from '../src/nn/accuracy.ts';
 import { kendallTauB, trainStandalone } from '../src/nn/standalone.ts';
 import { SUBNET_CALIBRATION } from '../src/nn/subnet-export.ts';
@@ -160,7 +160,7 @@ if (values.supernet === undefined && !(hasSupernet(dir) && loadSupernetState(dir
   console.log(`training the supernet into ${dir}: ${supernetEpochs} epochs, seed 1, distill ${distill}, the default recipe otherwise`);
   const sn = new Supernet(space, 1);
   // on every core (docs/supernet.md §3; the weights do not depend on it), as `gibbon supernet train` does
-  const helpers = await startGradientHelpers(space.spec, Math.max(0, Math.min(availableParallelism(), 4) - 1));
+  const helpers = await startGradientHelpers(space.spec, Math.max(0, Math.min(availableParallelism(), subnetsPerStep({})) - 1));
   await trainSupernet(sn, ds.train, { epochs: supernetEpochs, seed: 1, distill, helpers, onEpoch: (s) => saveSupernet(dir, s),
     onProgress: (p) => { if (p.kind === 'epoch') console.log(`  epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, largest train acc ${pct(p.trainAccuracy)} %, ${p.epochSeconds.toFixed(1)} s`); } },
   hasSupernet(dir) ? loadSupernetState(dir) : undefined).finally(() => Promise.all(helpers.map((h) => h.close())));

@@ -2,13 +2,14 @@
 // src/node/grad-helpers.ts: each step's sub-networks are split between the training worker and these, and
 // the weights are the same for any count. Nested workers: the training worker starts them.
 import type { GradientHelper } from '../nn/step-gradients.ts';
+import { subnetsPerStep } from '../nn/supernet.ts';
 import { type FromHelper, type HelperClient, helperClient, startHelpers } from '../nn/grad-helper-protocol.ts';
 import { GibbonError } from '../util/errors.ts';
 import type { HelperInit } from './grad-helper-worker.ts';
 
-/** Helpers a trainer starts by default: one per core besides its own, at most 3 (a step has 4 sub-networks). */
+/** Helpers a trainer starts by default: one per core besides its own, at most one per sub-network of a default step besides its own. */
 export function defaultHelperCount(): number {
-  return Math.max(0, Math.min(navigator.hardwareConcurrency || 1, 4) - 1);
+  return Math.max(0, Math.min(navigator.hardwareConcurrency || 1, subnetsPerStep({})) - 1);
 }
 
 function startHelper(url: URL, spaceSpec: unknown): HelperClient {

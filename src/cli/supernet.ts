@@ -78,7 +78,8 @@ export async function runSupernetCommand(argv: string[], print: (s: string) => v
     epochs: numberFlag(values.epochs, 'epochs', 10, 1, 100000), seed: numberFlag(values.seed, 'seed', 1, 0, 0xffffffff),
     limit: values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0, 1, 1 << 30),
     batchSize: numberFlag(values['batch-size'], 'batch-size', 64, 1, 65536), learningRate: numberFlag(values.lr, 'lr', 3e-3, 1e-8, 10, false),
-    randomSubnets: numberFlag(values['random-subnets'], 'random-subnets', 2, 0, 64), smallest: !values['no-smallest'],
+    // absent stays absent, as --distill below: trainSupernet's DEFAULT_RANDOM_SUBNETS is the one home of the default
+    randomSubnets: values['random-subnets'] === undefined ? undefined : numberFlag(values['random-subnets'], 'random-subnets', 0, 0, 64), smallest: !values['no-smallest'],
     // an absent --distill stays absent: trainSupernet's DEFAULT_DISTILL is the one home of the default
     distill: values.distill === undefined ? undefined : numberFlag(values.distill, 'distill', 0, 0, 1, false),
     quant: !values['no-quant'], resume: !values.restart,

@@ -401,6 +401,20 @@ export function supernetRecipe(distill: number = DEFAULT_DISTILL): string { retu
 /** Images per training step by default (a supernet's cache key holds the batch size: it changes the weights). */
 export const DEFAULT_SUPERNET_BATCH = 64;
 
+/** Random sub-networks per step besides the largest and the smallest, by default. */
+export const DEFAULT_RANDOM_SUBNETS = 2;
+
+/**
+ * The sub-networks each step of trainSupernet trains under these options; a resumed run's own options win,
+ * as in trainSupernet. (More training threads than this would idle.)
+ */
+export function subnetsPerStep(opts: Pick<SupernetTrainOptions, 'randomSubnets' | 'smallest' | 'largestOnly'>, resume?: SupernetState): number {
+  if (opts.largestOnly) return 1;
+  const smallest = resume ? resume.options.smallest ?? true : opts.smallest ?? true;
+  const random = resume ? resume.options.randomSubnets : opts.randomSubnets ?? DEFAULT_RANDOM_SUBNETS;
+  return 1 + (smallest ? 1 : 0) + random;
+}
+
 /**
  * Refuses a batch whose training step would not fit tfjs's wasm heap: two probe steps (batch 1 and 2) of
  * `forwards` passes of the largest sub-network (the step's largest share; the others are smaller) with
@@ -430,7 +444,7 @@ async function checkStepMemory(sn: Supernet, largest: Candidate, forwards: numbe
 export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTrainOptions, resume?: SupernetState): Promise<SupernetState> {
   const o = {
     epochs: opts.epochs, batchSize: opts.batchSize ?? DEFAULT_SUPERNET_BATCH, learningRate: opts.learningRate ?? 3e-3, seed: opts.seed ?? 1,
-    shift: opts.shift ?? 2, limit: Math.min(opts.limit ?? train.count, train.count), randomSubnets: opts.randomSubnets ?? 2, quant: opts.quant ?? true,
+    shift: opts.shift ?? 2, limit: Math.min(opts.limit ?? train.count, train.count), randomSubnets: opts.randomSubnets ?? DEFAULT_RANDOM_SUBNETS, quant: opts.quant ?? true,
     distill: opts.distill ?? DEFAULT_DISTILL,
   };
   // `smallest` is kept out of `o`, and written only when false, so a default run's checkpoint header is what
@@ -476,7 +490,7 @@ export async function trainSupernet(sn: Supernet, train: Split, opts: SupernetTr
   const stopAfter = Math.min(opts.stopAfter ?? o.epochs, o.epochs);
   if (opts.checkMemory && start <= stopAfter && tf.getBackend() === 'wasm') {
     try {
-      await checkStepMemory(sn, largest, opts.largestOnly ? 1 : (withSmallest ? 2 : 1) + o.randomSubnets, o.quant, Math.min(o.batchSize, o.limit), vars);
+      await checkStepMemory(sn, largest, subnetsPerStep(opts, resume), o.quant, Math.min(o.batchSize, o.limit), vars);
     } catch (e) { optimizer.dispose(); throw e; }
   }
   let trainSeconds = 0, epochsTimed = 0;

@@ -120,16 +120,14 @@ async function runJob(job: TrainJob): Promise<void> {
     const { setupTfjs } = await import('./tfjs-setup.ts');
     const { loadDataset } = await import('./dataset-files.ts');
     const { resolveSpace } = await import('../space/space.ts');
-    const { Supernet, trainSupernet } = await import('../nn/supernet.ts');
+    const { Supernet, subnetsPerStep, trainSupernet } = await import('../nn/supernet.ts');
     const { hasSupernet, loadSupernetState, saveSupernet } = await import('./supernet-files.ts');
     const setup = await setupTfjs();
     const space = resolveSpace(job.spaceSpec, 'space');
     const ds = await loadDataset(job.dataset, '--dataset');
     const state = job.resume !== false && hasSupernet(job.out) ? loadSupernetState(job.out) : undefined;
     const sn = new Supernet(space, state?.initSeed ?? job.seed);
-    // more threads than the step has sub-networks would idle
-    const perStep = 1 + ((state ? state.options.smallest : job.smallest) === false ? 0 : 1) + ((state ? state.options.randomSubnets : job.randomSubnets) ?? 2);
-    const threads = Math.max(1, Math.min(job.threads ?? availableParallelism(), perStep));
+    const threads = Math.max(1, Math.min(job.threads ?? availableParallelism(), subnetsPerStep(job, state)));
     const helpers = threads > 1 ? await startGradientHelpers(job.spaceSpec, threads - 1) : [];
     post({ type: 'started', resumedFrom: state?.epoch ?? 0, backend: setup.backend, simd: setup.simd, paramCount: sn.paramCount(), threads });
     const final = await trainSupernet(sn, ds.train, {
