@@ -147,17 +147,14 @@ function remoteOf(url: string | undefined, queue: string | undefined, share: str
   return { url, queue, share };
 }
 
-/** --supernet-limit: an image count for the cached supernet; a given --supernet is never trained, so not with it. */
-function supernetDistillOf(raw: string | undefined, supernet: string | undefined): number | undefined {
+/**
+ * A flag on how the cached supernet is trained (--supernet-limit, --supernet-distill), checked by `parse`;
+ * a given --supernet is never trained, so not with it.
+ */
+function cachedSupernetFlag(flag: string, raw: string | undefined, supernet: string | undefined, parse: (raw: string) => number): number | undefined {
   if (raw === undefined) return undefined;
-  if (supernet !== undefined) throw new GibbonError('E_OPTION', '--supernet-distill: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
-  return numberFlag(raw, 'supernet-distill', 0, 0, 1, false);
-}
-
-function supernetLimitOf(raw: string | undefined, supernet: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (supernet !== undefined) throw new GibbonError('E_OPTION', '--supernet-limit: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)');
-  return numberFlag(raw, 'supernet-limit', 0, 1, 1 << 30);
+  if (supernet !== undefined) throw new GibbonError('E_OPTION', `--${flag}: got it with --supernet; allowed: without --supernet (a given supernet is used as trained)`);
+  return parse(raw);
 }
 
 /** --algorithm-options: a JSON object of numbers the algorithm accepts (checked by building it once). */
@@ -235,8 +232,8 @@ export function searchArgsOf(values: SearchFlagValues, cores: number): SearchArg
     out: str('out'), resume: v.resume === true, supernet: str('supernet'),
     supernetEpochs: numberFlag(str('supernet-epochs'), 'supernet-epochs', DEFAULT_SEARCH.supernetEpochs, 1, 100000),
     batchSize: str('batch-size') === undefined ? undefined : numberFlag(str('batch-size'), 'batch-size', DEFAULT_SUPERNET_BATCH, 1, 4096),
-    supernetLimit: supernetLimitOf(str('supernet-limit'), str('supernet')),
-    supernetDistill: supernetDistillOf(str('supernet-distill'), str('supernet')),
+    supernetLimit: cachedSupernetFlag('supernet-limit', str('supernet-limit'), str('supernet'), (r) => numberFlag(r, 'supernet-limit', 0, 1, 1 << 30)),
+    supernetDistill: cachedSupernetFlag('supernet-distill', str('supernet-distill'), str('supernet'), (r) => numberFlag(r, 'supernet-distill', 0, 0, 1, false)),
     testAccuracy: testAccuracyOf(v['test-accuracy'] === true, v['no-test-accuracy'] === true),
     testLimit: str('test-limit') === undefined ? undefined : numberFlag(str('test-limit'), 'test-limit', 0, 1, 1 << 30),
     finetuneSteps: numberFlag(str('finetune-steps'), 'finetune-steps', 0, 0, 100000),

@@ -7,7 +7,7 @@
 // tape uses when a single backward pass runs over the summed loss (the last recorded use first), and every
 // sub-network reads each weight through exactly one op, so the sum is the same float32 additions in the
 // same order as that single backward pass: the weights are bit-identical to a supernet trained before this
-// split existed (test/nn/supernet.test.ts checks both).
+// split existed (test/nn/step-gradients.test.ts checks both).
 
 import * as tf from '@tensorflow/tfjs';
 import type { Candidate } from '../space/types.ts';
